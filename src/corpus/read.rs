@@ -1,0 +1,165 @@
+//! Finding and reading corpus files.
+//!
+//! In: a folder or a list of paths. Out: [`SourceFile`]s in sorted path order,
+//! or every file that could not be read (I/O error, invalid UTF-8, a symlink
+//! loop).
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{CorpusError, SourceFile};
+
+/// The extensions a corpus is made of.
+pub const EXTENSIONS: [&str; 4] = ["toml", "json", "md", "txt"];
+
+/// Reads every corpus file under `dir`, recursively, in sorted path order,
+/// skipping names that start with `.` or `_`.
+pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<CorpusError>> {
+    let mut paths = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    match fs::metadata(dir) {
+        Ok(m) if m.is_dir() => walk(dir, dir, &mut seen, &mut paths, &mut errors),
+        Ok(_) => errors.push(CorpusError::file(
+            &dir.display().to_string(),
+            "not a folder",
+        )),
+        Err(e) => errors.push(CorpusError::file(&dir.display().to_string(), e.to_string())),
+    }
+    paths.sort();
+    let files = read_all(dir, paths, &mut errors);
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads the given files; their paths are kept relative to `base` when they
+/// lie under it, else as given.
+pub fn read_files(base: &Path, paths: &[PathBuf]) -> Result<Vec<SourceFile>, Vec<CorpusError>> {
+    let mut errors = Vec::new();
+    let files = read_all(base, paths.to_vec(), &mut errors);
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    seen: &mut HashSet<PathBuf>,
+    out: &mut Vec<String>,
+    errors: &mut Vec<CorpusError>,
+) {
+    let name = dir.display().to_string();
+    match fs::canonicalize(dir) {
+        Ok(real) if !seen.insert(real.clone()) => {
+            errors.push(CorpusError::file(
+                &name,
+                format!("symlink loop: this folder is {} again", real.display()),
+            ));
+            return;
+        }
+        Err(e) => {
+            errors.push(CorpusError::file(&name, e.to_string()));
+            return;
+        }
+        Ok(_) => {}
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => return errors.push(CorpusError::file(&name, e.to_string())),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(CorpusError::file(&name, e.to_string()));
+                continue;
+            }
+        };
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if file_name.starts_with('.') || file_name.starts_with('_') {
+            continue;
+        }
+        let path = entry.path();
+        // `metadata` follows symlinks, so a linked folder is walked (and a loop caught above).
+        match fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk(root, &path, seen, out, errors),
+            Ok(_) if has_corpus_extension(&path) => out.push(relative(root, &path)),
+            Ok(_) => {}
+            Err(e) => errors.push(CorpusError::file(&relative(root, &path), e.to_string())),
+        }
+    }
+}
+
+fn has_corpus_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.contains(&e))
+}
+
+/// `path` relative to `root`, `/`-separated.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn read_all(
+    base: &Path,
+    paths: Vec<impl AsRef<Path>>,
+    errors: &mut Vec<CorpusError>,
+) -> Vec<SourceFile> {
+    let mut files = Vec::with_capacity(paths.len());
+    for p in paths {
+        let p = p.as_ref();
+        let full = if p.is_absolute() || base == Path::new("") {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        };
+        let full = if full.exists() { full } else { p.to_path_buf() };
+        let path = relative(base, p);
+        match read_text(&full, &path) {
+            Ok(content) => files.push(SourceFile { path, content }),
+            Err(e) => errors.push(e),
+        }
+    }
+    files
+}
+
+/// Reads a file as UTF-8; invalid UTF-8 is reported at its line and column.
+fn read_text(full: &Path, path: &str) -> Result<String, CorpusError> {
+    let bytes = fs::read(full).map_err(|e| CorpusError::file(path, e.to_string()))?;
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.replace_range(..3, "");
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.as_bytes();
+            let valid = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Err(CorpusError::at(
+                path,
+                line,
+                column,
+                format!(
+                    "invalid UTF-8 (byte 0x{:02x} at offset {good}); save the file as UTF-8",
+                    bytes[good]
+                ),
+            ))
+        }
+    }
+}

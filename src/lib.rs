@@ -1,0 +1,16 @@
+//! Concord: a citator for treaties, charters and political statements.
+//!
+//! The pipeline, one module a stage:
+//!
+//! ```text
+//! corpus files ──corpus::load──▶ Corpus ──store::build──▶ SQLite store
+//! query text ──syntax::parse──▶ AST ──resolve──▶ Plan ──sql::generate──▶ Sql ──store──▶ Rows ──render──▶ output
+//! ```
+//!
+//! Only `store` opens connections or runs SQL; only the binary (`main.rs` and
+//! `cli`) prints.
+
+pub mod corpus;
+pub mod fold;
+pub mod store;
+pub mod suggest;

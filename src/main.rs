@@ -1,0 +1,207 @@
+//! The `concord` command line: the only place that prints.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use concord::{corpus, store};
+
+#[derive(Parser)]
+#[command(
+    name = "concord",
+    version,
+    about = "A citator for treaties, charters and political statements"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a store from a corpus folder (atomically replaces FILE.db).
+    Build {
+        /// The corpus folder.
+        dir: PathBuf,
+        /// The store to write.
+        #[arg(short, long, value_name = "FILE.db")]
+        output: PathBuf,
+    },
+    /// Add or replace corpus files in an existing store.
+    Import {
+        /// Corpus files (.toml, .json, .md, .txt).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The store to change.
+        #[arg(long, value_name = "FILE.db")]
+        db: PathBuf,
+    },
+    /// Validate a corpus folder without writing anything.
+    Check {
+        /// The corpus folder.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Build { dir, output }) => build(&dir, &output),
+        Some(Command::Import { files, db }) => import(&files, &db),
+        Some(Command::Check { dir }) => check(&dir),
+        None => {
+            eprintln!("concord: the REPL is not built yet; try `concord --help`");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_errors(errors: &[corpus::CorpusError]) {
+    for e in errors {
+        eprintln!("{e}\n");
+    }
+    eprintln!(
+        "error: {} problem(s) found; nothing was written",
+        errors.len()
+    );
+}
+
+fn load(dir: &std::path::Path) -> Result<corpus::Corpus, ExitCode> {
+    let corpus = corpus::load_dir(dir).map_err(|errors| {
+        print_errors(&errors);
+        ExitCode::FAILURE
+    })?;
+    for s in &corpus.skipped {
+        eprintln!("note: skipped {s}: no `+++` front matter, so not a document");
+    }
+    Ok(corpus)
+}
+
+fn build(dir: &std::path::Path, out: &std::path::Path) -> ExitCode {
+    let corpus = match load(dir) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut bar = progress::Bar::new("building");
+    match store::build(&corpus, Some(dir), out, &mut |d, t| bar.update(d, t)) {
+        Ok(stats) => {
+            bar.finish();
+            eprintln!("built {}: {}", out.display(), summary(&stats));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            bar.finish();
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn import(files: &[PathBuf], db: &std::path::Path) -> ExitCode {
+    let mut bar = progress::Bar::new("importing");
+    match store::import(db, files, &mut |d, t| bar.update(d, t)) {
+        Ok(stats) => {
+            bar.finish();
+            eprintln!(
+                "imported {} file(s) into {}: {}",
+                files.len(),
+                db.display(),
+                summary(&stats)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(store::BuildError::Corpus(errors)) => {
+            bar.finish();
+            print_errors(&errors);
+            ExitCode::FAILURE
+        }
+        Err(store::BuildError::Store(e)) => {
+            bar.finish();
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(dir: &std::path::Path) -> ExitCode {
+    match load(dir) {
+        Ok(c) => {
+            let clauses: usize = c.documents.iter().map(|d| d.rec.clauses.len()).sum();
+            eprintln!(
+                "ok: {} files, {} documents, {} clauses, {} actors, {} principles, {} relations, {} citations",
+                c.files.len(),
+                c.documents.len(),
+                clauses,
+                c.actors.len(),
+                c.principles.len(),
+                c.relations.len(),
+                c.citations.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn summary(s: &store::BuildStats) -> String {
+    let c = &s.counts;
+    format!(
+        "{} documents, {} clauses, {} actors, {} principles, {} relations, {} citations ({:.1} MB of text) in {:.2} s",
+        c.documents,
+        c.clauses,
+        c.actors,
+        c.principles,
+        c.relations,
+        c.citations,
+        c.text_bytes as f64 / 1e6,
+        s.seconds
+    )
+}
+
+mod progress {
+    //! A progress bar on stderr that appears only when work takes more than a moment.
+    use std::time::{Duration, Instant};
+
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+    pub struct Bar {
+        bar: Option<ProgressBar>,
+        started: Instant,
+        what: &'static str,
+    }
+
+    impl Bar {
+        pub fn new(what: &'static str) -> Bar {
+            Bar {
+                bar: None,
+                started: Instant::now(),
+                what,
+            }
+        }
+
+        pub fn update(&mut self, done: usize, total: usize) {
+            if self.bar.is_none()
+                && self.started.elapsed() > Duration::from_millis(500)
+                && done < total
+            {
+                let bar =
+                    ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+                let style =
+                    ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} files, {elapsed}")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar());
+                bar.set_style(style);
+                bar.set_message(self.what);
+                self.bar = Some(bar);
+            }
+            if let Some(b) = &self.bar {
+                b.set_position(done as u64);
+            }
+        }
+
+        pub fn finish(&mut self) {
+            if let Some(b) = self.bar.take() {
+                b.finish_and_clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Building a store file from a corpus, atomically.
+//!
+//! `build` writes into a temporary file beside the target, syncs it, and
+//! renames it over the target: a failed or killed build leaves an existing
+//! store exactly as it was. `import` reads the sources a store was built from,
+//! replaces or adds the given files, validates the whole corpus again, and
+//! builds the result the same way.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rusqlite::Connection;
+
+use super::write::{Counts, write_corpus};
+use super::{StoreError, check_header, create_schema, sqlite_err};
+use crate::corpus::{self, Corpus, CorpusError, SourceFile};
+
+/// What a build did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BuildStats {
+    pub counts: Counts,
+    pub seconds: f64,
+}
+
+/// Called as work advances: `(done, total)` corpus files.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+/// Why a build or import failed.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{} problem(s) in the corpus", .0.len())]
+    Corpus(Vec<CorpusError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Builds `corpus` into the file `out`, replacing it only on success.
+pub fn build(
+    corpus: &Corpus,
+    root: Option<&Path>,
+    out: &Path,
+    progress: Progress<'_>,
+) -> Result<BuildStats, StoreError> {
+    let start = Instant::now();
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let io = |e: std::io::Error| StoreError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".concord-build-")
+        .suffix(".db")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    let counts = {
+        let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(out, e))?;
+        let counts = fill(&conn, corpus, root, progress).map_err(|e| sqlite_err(out, e))?;
+        conn.pragma_update(None, "journal_mode", "wal")
+            .map_err(|e| sqlite_err(out, e))?;
+        conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
+        counts
+    };
+    tmp.as_file().sync_all().map_err(io)?;
+    checkpoint_old(out);
+    tmp.persist(out).map_err(|e| io(e.error))?;
+    if let Ok(d) = fs::File::open(&dir) {
+        let _ = d.sync_all(); // best effort: makes the rename durable on Linux
+    }
+    Ok(BuildStats {
+        counts,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Builds `corpus` into a new in-memory database (the built-in example).
+pub fn build_in_memory(corpus: &Corpus) -> rusqlite::Result<(Connection, Counts)> {
+    let conn = Connection::open_in_memory()?;
+    let counts = fill(&conn, corpus, None, &mut |_, _| {})?;
+    Ok((conn, counts))
+}
+
+/// Creates the schema and writes the corpus in one transaction.
+fn fill(
+    conn: &Connection,
+    corpus: &Corpus,
+    root: Option<&Path>,
+    progress: Progress<'_>,
+) -> rusqlite::Result<Counts> {
+    conn.pragma_update(None, "journal_mode", "off")?;
+    conn.pragma_update(None, "synchronous", "off")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.execute_batch("BEGIN")?;
+    create_schema(conn)?;
+    if let Some(root) = root {
+        let root = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('corpus_root', ?1)",
+            [root.to_string_lossy()],
+        )?;
+    }
+    let total = corpus.files.len();
+    let (counts, _ids) = write_corpus(conn, corpus, &mut |f| progress(f + 1, total))?;
+    conn.execute_batch("COMMIT; PRAGMA optimize;")?;
+    progress(total, total);
+    Ok(counts)
+}
+
+/// Folds a leftover write-ahead log of the old store into it before the
+/// rename, so that no stale `-wal` file sits beside the new store.
+fn checkpoint_old(out: &Path) {
+    let mut wal = out.as_os_str().to_owned();
+    wal.push("-wal");
+    if Path::new(&wal).exists()
+        && let Ok(c) = Connection::open(out)
+    {
+        let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+}
+
+/// Adds or replaces `paths` in the store at `db`: the store's own sources plus
+/// these files are validated together and rebuilt atomically.
+pub fn import(
+    db: &Path,
+    paths: &[PathBuf],
+    progress: Progress<'_>,
+) -> Result<BuildStats, BuildError> {
+    // Hold the store's write lock for the whole import, so that two imports
+    // cannot both rebuild from the same sources and lose one's files.
+    let lock = lock_for_write(db)?;
+    let (root, mut files) = stored_sources(&lock, db)?;
+    let base = root.clone().unwrap_or_default();
+    let new = corpus::read_files(Path::new(""), paths).map_err(BuildError::Corpus)?;
+    for (mut f, p) in new.into_iter().zip(paths) {
+        f.path = key_for(&base, p);
+        match files.iter_mut().find(|old| old.path == f.path) {
+            Some(old) => *old = f,
+            None => files.push(f),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let corpus = corpus::load(files).map_err(BuildError::Corpus)?;
+    let stats = build(&corpus, root.as_deref(), db, progress)?;
+    drop(lock);
+    Ok(stats)
+}
+
+/// Opens `db` for writing and takes its write lock (waiting for another
+/// writer up to the busy timeout).
+fn lock_for_write(db: &Path) -> Result<Connection, StoreError> {
+    if !db.exists() {
+        return Err(StoreError::Missing(db.to_path_buf()));
+    }
+    let e = |e| sqlite_err(db, e);
+    let conn =
+        Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(e)?;
+    check_header(&conn, db)?;
+    conn.busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
+        .map_err(e)?;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
+    Ok(conn)
+}
+
+/// The path under which an imported file is stored: relative to the corpus
+/// folder the store was built from when it lies there, else its full path.
+fn key_for(root: &Path, p: &Path) -> String {
+    let full = fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let rel = full.strip_prefix(root).unwrap_or(&full);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+        .replace("//", "/")
+}
+
+/// The corpus root and source files recorded in a store.
+fn stored_sources(
+    conn: &Connection,
+    db: &Path,
+) -> Result<(Option<PathBuf>, Vec<SourceFile>), StoreError> {
+    let e = |e| sqlite_err(db, e);
+    let root: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'corpus_root'",
+            [],
+            |r| r.get(0),
+        )
+        .map(Some)
+        .or_else(|err| {
+            if err == rusqlite::Error::QueryReturnedNoRows {
+                Ok(None)
+            } else {
+                Err(err)
+            }
+        })
+        .map_err(e)?;
+    let mut st = conn
+        .prepare("SELECT path, content FROM files ORDER BY id")
+        .map_err(e)?;
+    let files = st
+        .query_map([], |r| {
+            Ok(SourceFile {
+                path: r.get(0)?,
+                content: r.get(1)?,
+            })
+        })
+        .map_err(e)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(e)?;
+    Ok((root.map(PathBuf::from), files))
+}

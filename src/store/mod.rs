@@ -1,0 +1,195 @@
+//! The SQLite store: the only module that opens a connection or runs SQL.
+//!
+//! In: a validated [`Corpus`] (to build) or a path (to open). Out: a store
+//! file with the schema of `schema/*.sql`, or an open [`Store`] to query.
+//! A file that is not SQLite, a SQLite file of another application, and a
+//! store written by a newer concord are refused with a clear error.
+
+mod build;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use build::{BuildError, BuildStats, Progress, build, build_in_memory, import};
+pub use write::Counts;
+
+/// `PRAGMA application_id` of a concord store: the bytes `CNCD`.
+pub const APPLICATION_ID: i32 = 0x434E_4344;
+
+/// `PRAGMA user_version` this concord writes and reads.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// The schema, in the order it is applied.
+pub const SCHEMA: [(&str, &str); 3] = [
+    (
+        "0001_tables.sql",
+        include_str!("../../schema/0001_tables.sql"),
+    ),
+    (
+        "0002_fulltext.sql",
+        include_str!("../../schema/0002_fulltext.sql"),
+    ),
+    (
+        "0003_views.sql",
+        include_str!("../../schema/0003_views.sql"),
+    ),
+];
+
+/// Why a store could not be opened, built or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// `concord query x --db README.md`
+    #[error("{0}: not a SQLite database")]
+    NotSqlite(PathBuf),
+    /// A SQLite file written by another program (application_id differs, or tables without ours).
+    #[error("{0}: a SQLite database, but not a concord store (application_id {1:#x})")]
+    Foreign(PathBuf, i32),
+    /// A store from a newer concord (`user_version` above ours).
+    #[error(
+        "{path}: written by a newer concord (store version {found}, this concord reads up to {SCHEMA_VERSION}); upgrade concord"
+    )]
+    Newer { path: PathBuf, found: i32 },
+    /// The path does not exist (reading).
+    #[error("{0}: no such file")]
+    Missing(PathBuf),
+    /// Another process holds the write lock for longer than we wait.
+    #[error("{0}: the store is locked by another writer (waited {1} s)")]
+    Locked(PathBuf, u64),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+/// How long a writer waits for another writer's lock before giving up.
+pub const BUSY_TIMEOUT_SECS: u64 = 5;
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens an existing store read-only (for queries): no statement run
+    /// through it can change the file.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_err(path, e))?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.prepare_connection()?;
+        Ok(store)
+    }
+
+    /// Wraps a connection that already holds a store (e.g. built in memory).
+    pub fn from_connection(conn: Connection, name: &str) -> Result<Store, StoreError> {
+        let store = Store {
+            conn,
+            path: PathBuf::from(name),
+        };
+        store.prepare_connection()?;
+        Ok(store)
+    }
+
+    fn prepare_connection(&self) -> Result<(), StoreError> {
+        check_header(&self.conn, &self.path)?;
+        let e = |e| sqlite_err(&self.path, e);
+        self.conn
+            .busy_timeout(std::time::Duration::from_secs(BUSY_TIMEOUT_SECS))
+            .map_err(e)?;
+        self.conn
+            .pragma_update(None, "query_only", true)
+            .map_err(e)?;
+        functions::register(&self.conn).map_err(e)?;
+        Ok(())
+    }
+
+    /// The path (or name) the store was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for the query executor in this module's children.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+pub(crate) fn sqlite_err(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode::*;
+    match e.sqlite_error_code() {
+        Some(NotADatabase) => StoreError::NotSqlite(path.to_path_buf()),
+        Some(DatabaseBusy | DatabaseLocked) => {
+            StoreError::Locked(path.to_path_buf(), BUSY_TIMEOUT_SECS)
+        }
+        _ => StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source: e,
+        },
+    }
+}
+
+/// Checks that `conn` holds a concord store this version can read.
+pub fn check_header(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let e = |e| sqlite_err(path, e);
+    let app: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(e)?;
+    let version: i32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(e)?;
+    if app != APPLICATION_ID {
+        return Err(StoreError::Foreign(path.to_path_buf(), app));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
+    Ok(())
+}
+
+/// Creates the schema in an empty database and stamps it as a concord store.
+pub(crate) fn create_schema(conn: &Connection) -> rusqlite::Result<()> {
+    for (_, sql) in SCHEMA {
+        conn.execute_batch(sql)?;
+    }
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
+}
+
+/// SQL functions concord registers on its own connections (never used in
+/// views, triggers or defaults, so other tools can still read the file).
+pub mod functions {
+    use rusqlite::Connection;
+    use rusqlite::functions::FunctionFlags;
+
+    /// Registers `concord_fold(text)`: Unicode lower case, for `~`.
+    pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+        let flags = FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS;
+        conn.create_scalar_function("concord_fold", 1, flags, |ctx| {
+            let v: Option<String> = ctx.get(0)?;
+            Ok(v.map(|s| crate::fold::fold(&s)))
+        })
+    }
+}
