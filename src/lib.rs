@@ -11,6 +11,13 @@
 //! `cli`) prints.
 
 pub mod corpus;
+pub mod diag;
+pub mod engine;
+mod example;
 pub mod fold;
+pub mod render;
+pub mod resolve;
+pub mod sql;
 pub mod store;
 pub mod suggest;
+pub mod syntax;

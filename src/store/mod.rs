@@ -6,6 +6,8 @@
 //! store written by a newer concord are refused with a clear error.
 
 mod build;
+mod query;
+mod show;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +15,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 pub use build::{BuildError, BuildStats, Progress, build, build_in_memory, import};
+pub use query::{Cell, Rows, format_real};
+pub use show::{Card, Section};
 pub use write::Counts;
 
 /// `PRAGMA application_id` of a concord store: the bytes `CNCD`.
@@ -57,6 +61,15 @@ pub enum StoreError {
     /// Another process holds the write lock for longer than we wait.
     #[error("{0}: the store is locked by another writer (waited {1} s)")]
     Locked(PathBuf, u64),
+    /// A query SQLite refused while running it (e.g. a malformed full-text query).
+    #[error("{0}")]
+    Query(String),
+    /// Results could not be written (a closed pipe, a full disk).
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
+    /// The query was cancelled (Ctrl-C).
+    #[error("interrupted")]
+    Interrupted,
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -67,6 +80,13 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+}
+
+impl StoreError {
+    /// An error writing results.
+    pub fn from_io(e: std::io::Error) -> StoreError {
+        StoreError::Output(e)
+    }
 }
 
 /// How long a writer waits for another writer's lock before giving up.

@@ -1,0 +1,233 @@
+//! Command-line arguments and dispatch.
+
+mod corpus;
+mod run;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use concord::engine::Engine;
+use concord::render::Format;
+
+use run::{Settings, Status};
+
+#[derive(Parser)]
+#[command(
+    name = "concord",
+    version,
+    about = "A citator for treaties, charters and political statements",
+    long_about = "A citator for treaties, charters and political statements.\n\n\
+                  With no arguments, runs on the built-in example corpus (the OSCE article).\n\
+                  `concord FILE.db` opens a store; `concord -c QUERY` runs statements and exits;\n\
+                  statements piped on standard input are run one after another.",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A store built with `concord build` (default: the built-in example).
+    #[arg(value_name = "FILE.db")]
+    db: Option<PathBuf>,
+    /// Run these statements and exit.
+    #[arg(short = 'c', long = "command", value_name = "QUERY")]
+    command_text: Option<String>,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Options shared by everything that runs statements.
+#[derive(clap::Args, Clone)]
+struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table", global = true)]
+    format: Format,
+    /// Set a parameter: `--param actor=lavrov` makes `$actor` stand for `lavrov`.
+    #[arg(long = "param", value_name = "NAME=VALUE", global = true)]
+    params: Vec<String>,
+    /// Stop at the first statement that fails.
+    #[arg(long, global = true)]
+    bail: bool,
+    /// When to colour diagnostics and tables.
+    #[arg(long, value_enum, default_value = "auto", global = true)]
+    color: Color,
+    /// Rows a table shows at most.
+    #[arg(long, value_name = "N", default_value_t = 40, global = true)]
+    maxrows: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a store from a corpus folder (atomically replaces FILE.db).
+    Build {
+        /// The corpus folder.
+        dir: PathBuf,
+        /// The store to write.
+        #[arg(short, long, value_name = "FILE.db")]
+        output: PathBuf,
+    },
+    /// Add or replace corpus files in an existing store.
+    Import {
+        /// Corpus files (.toml, .json, .md, .txt).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The store to change.
+        #[arg(long, value_name = "FILE.db")]
+        db: PathBuf,
+    },
+    /// Validate a corpus folder without writing anything.
+    Check {
+        /// The corpus folder.
+        dir: PathBuf,
+    },
+    /// Run statements given on the command line.
+    Query {
+        /// One or more statements (`;`-separated).
+        query: String,
+        /// The store (default: the built-in example).
+        #[arg(long, value_name = "FILE.db")]
+        db: Option<PathBuf>,
+    },
+    /// Run a script of statements.
+    Run {
+        /// The script (`.cq`); `-` reads standard input.
+        script: PathBuf,
+        /// The store (default: the built-in example).
+        #[arg(long, value_name = "FILE.db")]
+        db: Option<PathBuf>,
+    },
+}
+
+/// Exit codes: 0 success, 1 a statement failed, 2 usage, 130 interrupted.
+fn exit(status: Status) -> ExitCode {
+    match status {
+        Status::Ok => ExitCode::SUCCESS,
+        Status::Failed => ExitCode::from(1),
+        Status::Interrupted => ExitCode::from(130),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let o = cli.output.clone();
+    match cli.command {
+        Some(Command::Build { dir, output }) => corpus::build(&dir, &output),
+        Some(Command::Import { files, db }) => corpus::import(&files, &db),
+        Some(Command::Check { dir }) => corpus::check(&dir),
+        Some(Command::Query { query, db }) => statements(db, &o, &query, None),
+        Some(Command::Run { script, db }) => script_file(db, &o, &script),
+        None => match cli.command_text {
+            Some(text) => statements(cli.db, &o, &text, None),
+            None if !std::io::stdin().is_terminal() => {
+                let mut text = String::new();
+                if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                    eprintln!("error: cannot read standard input: {e}");
+                    return ExitCode::from(2);
+                }
+                statements(cli.db, &o, &text, Some("<stdin>"))
+            }
+            None => {
+                eprintln!(
+                    "concord: the interactive shell is not available yet; use -c QUERY, `concord run`, or pipe statements in"
+                );
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn open(db: Option<PathBuf>, o: &OutputArgs) -> Result<Engine, ExitCode> {
+    let mut engine = match db {
+        Some(path) => Engine::open(&path).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        })?,
+        None => Engine::example().map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        })?,
+    };
+    for p in &o.params {
+        let Some((k, v)) = p.split_once('=') else {
+            eprintln!("error: `--param {p}`: write NAME=VALUE");
+            return Err(ExitCode::from(2));
+        };
+        engine
+            .env
+            .params
+            .insert(k.trim().trim_start_matches('$').to_string(), v.to_string());
+    }
+    Ok(engine)
+}
+
+fn settings(o: &OutputArgs, stdout_is_terminal: bool) -> Settings {
+    let color = match o.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut s = Settings {
+        format: o.format,
+        bail: o.bail,
+        color,
+        ..Settings::default()
+    };
+    s.table.max_rows = o.maxrows;
+    s.table.color = color && stdout_is_terminal;
+    if stdout_is_terminal {
+        s.table.width = terminal_width();
+    }
+    s
+}
+
+/// The terminal's width in columns, when stdout is one.
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or(Some(100))
+}
+
+fn statements(db: Option<PathBuf>, o: &OutputArgs, text: &str, origin: Option<&str>) -> ExitCode {
+    let mut engine = match open(db, o) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let s = settings(o, std::io::stdout().is_terminal());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let status = run::run_text(
+        &mut engine,
+        text,
+        origin,
+        &s,
+        &mut out,
+        &mut std::io::stderr(),
+    );
+    drop(out);
+    exit(status)
+}
+
+fn script_file(db: Option<PathBuf>, o: &OutputArgs, path: &std::path::Path) -> ExitCode {
+    let text = if path.as_os_str() == "-" {
+        let mut t = String::new();
+        std::io::stdin().read_to_string(&mut t).map(|_| t)
+    } else {
+        std::fs::read_to_string(path)
+    };
+    match text {
+        Ok(t) => statements(db, o, &t, Some(&path.display().to_string())),
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            ExitCode::from(1)
+        }
+    }
+}

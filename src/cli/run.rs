@@ -1,0 +1,230 @@
+//! Running statements and printing what they produce: the loop shared by
+//! `concord query`, `concord run`, `concord -c`, piped input and the REPL.
+
+use std::io::{self, Write};
+use std::ops::ControlFlow;
+use std::time::Instant;
+
+use concord::diag::{self, Diagnostic};
+use concord::engine::{Engine, Prepared};
+use concord::render::{self, Format, Sink, TableOptions};
+use concord::store::StoreError;
+use concord::syntax::Statement;
+
+/// How statements are run and shown.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub format: Format,
+    pub table: TableOptions,
+    /// Stop at the first failed statement.
+    pub bail: bool,
+    /// Colour diagnostics.
+    pub color: bool,
+    /// Print the compiled SQL before results (`.sql on`).
+    pub echo_sql: bool,
+    /// Print how long each statement took (`.timer on`).
+    pub timer: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            format: Format::Table,
+            table: TableOptions::default(),
+            bail: false,
+            color: false,
+            echo_sql: false,
+            timer: false,
+        }
+    }
+}
+
+/// How a run of statements ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    /// At least one statement failed.
+    Failed,
+    /// Cancelled with Ctrl-C.
+    Interrupted,
+}
+
+impl Status {
+    fn worst(self, other: Status) -> Status {
+        match (self, other) {
+            (Status::Interrupted, _) | (_, Status::Interrupted) => Status::Interrupted,
+            (Status::Failed, _) | (_, Status::Failed) => Status::Failed,
+            _ => Status::Ok,
+        }
+    }
+}
+
+/// Prints diagnostics for `src` on `err`, each followed by where it is when `origin` names a file.
+pub fn print_diagnostics(
+    err: &mut dyn Write,
+    src: &str,
+    origin: Option<&str>,
+    ds: &[Diagnostic],
+    color: bool,
+) {
+    for d in ds {
+        let text = diag::render(src, d, color);
+        let _ = match origin {
+            Some(name) => {
+                let (line, col) = diag::line_col(src, d.span.start);
+                let mut lines = text.splitn(2, '\n');
+                let head = lines.next().unwrap_or("");
+                write!(
+                    err,
+                    "{head}\n  --> {name}:{line}:{col}\n{}",
+                    lines.next().unwrap_or("")
+                )
+            }
+            None => write!(err, "{text}"),
+        };
+    }
+}
+
+/// Parses and runs every statement of `src`.
+pub fn run_text(
+    engine: &mut Engine,
+    src: &str,
+    origin: Option<&str>,
+    s: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let statements = match Engine::parse(src) {
+        Ok(st) => st,
+        Err(ds) => {
+            print_diagnostics(err, src, origin, &ds, s.color);
+            return Status::Failed;
+        }
+    };
+    let mut status = Status::Ok;
+    for st in &statements {
+        let one = run_statement(engine, src, st, origin, s, out, err);
+        status = status.worst(one);
+        if one == Status::Interrupted || (one == Status::Failed && s.bail) {
+            break;
+        }
+    }
+    status
+}
+
+/// Runs one parsed statement.
+pub fn run_statement(
+    engine: &mut Engine,
+    src: &str,
+    st: &Statement,
+    origin: Option<&str>,
+    s: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let started = Instant::now();
+    if let Err(e) = engine.refresh() {
+        let _ = writeln!(err, "error: {e}");
+        return Status::Failed;
+    }
+    let prepared = match engine.prepare(st) {
+        Ok(p) => p,
+        Err(ds) => {
+            print_diagnostics(err, src, origin, &ds, s.color);
+            return Status::Failed;
+        }
+    };
+    let result = match prepared {
+        Prepared::Query { sql, .. } => {
+            if s.echo_sql {
+                let _ = writeln!(out, "{}\n-- params: {}", sql.text, params_line(&sql.params));
+            }
+            stream(engine, &sql, s, out)
+        }
+        Prepared::Explain { sql, plan } => explain(out, &sql, &plan).map_err(StoreError::from_io),
+        Prepared::Show(card) => {
+            write!(out, "{}", render::card(&card, &s.table)).map_err(StoreError::from_io)
+        }
+        Prepared::Let(_) => Ok(()),
+    };
+    let status = match result {
+        Ok(()) => Status::Ok,
+        // The reader went away (`concord ... | head`): not an error of the statement.
+        Err(StoreError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Status::Ok,
+        Err(StoreError::Interrupted) => {
+            let _ = writeln!(err, "interrupted");
+            Status::Interrupted
+        }
+        Err(e) => {
+            let d = Diagnostic::new(e.to_string(), st.span);
+            print_diagnostics(err, src, origin, &[d], s.color);
+            Status::Failed
+        }
+    };
+    if s.timer {
+        let _ = writeln!(err, "time: {:.3} s", started.elapsed().as_secs_f64());
+    }
+    status
+}
+
+fn params_line(params: &[concord::sql::Param]) -> String {
+    if params.is_empty() {
+        return "(none)".into();
+    }
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("?{} = {p}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn explain(out: &mut dyn Write, sql: &concord::sql::Sql, plan: &[String]) -> io::Result<()> {
+    writeln!(out, "-- SQL\n{};", sql.text)?;
+    writeln!(out, "-- parameters")?;
+    if sql.params.is_empty() {
+        writeln!(out, "(none)")?;
+    }
+    for (i, p) in sql.params.iter().enumerate() {
+        writeln!(out, "?{} = {p}", i + 1)?;
+    }
+    writeln!(out, "-- query plan")?;
+    for line in plan {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// Runs a query and writes its rows through the format's sink as they come.
+fn stream(
+    engine: &Engine,
+    sql: &concord::sql::Sql,
+    s: &Settings,
+    out: &mut dyn Write,
+) -> Result<(), StoreError> {
+    let mut sink: Box<dyn Sink + '_> = match s.format {
+        Format::Table => Box::new(render::Table::new(&mut *out, s.table)),
+        Format::Csv => Box::new(render::Delimited::new(&mut *out, b',')),
+        Format::Tsv => Box::new(render::Delimited::new(&mut *out, b'\t')),
+        Format::Json => Box::new(render::Json::new(&mut *out, false)),
+        Format::Jsonl => Box::new(render::Json::new(&mut *out, true)),
+        Format::Markdown => Box::new(render::Markdown::new(&mut *out)),
+    };
+    sink.begin(&sql.columns).map_err(StoreError::from_io)?;
+    let mut total = 0u64;
+    let mut io_error = None;
+    engine.store().run(sql, |row| {
+        total += 1;
+        match sink.row(&row) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                io_error = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    })?;
+    if let Some(e) = io_error {
+        return Err(StoreError::from_io(e));
+    }
+    sink.end(total).map_err(StoreError::from_io)
+}

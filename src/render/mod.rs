@@ -1,0 +1,193 @@
+//! Rendering results: tables, CSV, TSV, JSON, JSON lines, Markdown.
+//!
+//! In: column names, then rows one at a time. Out: text on a writer. Every
+//! format but `table` writes each row as it comes, so a million-row result
+//! streams in bounded memory; `table` keeps at most its row cap.
+
+mod table;
+
+use std::io::{self, Write};
+
+use crate::store::Cell;
+
+pub use table::{Table, TableOptions, card, shorten};
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+    Markdown,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// Parses a format name.
+    pub fn parse(s: &str) -> Option<Format> {
+        <Format as clap::ValueEnum>::from_str(s, true).ok()
+    }
+}
+
+/// Receives a result row by row.
+pub trait Sink {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()>;
+    fn row(&mut self, row: &[Cell]) -> io::Result<()>;
+    /// `total` rows were produced.
+    fn end(&mut self, total: u64) -> io::Result<()>;
+}
+
+/// A cell as JSON: numbers stay numbers, NULL is null.
+fn json_value(c: &Cell) -> serde_json::Value {
+    match c {
+        Cell::Null => serde_json::Value::Null,
+        Cell::Int(i) => (*i).into(),
+        Cell::Real(r) => serde_json::Number::from_f64(*r)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Cell::Text(s) => s.clone().into(),
+    }
+}
+
+fn json_object(columns: &[String], row: &[Cell]) -> serde_json::Value {
+    let map = columns
+        .iter()
+        .zip(row)
+        .map(|(c, v)| (c.clone(), json_value(v)))
+        .collect();
+    serde_json::Value::Object(map)
+}
+
+/// JSON: one array of objects keyed by column name (`lines`: one object per line).
+pub struct Json<W: Write> {
+    out: W,
+    columns: Vec<String>,
+    lines: bool,
+    first: bool,
+}
+
+impl<W: Write> Json<W> {
+    pub fn new(out: W, lines: bool) -> Json<W> {
+        Json {
+            out,
+            columns: Vec::new(),
+            lines,
+            first: true,
+        }
+    }
+}
+
+impl<W: Write> Sink for Json<W> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        self.columns = columns.to_vec();
+        if !self.lines {
+            self.out.write_all(b"[")?;
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, row: &[Cell]) -> io::Result<()> {
+        if !self.lines {
+            self.out
+                .write_all(if self.first { b"\n  " } else { b",\n  " })?;
+        }
+        self.first = false;
+        serde_json::to_writer(&mut self.out, &json_object(&self.columns, row))?;
+        if self.lines {
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, _total: u64) -> io::Result<()> {
+        if !self.lines {
+            self.out
+                .write_all(if self.first { b"]\n" } else { b"\n]\n" })?;
+        }
+        self.out.flush()
+    }
+}
+
+/// CSV or TSV with a header row; NULL is an empty field.
+pub struct Delimited<W: Write> {
+    out: csv::Writer<W>,
+}
+
+impl<W: Write> Delimited<W> {
+    pub fn new(out: W, delimiter: u8) -> Delimited<W> {
+        Delimited {
+            out: csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(out),
+        }
+    }
+}
+
+impl<W: Write> Sink for Delimited<W> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        self.out.write_record(columns).map_err(io::Error::other)
+    }
+
+    fn row(&mut self, row: &[Cell]) -> io::Result<()> {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|c| c.as_text().map(|t| t.into_owned()).unwrap_or_default())
+            .collect();
+        self.out.write_record(&fields).map_err(io::Error::other)
+    }
+
+    fn end(&mut self, _total: u64) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// A GitHub-flavoured Markdown table.
+pub struct Markdown<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Markdown<W> {
+    pub fn new(out: W) -> Markdown<W> {
+        Markdown { out }
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', "<br>")
+}
+
+impl<W: Write> Sink for Markdown<W> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        let head: Vec<String> = columns.iter().map(|c| md_escape(c)).collect();
+        writeln!(self.out, "| {} |", head.join(" | "))?;
+        writeln!(self.out, "|{}|", vec!["---"; columns.len()].join("|"))
+    }
+
+    fn row(&mut self, row: &[Cell]) -> io::Result<()> {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| {
+                c.as_text()
+                    .map_or_else(|| "NULL".to_string(), |t| md_escape(&t))
+            })
+            .collect();
+        writeln!(self.out, "| {} |", cells.join(" | "))
+    }
+
+    fn end(&mut self, _total: u64) -> io::Result<()> {
+        self.out.flush()
+    }
+}

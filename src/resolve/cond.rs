@@ -1,0 +1,188 @@
+//! Resolving `where` conditions: fields checked, values converted to the
+//! field's kind, names in values resolved like targets.
+
+use super::catalog::Kind as Named;
+use super::fields::{self, Kind};
+use super::plan::{CmpOp, Cond, Field, Set, Value};
+use super::{ErrorKind, ResolveError, Resolver};
+use crate::syntax::ast::{self, Span};
+
+impl Resolver<'_> {
+    pub fn cond(&mut self, set: Set, c: &ast::Cond) -> Option<Cond> {
+        match c {
+            ast::Cond::Or(items) => self.all(set, items).map(Cond::Or),
+            ast::Cond::And(items) => self.all(set, items).map(Cond::And),
+            ast::Cond::Not { cond, .. } => self.cond(set, cond).map(|c| Cond::Not(Box::new(c))),
+            ast::Cond::Cmp {
+                field, op, value, ..
+            } => {
+                let f = self.field(set, field)?;
+                let value = self.value(f, *op, value)?;
+                Some(Cond::Cmp {
+                    field: f,
+                    op: *op,
+                    value,
+                })
+            }
+            ast::Cond::Matches { field, query, .. } => {
+                let f = self.field(set, field)?;
+                if f != Field::ClauseText {
+                    let msg = format!("`matches` searches clause text, not `{}`", field.name);
+                    let e = ResolveError::new(ErrorKind::BadValue, field.span, msg)
+                        .note("write `clauses where text matches \"...\"`, or use `~` (contains) on other fields");
+                    self.errors.push(e);
+                    return None;
+                }
+                let (text, _) = self.raw(query)?;
+                Some(Cond::Matches {
+                    field: f,
+                    query: text,
+                })
+            }
+            ast::Cond::In {
+                field,
+                negated,
+                values,
+                ..
+            } => {
+                let f = self.field(set, field)?;
+                let before = self.errors.len();
+                let values: Vec<Value> = values
+                    .iter()
+                    .filter_map(|v| self.value(f, CmpOp::Eq, v))
+                    .collect();
+                (self.errors.len() == before).then_some(Cond::In {
+                    field: f,
+                    negated: *negated,
+                    values,
+                })
+            }
+            ast::Cond::IsNull { field, negated, .. } => {
+                let f = self.field(set, field)?;
+                Some(Cond::IsNull {
+                    field: f,
+                    negated: *negated,
+                })
+            }
+        }
+    }
+
+    fn all(&mut self, set: Set, items: &[ast::Cond]) -> Option<Vec<Cond>> {
+        let before = self.errors.len();
+        let out: Vec<Cond> = items.iter().filter_map(|c| self.cond(set, c)).collect();
+        (self.errors.len() == before).then_some(out)
+    }
+
+    /// The text of a value as typed (a parameter's value for `$p`), and its span.
+    fn raw(&mut self, v: &ast::Value) -> Option<(String, Span)> {
+        Some(match v {
+            ast::Value::Str { text, span }
+            | ast::Value::Word { text, span }
+            | ast::Value::Number { text, span } => (text.clone(), *span),
+            ast::Value::Date { date, span } => {
+                let (start, end) = super::date_bounds(date);
+                let text = if start == end {
+                    start
+                } else {
+                    date_text(date, &start)
+                };
+                (text, *span)
+            }
+            ast::Value::Param(p) => (self.param(p)?, p.span),
+            ast::Value::ClauseRef(r) => (format!("{}#{}", r.doc, r.label), r.span),
+        })
+    }
+
+    /// Converts a value to what field `f` holds.
+    fn value(&mut self, f: Field, op: CmpOp, v: &ast::Value) -> Option<Value> {
+        let def = fields::def(f);
+        let (text, span) = self.raw(v)?;
+        if op == CmpOp::Contains {
+            return Some(Value::Text(crate::fold::fold(&text)));
+        }
+        let bad = |this: &mut Self, what: &str| {
+            let msg = format!("`{}` compares with {what}, not `{text}`", def.name);
+            this.errors
+                .push(ResolveError::new(ErrorKind::BadValue, span, msg));
+            None
+        };
+        match def.kind {
+            Kind::Text | Kind::ClauseRef => Some(Value::Text(self.text_value(f, text, span)?)),
+            Kind::Number => match text.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(Value::Number(n)),
+                _ => bad(self, "a number"),
+            },
+            Kind::Bool => match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" => Some(Value::Number(1.0)),
+                "false" | "no" | "0" => Some(Value::Number(0.0)),
+                _ => bad(self, "true or false"),
+            },
+            Kind::Date => match crate::corpus::Date::parse(text.trim()) {
+                Some(d) => Some(Value::Date {
+                    start: d.start,
+                    end: d.end,
+                }),
+                None => bad(self, "a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+            },
+            Kind::Actor => self.entity(&text, span, &[Named::Actor]),
+            Kind::Document => self.entity(&text, span, &[Named::Document]),
+            Kind::Principle => self.entity(&text, span, &[Named::Principle]),
+            Kind::Target if text.contains('#') => Some(Value::Text(self.text_value(
+                Field::CitationTo,
+                text,
+                span,
+            )?)),
+            Kind::Target => self.entity(&text, span, &[Named::Document, Named::Principle]),
+        }
+    }
+
+    /// Text values; clause references are checked to exist.
+    fn text_value(&mut self, f: Field, text: String, span: Span) -> Option<String> {
+        let is_ref = matches!(fields::def(f).kind, Kind::ClauseRef | Kind::Target);
+        match text.split_once('#') {
+            Some((doc, label)) if is_ref => {
+                let id = self.clause_exists(doc, label, span)?;
+                Some(format!("{id}#{label}"))
+            }
+            None if f == Field::CitationFrom => {
+                self.entity(&text, span, &[Named::Document])
+                    .map(|v| match v {
+                        Value::Text(t) => t,
+                        _ => text,
+                    })
+            }
+            _ => Some(text),
+        }
+    }
+
+    /// A name in a value, resolved to the id of a thing of `kinds`.
+    fn entity(&mut self, text: &str, span: Span, kinds: &[Named]) -> Option<Value> {
+        let t = ast::Target::Name {
+            kind: None,
+            name: ast::Name {
+                text: text.to_string(),
+                quoted: true,
+                span,
+            },
+        };
+        let found = self.target(&t, kinds, false, "this field")?;
+        let id = found
+            .actors
+            .into_iter()
+            .chain(found.documents)
+            .chain(found.principles)
+            .find_map(|s| match s {
+                super::plan::Source::Id(id) => Some(id),
+                _ => None,
+            })?;
+        Some(Value::Text(id))
+    }
+}
+
+/// `2022` or `2022-01` as written (a partial date compares by its bounds).
+fn date_text(d: &ast::Date, start: &str) -> String {
+    match d.month {
+        Some(_) => start[..7].to_string(),
+        None => start[..4].to_string(),
+    }
+}

@@ -1,0 +1,429 @@
+//! Resolving a parsed query against the store's catalog.
+//!
+//! In: a [`Query`](crate::syntax::ast::Query), the [`Catalog`], a way to check
+//! clause labels, and the session's parameters and `let` sets. Out: a
+//! [`Plan`] in the store's terms, or every error found, each with its span.
+
+pub mod catalog;
+mod cond;
+mod error;
+pub mod fields;
+pub mod plan;
+mod target;
+
+use std::collections::HashMap;
+
+pub use catalog::Catalog;
+pub use error::{ErrorKind, ResolveError};
+pub use plan::Plan;
+
+use crate::syntax::ast;
+use plan::{Field, Filter, FilterKind, Output, Set};
+
+/// Checks clause labels against the store (the catalog does not hold clauses:
+/// a store may have millions).
+pub trait Clauses {
+    /// Whether document `doc` (a canonical id) has a clause `label`.
+    fn has_clause(&self, doc: &str, label: &str) -> bool;
+    /// The labels of `doc`, for suggestions.
+    fn labels(&self, doc: &str) -> Vec<String>;
+}
+
+/// The session's named values: `--param k=v` / `.param set`, and `let` sets.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub params: HashMap<String, String>,
+    pub lets: HashMap<String, ast::Query>,
+}
+
+/// How deeply `let` sets may refer to each other before it is called a cycle.
+const MAX_LET_DEPTH: usize = 16;
+
+/// Resolves `query`; all errors found are returned together.
+pub fn resolve(
+    query: &ast::Query,
+    catalog: &Catalog,
+    clauses: &dyn Clauses,
+    env: &Env,
+) -> Result<Plan, Vec<ResolveError>> {
+    let mut r = Resolver {
+        catalog,
+        clauses,
+        env,
+        errors: Vec::new(),
+        depth: 0,
+    };
+    let plan = r.query(query);
+    if r.errors.is_empty() {
+        Ok(plan)
+    } else {
+        Err(r.errors)
+    }
+}
+
+pub(crate) struct Resolver<'a> {
+    pub catalog: &'a Catalog,
+    pub clauses: &'a dyn Clauses,
+    pub env: &'a Env,
+    pub errors: Vec<ResolveError>,
+    pub depth: usize,
+}
+
+impl Resolver<'_> {
+    pub fn query(&mut self, q: &ast::Query) -> Plan {
+        let set = q.set.node;
+        let filters = q
+            .filters
+            .iter()
+            .filter_map(|f| self.filter(set, f))
+            .collect();
+        let cond = q.condition.as_ref().and_then(|c| self.cond(set, c));
+        let order = q
+            .order
+            .iter()
+            .filter_map(|k| {
+                let f = self.field(set, &k.field)?;
+                if fields::def(f).many {
+                    let msg = format!(
+                        "cannot order by `{}`: a {} can have several",
+                        k.field.name, k.field.name
+                    );
+                    self.errors
+                        .push(ResolveError::new(ErrorKind::BadValue, k.field.span, msg));
+                    return None;
+                }
+                Some((f, k.desc))
+            })
+            .collect();
+        let output = match &q.output {
+            ast::Output::Rows => Output::Rows(fields::default_columns(set)),
+            ast::Output::Count(_) => Output::Count,
+            ast::Output::CountBy(f) => Output::CountBy(self.field(set, f).unwrap_or(Field::Count)),
+            ast::Output::Select(list) => {
+                Output::Rows(list.iter().filter_map(|f| self.field(set, f)).collect())
+            }
+        };
+        let limit = q.limit.as_ref().and_then(|l| self.count(l));
+        let offset = q.offset.as_ref().and_then(|l| self.count(l));
+        Plan {
+            set,
+            filters,
+            cond,
+            order,
+            limit,
+            offset,
+            output,
+        }
+    }
+
+    /// Looks up a field of `set`, or records an error listing the fields.
+    pub fn field(&mut self, set: Set, f: &ast::Field) -> Option<Field> {
+        if let Some(d) = fields::lookup(set, &f.name) {
+            return Some(d.field);
+        }
+        let names: Vec<&str> = fields::fields(set).iter().map(|d| d.name).collect();
+        let e = ResolveError::new(
+            ErrorKind::UnknownField,
+            f.span,
+            format!("unknown field `{}` for {}", f.name, set.as_str()),
+        )
+        .suggest(&f.name, names.iter().copied())
+        .note(format!(
+            "the fields of {} are: {}",
+            set.as_str(),
+            names.join(", ")
+        ));
+        self.errors.push(e);
+        None
+    }
+
+    fn count(&mut self, c: &ast::Spanned<ast::Count>) -> Option<u64> {
+        match &c.node {
+            ast::Count::Number(n) => Some(*n),
+            ast::Count::Param(p) => {
+                let v = self.param(p)?;
+                match v.trim().parse() {
+                    Ok(n) => Some(n),
+                    Err(_) => {
+                        let msg = format!("`${}` is `{v}`, not a whole number", p.name);
+                        self.errors
+                            .push(ResolveError::new(ErrorKind::BadValue, c.span, msg));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of a `$param`, or an error.
+    pub fn param(&mut self, p: &ast::Ident) -> Option<String> {
+        if let Some(v) = self.env.params.get(&p.name) {
+            return Some(v.clone());
+        }
+        let mut names: Vec<&str> = self.env.params.keys().map(String::as_str).collect();
+        names.extend(self.env.lets.keys().map(String::as_str));
+        let e = ResolveError::new(
+            ErrorKind::UnknownParam,
+            p.span,
+            format!("parameter `${}` is not set", p.name),
+        )
+        .suggest(&p.name, names)
+        .note(format!(
+            "set it with `--param {0}=VALUE`, `.param set {0} VALUE` or `let {0} = QUERY`",
+            p.name
+        ));
+        self.errors.push(e);
+        None
+    }
+
+    fn filter(&mut self, set: Set, f: &ast::Filter) -> Option<Filter> {
+        use ast::FilterKind as K;
+        use catalog::Kind as C;
+        let applies = |sets: &[Set]| sets.contains(&set);
+        let (name, sets): (&str, &[Set]) = match &f.kind {
+            K::In(_) => ("in", &[Set::Clauses, Set::Actors, Set::Principles]),
+            K::By(_) => (
+                "by",
+                &[
+                    Set::Documents,
+                    Set::Statements,
+                    Set::Clauses,
+                    Set::Citations,
+                ],
+            ),
+            K::CitedBy(_) => (
+                "cited-by",
+                &[
+                    Set::Clauses,
+                    Set::Documents,
+                    Set::Statements,
+                    Set::Principles,
+                    Set::Actors,
+                ],
+            ),
+            K::Citing(_) => (
+                "citing",
+                &[Set::Documents, Set::Statements, Set::Clauses, Set::Actors],
+            ),
+            K::Expressing(_) => (
+                "expressing",
+                &[Set::Clauses, Set::Documents, Set::Statements],
+            ),
+            K::Relation { verb, .. } => (verb.name.as_str(), &[Set::Documents, Set::Statements]),
+            K::Before(_) | K::After(_) | K::Between(..) => (
+                "date",
+                &[
+                    Set::Documents,
+                    Set::Statements,
+                    Set::Clauses,
+                    Set::Citations,
+                ],
+            ),
+        };
+        if !applies(sets) {
+            let head = f.span;
+            let list: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
+            let what = match &f.kind {
+                K::Before(_) => "before",
+                K::After(_) => "after",
+                K::Between(..) => "between",
+                _ => name,
+            };
+            let e = ResolveError::new(
+                ErrorKind::NotApplicable,
+                head,
+                format!("`{what}` does not apply to {}", set.as_str()),
+            )
+            .note(format!("`{what}` applies to {}", list.join(", ")));
+            self.errors.push(e);
+            return None;
+        }
+        let kind = match &f.kind {
+            K::In(t) => {
+                let kinds: &[C] = if set == Set::Actors {
+                    &[C::Actor]
+                } else {
+                    &[C::Document]
+                };
+                FilterKind::In(self.target(t, kinds, set != Set::Actors, "in")?)
+            }
+            K::By(t) => FilterKind::By(self.target(t, &[C::Actor], false, "by")?),
+            K::CitedBy(t) => {
+                FilterKind::CitedBy(self.target(t, &[C::Actor, C::Document], true, "cited-by")?)
+            }
+            K::Citing(t) => FilterKind::Citing(self.target(
+                t,
+                &[C::Document, C::Principle, C::Actor],
+                true,
+                "citing",
+            )?),
+            K::Expressing(t) => {
+                FilterKind::Expressing(self.target(t, &[C::Principle], false, "expressing")?)
+            }
+            K::Relation {
+                verb,
+                transitive,
+                target,
+            } => self.relation(verb, *transitive, target)?,
+            K::Before(d) => FilterKind::Dates {
+                after: None,
+                before: Some(self.date_arg(d)?.0),
+            },
+            K::After(d) => FilterKind::Dates {
+                after: Some(self.date_arg(d)?.1),
+                before: None,
+            },
+            K::Between(a, b) => {
+                let (a, b) = (self.date_arg(a), self.date_arg(b));
+                FilterKind::Dates {
+                    after: Some(a?.0),
+                    before: Some(b?.1),
+                }
+            }
+        };
+        Some(Filter {
+            negated: f.negated,
+            kind,
+        })
+    }
+
+    fn relation(
+        &mut self,
+        verb: &ast::Ident,
+        transitive: bool,
+        target: &ast::Target,
+    ) -> Option<FilterKind> {
+        let Some((rtype, inverse)) = self.catalog.verb(&verb.name) else {
+            let forms = self.catalog.verb_forms();
+            let mut e = ResolveError::new(
+                ErrorKind::UnknownRelation,
+                verb.span,
+                format!("unknown filter or relation `{}`", verb.name),
+            )
+            .suggest(
+                &verb.name,
+                forms
+                    .iter()
+                    .copied()
+                    .chain(["in", "by", "cited-by", "citing", "expressing"]),
+            );
+            e = e.note(if forms.is_empty() {
+                "this store has no relations between documents".to_string()
+            } else {
+                format!("relations in this store: {}", forms.join(", "))
+            });
+            self.errors.push(e);
+            return None;
+        };
+        let rtype = rtype.to_string();
+        let target = self.target(target, &[catalog::Kind::Document], false, &verb.name)?;
+        Some(FilterKind::Relation {
+            rtype,
+            inverse,
+            transitive,
+            target,
+        })
+    }
+
+    /// A date argument as its first and last day.
+    fn date_arg(&mut self, d: &ast::DateArg) -> Option<(String, String)> {
+        match d {
+            ast::DateArg::Date { date, .. } => Some(date_bounds(date)),
+            ast::DateArg::Param(p) => {
+                let v = self.param(p)?;
+                match crate::corpus::Date::parse(v.trim()) {
+                    Some(d) => Some((d.start, d.end)),
+                    None => {
+                        let msg = format!(
+                            "`${}` is `{v}`, not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                            p.name
+                        );
+                        self.errors
+                            .push(ResolveError::new(ErrorKind::BadValue, p.span, msg));
+                        None
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first and last day of a parsed date.
+pub fn date_bounds(d: &ast::Date) -> (String, String) {
+    let text = match (d.month, d.day) {
+        (Some(m), Some(day)) => format!("{:04}-{m:02}-{day:02}", d.year),
+        (Some(m), None) => format!("{:04}-{m:02}", d.year),
+        _ => format!("{:04}", d.year),
+    };
+    // The parser validated the date, so it parses.
+    let parsed = crate::corpus::Date::parse(&text).unwrap_or(crate::corpus::Date {
+        text: text.clone(),
+        start: text.clone(),
+        end: text,
+    });
+    (parsed.start, parsed.end)
+}
+
+/// One thing to `show` in full.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Thing {
+    Actor(String),
+    Document(String),
+    Principle(String),
+    Clause(String, String),
+}
+
+/// Resolves the target of `show` to exactly one thing of any kind.
+pub fn resolve_show(
+    t: &ast::Target,
+    catalog: &Catalog,
+    clauses: &dyn Clauses,
+    env: &Env,
+) -> Result<Thing, Vec<ResolveError>> {
+    let mut r = Resolver {
+        catalog,
+        clauses,
+        env,
+        errors: Vec::new(),
+        depth: 0,
+    };
+    let kinds = [
+        catalog::Kind::Actor,
+        catalog::Kind::Document,
+        catalog::Kind::Principle,
+    ];
+    let found = r.target(t, &kinds, true, "show");
+    let Some(found) = found else {
+        return Err(r.errors);
+    };
+    let mut things = Vec::new();
+    use plan::Source;
+    for s in found.actors {
+        if let Source::Id(id) = s {
+            things.push(Thing::Actor(id));
+        }
+    }
+    for s in found.documents {
+        if let Source::Id(id) = s {
+            things.push(Thing::Document(id));
+        }
+    }
+    for s in found.principles {
+        if let Source::Id(id) = s {
+            things.push(Thing::Principle(id));
+        }
+    }
+    for s in found.clauses {
+        if let Source::Clause(d, l) = s {
+            things.push(Thing::Clause(d, l));
+        }
+    }
+    match things.len() {
+        1 => Ok(things.remove(0)),
+        _ => Err(vec![ResolveError::new(
+            ErrorKind::WrongKind,
+            t.span(),
+            "`show` takes one actor, document, principle or clause",
+        )]),
+    }
+}

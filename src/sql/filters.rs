@@ -1,0 +1,461 @@
+//! The relation filters (`in`, `by`, `cited-by`, `citing`, `expressing`,
+//! relation verbs) as membership tests on the row `t`.
+
+use super::fields::T;
+use super::generate::Gen;
+use super::tree::{Expr, Select};
+use crate::resolve::plan::{FilterKind, Set, Source, Targets};
+
+fn col(a: &str, c: &'static str) -> Expr {
+    Expr::col(a, c)
+}
+
+fn not_null(a: &str, c: &'static str) -> Expr {
+    Expr::IsNull(Box::new(col(a, c)), true)
+}
+
+fn id_in(a: &str, c: &'static str, s: Select) -> Expr {
+    Expr::in_select(col(a, c), s)
+}
+
+/// A condition on citation `ci`: it cites one of `docs` or one of their clauses.
+fn cites_documents(docs: Select) -> [Expr; 2] {
+    let clauses = Select::from_table(
+        col("c", "id"),
+        "clauses",
+        "c",
+        vec![id_in("c", "document_id", docs.clone())],
+    );
+    [
+        id_in("ci", "to_document_id", docs),
+        id_in("ci", "to_clause_id", clauses),
+    ]
+}
+
+impl Gen {
+    pub fn relation_filter(&mut self, set: Set, kind: &FilterKind) -> Expr {
+        match kind {
+            FilterKind::In(t) => self.in_filter(set, t),
+            FilterKind::By(t) => self.by_filter(set, t),
+            FilterKind::CitedBy(t) => self.cited_by(set, t),
+            FilterKind::Citing(t) => self.citing(set, t),
+            FilterKind::Expressing(t) => {
+                let p = self.ids_of("principles", &t.principles);
+                match set {
+                    Set::Clauses => id_in(
+                        T,
+                        "id",
+                        Select::from_table(
+                            col("cp", "clause_id"),
+                            "clause_principles",
+                            "cp",
+                            vec![id_in("cp", "principle_id", p)],
+                        ),
+                    ),
+                    _ => id_in(
+                        T,
+                        "id",
+                        Select::from_table(
+                            col("c", "document_id"),
+                            "clauses",
+                            "c",
+                            vec![id_in("cp", "principle_id", p)],
+                        )
+                        .join(
+                            "clause_principles",
+                            "cp",
+                            Expr::eq(col("cp", "clause_id"), col("c", "id")),
+                        ),
+                    ),
+                }
+            }
+            FilterKind::Relation {
+                rtype,
+                inverse,
+                transitive,
+                target,
+            } => self.relation(rtype, *inverse, *transitive, target),
+            FilterKind::Dates { .. } => Expr::Int(1),
+        }
+    }
+
+    /// `SELECT x.id FROM table x WHERE x.slug IN (?, ...) OR x.id IN (subquery)`.
+    pub fn ids_of(&mut self, table: &'static str, sources: &[Source]) -> Select {
+        let mut slugs = Vec::new();
+        let mut any = Vec::new();
+        for s in sources {
+            match s {
+                Source::Id(id) => slugs.push(self.text(id)),
+                Source::Query(plan) => {
+                    let sub = self.ids(plan);
+                    any.push(id_in("x", "id", sub));
+                }
+                Source::Clause(..) => {}
+            }
+        }
+        if !slugs.is_empty() {
+            any.insert(0, Expr::InList(Box::new(col("x", "slug")), slugs));
+        }
+        if any.is_empty() {
+            any.push(Expr::Int(0));
+        }
+        Select::from_table(col("x", "id"), table, "x", vec![Expr::or(any)])
+    }
+
+    /// The clauses named by `sources`, with (`with_self`) or without
+    /// themselves, and all clauses under them (a recursive CTE over parents).
+    fn clause_ids(&mut self, sources: &[Source], with_self: bool) -> Select {
+        let mut any = Vec::new();
+        for s in sources {
+            match s {
+                Source::Clause(doc, label) => {
+                    let (d, l) = (self.text(doc), self.text(label));
+                    any.push(Expr::and(vec![
+                        Expr::eq(col("xd", "slug"), d),
+                        Expr::eq(col("xc", "label"), l),
+                    ]));
+                }
+                Source::Query(plan) => {
+                    let sub = self.ids(plan);
+                    any.push(id_in("xc", "id", sub));
+                }
+                Source::Id(_) => {}
+            }
+        }
+        let seeds = Select::from_table(col("xc", "id"), "clauses", "xc", vec![Expr::or(any)]).join(
+            "documents",
+            "xd",
+            Expr::eq(col("xd", "id"), col("xc", "document_id")),
+        );
+        let base = if with_self {
+            seeds
+        } else {
+            Select::from_table(
+                col("c", "id"),
+                "clauses",
+                "c",
+                vec![id_in("c", "parent_id", seeds)],
+            )
+        };
+        let name = self.cte("id", base, |me| {
+            Some(Select::from_cte(col("c", "id"), me, "p").join(
+                "clauses",
+                "c",
+                Expr::eq(col("c", "parent_id"), col("p", "id")),
+            ))
+        });
+        Select::from_cte(col("q", "id"), &name, "q")
+    }
+
+    /// Actors and everyone who represents them, transitively.
+    fn speakers(&mut self, actors: &[Source]) -> Select {
+        let seeds = self.ids_of("actors", actors);
+        let name = self.cte("id", seeds, |me| {
+            Some(Select::from_cte(col("r", "actor_id"), me, "s").join(
+                "representations",
+                "r",
+                Expr::eq(col("r", "represented_id"), col("s", "id")),
+            ))
+        });
+        Select::from_cte(col("q", "id"), &name, "q")
+    }
+
+    /// Documents authored by the actors (or their representatives).
+    fn authored(&mut self, actors: &[Source]) -> Select {
+        let who = self.speakers(actors);
+        Select::from_table(
+            col("da", "document_id"),
+            "document_authors",
+            "da",
+            vec![id_in("da", "actor_id", who)],
+        )
+    }
+
+    fn in_filter(&mut self, set: Set, t: &Targets) -> Expr {
+        match set {
+            Set::Actors => {
+                let groups = self.ids_of("actors", &t.actors);
+                let base = Select::from_table(
+                    col("m", "member_id"),
+                    "memberships",
+                    "m",
+                    vec![id_in("m", "group_id", groups)],
+                );
+                let name = self.cte("id", base, |me| {
+                    Some(Select::from_cte(col("m", "member_id"), me, "g").join(
+                        "memberships",
+                        "m",
+                        Expr::eq(col("m", "group_id"), col("g", "id")),
+                    ))
+                });
+                id_in(T, "id", Select::from_cte(col("q", "id"), &name, "q"))
+            }
+            Set::Principles => {
+                let mut any = Vec::new();
+                if !t.documents.is_empty() {
+                    let docs = self.ids_of("documents", &t.documents);
+                    let s = Select::from_table(
+                        col("cp", "principle_id"),
+                        "clause_principles",
+                        "cp",
+                        vec![id_in("c", "document_id", docs)],
+                    )
+                    .join(
+                        "clauses",
+                        "c",
+                        Expr::eq(col("c", "id"), col("cp", "clause_id")),
+                    );
+                    any.push(id_in(T, "id", s));
+                }
+                if !t.clauses.is_empty() {
+                    let cl = self.clause_ids(&t.clauses, true);
+                    any.push(id_in(
+                        T,
+                        "id",
+                        Select::from_table(
+                            col("cp", "principle_id"),
+                            "clause_principles",
+                            "cp",
+                            vec![id_in("cp", "clause_id", cl)],
+                        ),
+                    ));
+                }
+                Expr::or(any)
+            }
+            _ => {
+                let mut any = Vec::new();
+                if !t.documents.is_empty() {
+                    let docs = self.ids_of("documents", &t.documents);
+                    any.push(id_in(T, "document_id", docs));
+                }
+                if !t.clauses.is_empty() {
+                    let under = self.clause_ids(&t.clauses, false);
+                    any.push(id_in(T, "id", under));
+                }
+                Expr::or(any)
+            }
+        }
+    }
+
+    fn by_filter(&mut self, set: Set, t: &Targets) -> Expr {
+        match set {
+            Set::Citations => {
+                let who = self.speakers(&t.actors);
+                id_in(
+                    T,
+                    "id",
+                    Select::from_table(
+                        col("ca", "citation_id"),
+                        "citation_actors",
+                        "ca",
+                        vec![id_in("ca", "actor_id", who)],
+                    ),
+                )
+            }
+            Set::Clauses => {
+                let docs = self.authored(&t.actors);
+                id_in(T, "document_id", docs)
+            }
+            _ => {
+                let docs = self.authored(&t.actors);
+                id_in(T, "id", docs)
+            }
+        }
+    }
+
+    /// A condition on citation `ci`: made by these actors, or from these documents or clauses.
+    fn made_by(&mut self, t: &Targets) -> Expr {
+        let mut any = Vec::new();
+        if !t.actors.is_empty() {
+            let who = self.speakers(&t.actors);
+            any.push(id_in(
+                "ci",
+                "id",
+                Select::from_table(
+                    col("ca", "citation_id"),
+                    "citation_actors",
+                    "ca",
+                    vec![id_in("ca", "actor_id", who)],
+                ),
+            ));
+        }
+        if !t.documents.is_empty() {
+            let docs = self.ids_of("documents", &t.documents);
+            any.push(id_in("ci", "from_document_id", docs));
+        }
+        if !t.clauses.is_empty() {
+            let cl = self.clause_ids(&t.clauses, true);
+            any.push(id_in("ci", "from_clause_id", cl));
+        }
+        Expr::or(any)
+    }
+
+    /// The documents cited (directly or through a clause) by citations meeting `cond`.
+    fn cited_documents(cond: &Expr) -> [Select; 2] {
+        let direct = Select::from_table(
+            col("ci", "to_document_id"),
+            "citations",
+            "ci",
+            vec![not_null("ci", "to_document_id"), cond.clone()],
+        );
+        let via = Select::from_table(
+            col("c", "document_id"),
+            "citations",
+            "ci",
+            vec![cond.clone()],
+        )
+        .join(
+            "clauses",
+            "c",
+            Expr::eq(col("c", "id"), col("ci", "to_clause_id")),
+        );
+        [direct, via]
+    }
+
+    fn cited_by(&mut self, set: Set, t: &Targets) -> Expr {
+        let cond = self.made_by(t);
+        match set {
+            Set::Clauses => id_in(
+                T,
+                "id",
+                Select::from_table(
+                    col("ci", "to_clause_id"),
+                    "citations",
+                    "ci",
+                    vec![not_null("ci", "to_clause_id"), cond],
+                ),
+            ),
+            Set::Principles => {
+                let direct = Select::from_table(
+                    col("ci", "to_principle_id"),
+                    "citations",
+                    "ci",
+                    vec![not_null("ci", "to_principle_id"), cond.clone()],
+                );
+                let via =
+                    Select::from_table(col("cp", "principle_id"), "citations", "ci", vec![cond])
+                        .join(
+                            "clause_principles",
+                            "cp",
+                            Expr::eq(col("cp", "clause_id"), col("ci", "to_clause_id")),
+                        );
+                Expr::or(vec![id_in(T, "id", direct), id_in(T, "id", via)])
+            }
+            Set::Actors => {
+                let [direct, via] = Self::cited_documents(&cond);
+                let docs = vec![
+                    id_in("da", "document_id", direct),
+                    id_in("da", "document_id", via),
+                ];
+                id_in(
+                    T,
+                    "id",
+                    Select::from_table(
+                        col("da", "actor_id"),
+                        "document_authors",
+                        "da",
+                        vec![Expr::or(docs)],
+                    ),
+                )
+            }
+            _ => {
+                let [direct, via] = Self::cited_documents(&cond);
+                Expr::or(vec![id_in(T, "id", direct), id_in(T, "id", via)])
+            }
+        }
+    }
+
+    /// A condition on citation `ci`: its target is one of `t`.
+    fn cites(&mut self, t: &Targets) -> Expr {
+        let mut any = Vec::new();
+        if !t.clauses.is_empty() {
+            let cl = self.clause_ids(&t.clauses, true);
+            any.push(id_in("ci", "to_clause_id", cl));
+        }
+        if !t.documents.is_empty() {
+            let docs = self.ids_of("documents", &t.documents);
+            any.extend(cites_documents(docs));
+        }
+        if !t.actors.is_empty() {
+            let docs = self.authored(&t.actors);
+            any.extend(cites_documents(docs));
+        }
+        if !t.principles.is_empty() {
+            let p = self.ids_of("principles", &t.principles);
+            let tagged = Select::from_table(
+                col("cp", "clause_id"),
+                "clause_principles",
+                "cp",
+                vec![id_in("cp", "principle_id", p.clone())],
+            );
+            any.push(id_in("ci", "to_principle_id", p));
+            any.push(id_in("ci", "to_clause_id", tagged));
+        }
+        Expr::or(any)
+    }
+
+    fn citing(&mut self, set: Set, t: &Targets) -> Expr {
+        let cond = self.cites(t);
+        match set {
+            Set::Clauses => id_in(
+                T,
+                "id",
+                Select::from_table(
+                    col("ci", "from_clause_id"),
+                    "citations",
+                    "ci",
+                    vec![not_null("ci", "from_clause_id"), cond],
+                ),
+            ),
+            Set::Actors => id_in(
+                T,
+                "id",
+                Select::from_table(col("ca", "actor_id"), "citation_actors", "ca", vec![cond])
+                    .join(
+                        "citations",
+                        "ci",
+                        Expr::eq(col("ci", "id"), col("ca", "citation_id")),
+                    ),
+            ),
+            _ => id_in(
+                T,
+                "id",
+                Select::from_table(col("ci", "from_document_id"), "citations", "ci", vec![cond]),
+            ),
+        }
+    }
+
+    fn relation(&mut self, rtype: &str, inverse: bool, transitive: bool, target: &Targets) -> Expr {
+        let docs = self.ids_of("documents", &target.documents);
+        // Forward: rows that relate to the target (`from` = row); inverse: the other way.
+        let (row, other) = if inverse {
+            ("to_id", "from_id")
+        } else {
+            ("from_id", "to_id")
+        };
+        let ty = self.text(rtype);
+        let base = Select::from_table(
+            col("r", row),
+            "relations",
+            "r",
+            vec![
+                Expr::eq(col("r", "type"), ty.clone()),
+                id_in("r", other, docs),
+            ],
+        );
+        if !transitive {
+            return id_in(T, "id", base);
+        }
+        let name = self.cte("id", base, |me| {
+            Some(Select::from_cte(col("r", row), me, "c").join(
+                "relations",
+                "r",
+                Expr::and(vec![
+                    Expr::eq(col("r", other), col("c", "id")),
+                    Expr::eq(col("r", "type"), ty),
+                ]),
+            ))
+        });
+        id_in(T, "id", Select::from_cte(col("q", "id"), &name, "q"))
+    }
+}

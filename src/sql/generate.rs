@@ -1,0 +1,402 @@
+//! Plan → SQL: one statement, every value a bound parameter.
+//!
+//! Relation filters become `t.id IN (SELECT ...)` membership tests, so no
+//! join ever multiplies the rows; transitive relations, membership and
+//! representation become recursive CTEs hoisted to the top of the statement.
+
+use super::fields::{self, T, base, date_bounds, many, scalar};
+use super::print::{Dialect, print};
+use super::tree::{Cte, Expr, From, Func, Op, Select};
+use super::{Param, Sql};
+use crate::resolve::fields::{Kind, def};
+use crate::resolve::plan::{CmpOp, Cond, Field, Filter, FilterKind, Output, Plan, Set, Value};
+
+/// Generates the SQL of `plan` for SQLite.
+pub fn generate(plan: &Plan) -> Sql {
+    let mut g = Gen::default();
+    let select = g.top(plan);
+    Sql {
+        text: print(&select, Dialect::Sqlite),
+        params: g.params,
+        columns: g.columns,
+    }
+}
+
+#[derive(Default)]
+pub(super) struct Gen {
+    pub params: Vec<Param>,
+    pub ctes: Vec<Cte>,
+    columns: Vec<String>,
+}
+
+impl Gen {
+    pub fn param(&mut self, p: Param) -> Expr {
+        self.params.push(p);
+        Expr::Param(self.params.len())
+    }
+
+    pub fn text(&mut self, s: &str) -> Expr {
+        self.param(Param::Text(s.to_string()))
+    }
+
+    /// A new CTE name.
+    pub fn cte(
+        &mut self,
+        column: &'static str,
+        base: Select,
+        step: impl FnOnce(&str) -> Option<Select>,
+    ) -> String {
+        let name = format!("r{}", self.ctes.len() + 1);
+        let step = step(&name);
+        self.ctes.push(Cte {
+            name: name.clone(),
+            column,
+            base,
+            step,
+        });
+        name
+    }
+
+    fn top(&mut self, plan: &Plan) -> Select {
+        let mut s = self.rows(plan);
+        match &plan.output {
+            Output::Rows(cols) => {
+                self.columns = cols
+                    .iter()
+                    .map(|f| fields::column_name(*f).to_string())
+                    .collect();
+                s.columns = cols
+                    .iter()
+                    .map(|f| (scalar(*f), Some(fields::column_name(*f).to_string())))
+                    .collect();
+            }
+            Output::Count => {
+                self.columns = vec!["count".into()];
+                s = self.count(s);
+            }
+            Output::CountBy(f) => {
+                self.columns = vec![fields::column_name(*f).to_string(), "count".into()];
+                s = self.count_by(s, *f);
+            }
+        }
+        s.ctes = std::mem::take(&mut self.ctes);
+        s
+    }
+
+    /// The filtered, ordered, limited rows of `plan` (columns left to the caller).
+    fn rows(&mut self, plan: &Plan) -> Select {
+        let mut s = base(plan.set);
+        if plan.set == Set::Statements {
+            s.filter
+                .push(Expr::eq(Expr::col(T, "kind"), Expr::Const("statement")));
+        }
+        for f in &plan.filters {
+            let e = self.filter(plan.set, f);
+            s.filter.push(if f.negated { Expr::not(e) } else { e });
+        }
+        let ranked = self.full_text_join(plan, &mut s);
+        if let Some(c) = &plan.cond {
+            let skip_top_match = ranked;
+            if let Some(e) = self.cond(plan.set, c, skip_top_match) {
+                s.filter.push(e);
+            }
+        }
+        s.order_by = plan
+            .order
+            .iter()
+            .map(|(f, desc)| (scalar(*f), *desc))
+            .collect();
+        if s.order_by.is_empty() {
+            s.order_by = if ranked {
+                vec![(Expr::FtsRank("fts".into()), false)]
+            } else {
+                default_order(plan.set)
+            };
+        }
+        s.limit = plan.limit.map(|n| self.param(Param::Int(n as i64)));
+        s.offset = plan.offset.map(|n| self.param(Param::Int(n as i64)));
+        s
+    }
+
+    /// When the condition is (or is a conjunction holding) `text matches "..."`,
+    /// joins the full-text index so that results can be ranked.
+    fn full_text_join(&mut self, plan: &Plan, s: &mut Select) -> bool {
+        let query = match &plan.cond {
+            Some(Cond::Matches { query, .. }) => query,
+            Some(Cond::And(items)) => match items.iter().find_map(|c| match c {
+                Cond::Matches { query, .. } => Some(query),
+                _ => None,
+            }) {
+                Some(q) => q,
+                None => return false,
+            },
+            _ => return false,
+        };
+        let q = self.text(query);
+        s.from.push(From::FullText {
+            alias: "fts".into(),
+            query: Box::new(q),
+            rowid_of: Box::new(Expr::col(T, "id")),
+        });
+        true
+    }
+
+    /// The ids of the rows of a subquery plan (its own order and limit kept).
+    pub fn ids(&mut self, plan: &Plan) -> Select {
+        let mut s = self.rows(plan);
+        s.columns = vec![(Expr::col(T, "id"), None)];
+        if s.limit.is_none() {
+            s.order_by.clear();
+        }
+        // A subquery is printed inside parentheses: give its row alias no clash
+        // with the outer `t` by wrapping it.
+        wrap(s)
+    }
+
+    fn count(&mut self, s: Select) -> Select {
+        let inner = if s.limit.is_some() || s.offset.is_some() {
+            let mut i = s;
+            i.columns = vec![(Expr::col(T, "id"), None)];
+            Select {
+                from: vec![From::Sub {
+                    select: Box::new(i),
+                    alias: "n".into(),
+                }],
+                ..Select::default()
+            }
+        } else {
+            let mut i = s;
+            i.order_by.clear();
+            i
+        };
+        Select {
+            columns: vec![(
+                Expr::Func(Func::Count, Box::new(Expr::Star)),
+                Some("count".into()),
+            )],
+            ..inner
+        }
+    }
+
+    fn count_by(&mut self, mut s: Select, f: Field) -> Select {
+        let name = fields::column_name(f);
+        s.order_by.clear();
+        let (value, count) = match many(f) {
+            Some(values) => {
+                // LEFT JOIN the values so that rows without any still count (as NULL).
+                let alias = "v";
+                let (value, joins) = left_join_values(values, alias);
+                s.from.extend(joins);
+                (
+                    value,
+                    Expr::Func(Func::CountDistinct, Box::new(Expr::col(T, "id"))),
+                )
+            }
+            None => (scalar(f), Expr::Func(Func::Count, Box::new(Expr::Star))),
+        };
+        s.columns = vec![
+            (value.clone(), Some(name.to_string())),
+            (count, Some("count".into())),
+        ];
+        s.group_by = vec![value];
+        s.order_by = vec![(Expr::Name("count"), true), (Expr::Name(name), false)];
+        let (limit, offset) = (s.limit.take(), s.offset.take());
+        s.limit = limit;
+        s.offset = offset;
+        s
+    }
+
+    fn cond(&mut self, set: Set, c: &Cond, skip_top_match: bool) -> Option<Expr> {
+        Some(match c {
+            Cond::And(items) => {
+                let parts: Vec<Expr> = items
+                    .iter()
+                    .filter(|c| !(skip_top_match && matches!(c, Cond::Matches { .. })))
+                    .filter_map(|c| self.cond(set, c, false))
+                    .collect();
+                if parts.is_empty() {
+                    return None;
+                }
+                Expr::and(parts)
+            }
+            Cond::Matches { .. } if skip_top_match => return None,
+            Cond::Or(items) => Expr::or(
+                items
+                    .iter()
+                    .filter_map(|c| self.cond(set, c, false))
+                    .collect(),
+            ),
+            Cond::Not(inner) => Expr::not(self.cond(set, inner, false)?),
+            Cond::Matches { query, .. } => {
+                let q = self.text(query);
+                Expr::FullTextMatch {
+                    rowid: Box::new(Expr::col(T, "id")),
+                    query: Box::new(q),
+                }
+            }
+            Cond::Cmp { field, op, value } => self.compare(set, *field, *op, value),
+            Cond::In {
+                field,
+                negated,
+                values,
+            } => {
+                let any = Expr::or(
+                    values
+                        .iter()
+                        .map(|v| self.compare(set, *field, CmpOp::Eq, v))
+                        .collect(),
+                );
+                if *negated { Expr::not(any) } else { any }
+            }
+            Cond::IsNull { field, negated } => match many(*field) {
+                Some(values) => {
+                    let e = Expr::Exists(Box::new(values));
+                    if *negated { e } else { Expr::not(e) }
+                }
+                None => Expr::IsNull(Box::new(scalar(*field)), *negated),
+            },
+        })
+    }
+
+    fn compare(&mut self, set: Set, f: Field, op: CmpOp, v: &Value) -> Expr {
+        if let Some(mut values) = many(f) {
+            // "any value": EXISTS a value that compares; `!=` means no value equals.
+            let (value_op, negate) = if op == CmpOp::Ne {
+                (CmpOp::Eq, true)
+            } else {
+                (op, false)
+            };
+            let mut value = values.columns.pop().map(|c| c.0).unwrap_or(Expr::Null);
+            let mut v = v.clone();
+            if def(f).kind == Kind::Text
+                && value_op == CmpOp::Eq
+                && let Value::Text(text) = &v
+            {
+                // Aliases compare case-insensitively, on the folded column.
+                value = Expr::col("x", "folded");
+                v = Value::Text(crate::fold::name_key(text));
+            }
+            let test = self.simple(value, value_op, &v);
+            values.columns = vec![(Expr::Int(1), None)];
+            values.filter.push(test);
+            let e = Expr::Exists(Box::new(values));
+            return if negate { Expr::not(e) } else { e };
+        }
+        if let Value::Date { start, end } = v {
+            let (lo, hi) = date_bounds(set);
+            let (s, e) = (self.text(start), self.text(end));
+            return match op {
+                CmpOp::Eq => Expr::and(vec![Expr::bin(lo, Op::Ge, s), Expr::bin(hi, Op::Le, e)]),
+                CmpOp::Ne => Expr::not(Expr::and(vec![
+                    Expr::bin(lo, Op::Ge, s),
+                    Expr::bin(hi, Op::Le, e),
+                ])),
+                CmpOp::Lt => Expr::bin(hi, Op::Lt, s),
+                CmpOp::Le => Expr::bin(hi, Op::Le, e),
+                CmpOp::Gt => Expr::bin(lo, Op::Gt, e),
+                CmpOp::Ge | CmpOp::Contains => Expr::bin(lo, Op::Ge, s),
+            };
+        }
+        self.simple(scalar(f), op, v)
+    }
+
+    /// `lhs OP ?`.
+    fn simple(&mut self, lhs: Expr, op: CmpOp, v: &Value) -> Expr {
+        let p = match v {
+            Value::Text(s) => self.text(s),
+            Value::Number(n) => self.param(Param::Real(*n)),
+            Value::Date { start, .. } => self.text(start),
+        };
+        let op = match op {
+            CmpOp::Contains => return Expr::Contains(Box::new(lhs), Box::new(p)),
+            CmpOp::Eq => Op::Eq,
+            CmpOp::Ne => Op::Ne,
+            CmpOp::Lt => Op::Lt,
+            CmpOp::Le => Op::Le,
+            CmpOp::Gt => Op::Gt,
+            CmpOp::Ge => Op::Ge,
+        };
+        Expr::bin(lhs, op, p)
+    }
+
+    fn filter(&mut self, set: Set, f: &Filter) -> Expr {
+        match &f.kind {
+            FilterKind::Dates { after, before } => {
+                let (lo, hi) = date_bounds(set);
+                let mut parts = Vec::new();
+                if let Some(a) = after {
+                    let p = self.text(a);
+                    parts.push(Expr::bin(lo, Op::Gt, p));
+                }
+                if let Some(b) = before {
+                    let p = self.text(b);
+                    parts.push(Expr::bin(hi, Op::Lt, p));
+                }
+                Expr::and(parts)
+            }
+            other => self.relation_filter(set, other),
+        }
+    }
+}
+
+/// Wraps a select of `t.id` so it can sit inside another query that also uses `t`.
+fn wrap(s: Select) -> Select {
+    Select {
+        columns: vec![(Expr::col("w", "id"), None)],
+        from: vec![From::Sub {
+            select: Box::new(s),
+            alias: "w".into(),
+        }],
+        ..Select::default()
+    }
+}
+
+/// Turns a values select (`SELECT value FROM link l JOIN x ... WHERE l.key = t.id`)
+/// into LEFT JOINs onto the outer query.
+fn left_join_values(values: Select, _alias: &str) -> (Expr, Vec<From>) {
+    let value = values
+        .columns
+        .first()
+        .map(|c| c.0.clone())
+        .unwrap_or(Expr::Null);
+    let mut joins = Vec::new();
+    let mut link = values.filter.into_iter();
+    for (i, f) in values.from.into_iter().enumerate() {
+        match f {
+            From::Table { table, alias, join } => {
+                let on = if i == 0 {
+                    link.next().unwrap_or(Expr::Int(1))
+                } else {
+                    join.map(|j| j.on).unwrap_or(Expr::Int(1))
+                };
+                joins.push(From::Table {
+                    table,
+                    alias,
+                    join: Some(super::tree::Join { left: true, on }),
+                });
+            }
+            other => joins.push(other),
+        }
+    }
+    (value, joins)
+}
+
+/// The order rows come in when the query does not say.
+fn default_order(set: Set) -> Vec<(Expr, bool)> {
+    match set {
+        Set::Documents | Set::Statements => vec![
+            (
+                Expr::IsNull(Box::new(Expr::col(T, "date_start")), false),
+                false,
+            ),
+            (Expr::col(T, "date_start"), false),
+            (Expr::col(T, "slug"), false),
+        ],
+        Set::Clauses => vec![
+            (Expr::col(T, "document_id"), false),
+            (Expr::col(T, "position"), false),
+        ],
+        Set::Actors | Set::Principles => vec![(Expr::col(T, "slug"), false)],
+        Set::Citations => vec![(Expr::col(T, "id"), false)],
+    }
+}

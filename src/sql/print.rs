@@ -1,0 +1,299 @@
+//! Printing the SQL tree as text for one dialect.
+//!
+//! Everything that differs between SQLite and other engines (full-text
+//! search, case folding, string aggregation, recursive CTE syntax, parameter
+//! markers) is decided here and nowhere else.
+
+use std::fmt::{self, Write};
+
+use super::tree::*;
+
+/// The SQL dialect to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// SQLite 3.40 or later with FTS5 and concord's `concord_fold` function.
+    Sqlite,
+}
+
+/// Prints `select` as one statement.
+pub fn print(select: &Select, dialect: Dialect) -> String {
+    let mut p = Printer {
+        out: String::new(),
+        dialect,
+    };
+    // Writing into a String cannot fail.
+    let _ = p.select(select, true);
+    p.out
+}
+
+struct Printer {
+    out: String,
+    dialect: Dialect,
+}
+
+impl Printer {
+    fn select(&mut self, s: &Select, top: bool) -> fmt::Result {
+        let nl = if top { "\n" } else { " " };
+        if !s.ctes.is_empty() {
+            let recursive = s.ctes.iter().any(|c| c.step.is_some());
+            self.out.push_str(if recursive {
+                "WITH RECURSIVE "
+            } else {
+                "WITH "
+            });
+            for (i, c) in s.ctes.iter().enumerate() {
+                if i > 0 {
+                    write!(self.out, ",{nl}  ")?;
+                }
+                write!(self.out, "{}({}) AS (", c.name, c.column)?;
+                self.select(&c.base, false)?;
+                if let Some(step) = &c.step {
+                    self.out.push_str(" UNION ");
+                    self.select(step, false)?;
+                }
+                self.out.push(')');
+            }
+            self.out.push_str(nl);
+        }
+        self.out.push_str(if s.distinct {
+            "SELECT DISTINCT "
+        } else {
+            "SELECT "
+        });
+        for (i, (e, alias)) in s.columns.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.expr(e)?;
+            if let Some(a) = alias {
+                write!(self.out, " AS \"{}\"", a.replace('"', "\"\""))?;
+            }
+        }
+        self.from(&s.from, nl)?;
+        if !s.filter.is_empty() {
+            write!(self.out, "{nl}WHERE ")?;
+            self.expr(&Expr::and(s.filter.clone()))?;
+        }
+        self.list(&s.group_by, &format!("{nl}GROUP BY "))?;
+        if !s.order_by.is_empty() {
+            write!(self.out, "{nl}ORDER BY ")?;
+            for (i, (e, desc)) in s.order_by.iter().enumerate() {
+                if i > 0 {
+                    self.out.push_str(", ");
+                }
+                self.expr(e)?;
+                if *desc {
+                    self.out.push_str(" DESC");
+                }
+            }
+        }
+        if let Some(l) = &s.limit {
+            write!(self.out, "{nl}LIMIT ")?;
+            self.expr(l)?;
+        }
+        if let Some(o) = &s.offset {
+            if s.limit.is_none() {
+                write!(self.out, "{nl}LIMIT -1")?;
+            }
+            self.out.push_str(" OFFSET ");
+            self.expr(o)?;
+        }
+        Ok(())
+    }
+
+    fn list(&mut self, items: &[Expr], head: &str) -> fmt::Result {
+        if items.is_empty() {
+            return Ok(());
+        }
+        self.out.push_str(head);
+        for (i, e) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            self.expr(e)?;
+        }
+        Ok(())
+    }
+
+    fn from(&mut self, items: &[From], nl: &str) -> fmt::Result {
+        for (i, f) in items.iter().enumerate() {
+            let (join, name, alias) = match f {
+                From::Table { table, alias, join } => (join, *table, alias),
+                From::Cte { name, alias, join } => (join, name.as_str(), alias),
+                From::Sub { select, alias } => {
+                    self.out.push_str(if i == 0 { " FROM " } else { ", " });
+                    self.sub(select)?;
+                    write!(self.out, " {alias}")?;
+                    continue;
+                }
+                From::FullText {
+                    alias,
+                    query,
+                    rowid_of,
+                } => {
+                    // FTS5: the index table joined by rowid, filtered with MATCH.
+                    write!(self.out, "{nl}JOIN clauses_fts {alias} ON {alias}.rowid = ")?;
+                    self.expr(rowid_of)?;
+                    write!(self.out, " AND clauses_fts MATCH ")?;
+                    self.expr(query)?;
+                    continue;
+                }
+            };
+            match join {
+                None if i == 0 => write!(self.out, "{nl}FROM {name} {alias}")?,
+                None => write!(self.out, ", {name} {alias}")?,
+                Some(j) => {
+                    let kw = if j.left { "LEFT JOIN" } else { "JOIN" };
+                    write!(self.out, "{nl}{kw} {name} {alias} ON ")?;
+                    self.expr(&j.on)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn sub(&mut self, s: &Select) -> fmt::Result {
+        self.out.push('(');
+        self.select(s, false)?;
+        self.out.push(')');
+        Ok(())
+    }
+
+    fn expr(&mut self, e: &Expr) -> fmt::Result {
+        match e {
+            Expr::Col(a, c) => write!(self.out, "{a}.{c}"),
+            Expr::Name(n) => write!(self.out, "\"{n}\""),
+            Expr::Param(n) => write!(self.out, "?{n}"),
+            Expr::Const(s) => write!(self.out, "'{}'", s.replace('\'', "''")),
+            Expr::Int(i) => write!(self.out, "{i}"),
+            Expr::Null => write!(self.out, "NULL"),
+            Expr::Star => write!(self.out, "*"),
+            Expr::Bin(a, op, b) => {
+                self.expr(a)?;
+                let op = match op {
+                    Op::Eq => " = ",
+                    Op::Ne => " <> ",
+                    Op::Lt => " < ",
+                    Op::Le => " <= ",
+                    Op::Gt => " > ",
+                    Op::Ge => " >= ",
+                };
+                self.out.push_str(op);
+                self.expr(b)
+            }
+            Expr::And(items) => self.joined(items, " AND "),
+            Expr::Or(items) => self.joined(items, " OR "),
+            Expr::Not(inner) => {
+                self.out.push_str("NOT ");
+                self.paren(inner)
+            }
+            Expr::IsNull(inner, negated) => {
+                self.expr(inner)?;
+                self.out
+                    .push_str(if *negated { " IS NOT NULL" } else { " IS NULL" });
+                Ok(())
+            }
+            Expr::InSelect(a, s) => {
+                self.expr(a)?;
+                self.out.push_str(" IN ");
+                self.sub(s)
+            }
+            Expr::InList(a, items) => {
+                self.expr(a)?;
+                self.out.push_str(" IN (");
+                self.joined_plain(items, ", ")?;
+                self.out.push(')');
+                Ok(())
+            }
+            Expr::Exists(s) => {
+                self.out.push_str("EXISTS ");
+                self.sub(s)
+            }
+            Expr::Concat(items) => self.joined_plain(items, " || "),
+            Expr::Case(arms, other) => {
+                self.out.push_str("CASE");
+                for (c, v) in arms {
+                    self.out.push_str(" WHEN ");
+                    self.expr(c)?;
+                    self.out.push_str(" THEN ");
+                    self.expr(v)?;
+                }
+                self.out.push_str(" ELSE ");
+                self.expr(other)?;
+                self.out.push_str(" END");
+                Ok(())
+            }
+            Expr::Func(f, arg) => self.func(*f, arg),
+            Expr::Scalar(s) => self.sub(s),
+            Expr::Contains(hay, needle) => match self.dialect {
+                Dialect::Sqlite => {
+                    self.out.push_str("instr(concord_fold(");
+                    self.expr(hay)?;
+                    self.out.push_str("), ");
+                    self.expr(needle)?;
+                    self.out.push_str(") > 0");
+                    Ok(())
+                }
+            },
+            Expr::FtsRank(alias) => write!(self.out, "{alias}.rank"),
+            Expr::FullTextMatch { rowid, query } => match self.dialect {
+                Dialect::Sqlite => {
+                    self.expr(rowid)?;
+                    self.out
+                        .push_str(" IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH ");
+                    self.expr(query)?;
+                    self.out.push(')');
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    fn func(&mut self, f: Func, arg: &Expr) -> fmt::Result {
+        match f {
+            Func::Count => self.out.push_str("count("),
+            Func::CountDistinct => self.out.push_str("count(DISTINCT "),
+            Func::GroupConcat => {
+                self.out.push_str("group_concat(");
+                self.expr(arg)?;
+                self.out.push_str(", ', ')");
+                return Ok(());
+            }
+        }
+        self.expr(arg)?;
+        self.out.push(')');
+        Ok(())
+    }
+
+    /// An operand of AND/OR/NOT: parenthesised when it is itself compound.
+    fn paren(&mut self, e: &Expr) -> fmt::Result {
+        if matches!(e, Expr::And(_) | Expr::Or(_) | Expr::Not(_)) {
+            self.out.push('(');
+            self.expr(e)?;
+            self.out.push(')');
+            Ok(())
+        } else {
+            self.expr(e)
+        }
+    }
+
+    fn joined(&mut self, items: &[Expr], sep: &str) -> fmt::Result {
+        for (i, e) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(sep);
+            }
+            self.paren(e)?;
+        }
+        Ok(())
+    }
+
+    fn joined_plain(&mut self, items: &[Expr], sep: &str) -> fmt::Result {
+        for (i, e) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(sep);
+            }
+            self.expr(e)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,225 @@
+//! Reading a store: the catalog of names, clause checks, and running
+//! generated SQL row by row.
+
+use std::ops::ControlFlow;
+
+use rusqlite::types::ValueRef;
+
+use super::{Store, StoreError, sqlite_err};
+use crate::resolve::Clauses;
+use crate::resolve::catalog::{Catalog, Entry, Kind};
+use crate::sql::{Param, Sql};
+
+/// One value of a result row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Cell {
+    /// The cell as display text (`NULL` is the caller's to show).
+    pub fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Cell::Null => None,
+            Cell::Int(i) => Some(i.to_string().into()),
+            Cell::Real(r) => Some(format_real(*r).into()),
+            Cell::Text(s) => Some(s.as_str().into()),
+        }
+    }
+}
+
+/// Reals print without noise: `0.95`, `1.0`.
+pub fn format_real(r: f64) -> String {
+    if r.fract() == 0.0 && r.abs() < 1e15 {
+        format!("{r:.1}")
+    } else {
+        format!("{r}")
+    }
+}
+
+/// A whole result held in memory (small results, tests, `show`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Store {
+    /// Loads every name of the store (actors, documents, principles, aliases, relation types).
+    pub fn catalog(&self) -> Result<Catalog, StoreError> {
+        let e = |e| sqlite_err(&self.path, e);
+        let entries = |sql: &str| -> Result<Vec<Entry>, StoreError> {
+            let mut st = self.conn.prepare(sql).map_err(e)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok(Entry {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        detail: r.get(2)?,
+                    })
+                })
+                .map_err(e)?;
+            rows.collect::<Result<_, _>>().map_err(e)
+        };
+        let actors = entries("SELECT slug, name, kind FROM actors ORDER BY id")?;
+        let documents = entries("SELECT slug, title, kind FROM documents ORDER BY id")?;
+        let principles = entries("SELECT slug, name, '' FROM principles ORDER BY id")?;
+        let mut aliases = Vec::new();
+        for (kind, sql) in [
+            (
+                Kind::Actor,
+                "SELECT a.slug, x.alias FROM actor_aliases x JOIN actors a ON a.id = x.actor_id",
+            ),
+            (
+                Kind::Document,
+                "SELECT d.slug, x.alias FROM document_aliases x JOIN documents d ON d.id = x.document_id",
+            ),
+            (
+                Kind::Principle,
+                "SELECT p.slug, x.alias FROM principle_aliases x JOIN principles p ON p.id = x.principle_id",
+            ),
+        ] {
+            let mut st = self.conn.prepare(sql).map_err(e)?;
+            let rows = st
+                .query_map([], |r| {
+                    Ok((kind, r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(e)?;
+            for row in rows {
+                aliases.push(row.map_err(e)?);
+            }
+        }
+        let mut st = self
+            .conn
+            .prepare("SELECT DISTINCT type FROM relations ORDER BY type")
+            .map_err(e)?;
+        let types = st
+            .query_map([], |r| r.get(0))
+            .map_err(e)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(e)?;
+        Ok(Catalog::new(actors, documents, principles, aliases, types))
+    }
+
+    /// Runs `sql`, calling `row` with each result row until it says stop.
+    pub fn run(
+        &self,
+        sql: &Sql,
+        mut row: impl FnMut(Vec<Cell>) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let e = |e| query_err(e);
+        let mut st = self.conn.prepare_cached(&sql.text).map_err(e)?;
+        bind(&mut st, &sql.params).map_err(e)?;
+        let n = st.column_count();
+        let mut rows = st.raw_query();
+        while let Some(r) = rows.next().map_err(e)? {
+            let mut cells = Vec::with_capacity(n);
+            for i in 0..n {
+                cells.push(match r.get_ref(i).map_err(e)? {
+                    ValueRef::Null => Cell::Null,
+                    ValueRef::Integer(v) => Cell::Int(v),
+                    ValueRef::Real(v) => Cell::Real(v),
+                    ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Blob(b) => Cell::Text(format!("<{} bytes>", b.len())),
+                });
+            }
+            if row(cells).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `sql` and collects every row.
+    pub fn rows(&self, sql: &Sql) -> Result<Rows, StoreError> {
+        let mut out = Rows {
+            columns: sql.columns.clone(),
+            rows: Vec::new(),
+        };
+        self.run(sql, |r| {
+            out.rows.push(r);
+            ControlFlow::Continue(())
+        })?;
+        Ok(out)
+    }
+
+    /// SQLite's query plan for `sql`, one line per step, indented by depth.
+    pub fn query_plan(&self, sql: &Sql) -> Result<Vec<String>, StoreError> {
+        let e = |e| query_err(e);
+        let mut st = self
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text))
+            .map_err(e)?;
+        bind(&mut st, &sql.params).map_err(e)?;
+        let mut depth: Vec<(i64, usize)> = Vec::new();
+        let mut out = Vec::new();
+        let mut rows = st.raw_query();
+        while let Some(r) = rows.next().map_err(e)? {
+            let (id, parent, detail): (i64, i64, String) = (
+                r.get(0).map_err(e)?,
+                r.get(1).map_err(e)?,
+                r.get(3).map_err(e)?,
+            );
+            let level = depth
+                .iter()
+                .find(|(i, _)| *i == parent)
+                .map_or(0, |(_, l)| l + 1);
+            depth.push((id, level));
+            out.push(format!("{}{detail}", "  ".repeat(level)));
+        }
+        Ok(out)
+    }
+
+    /// A handle that interrupts a running query from another thread (Ctrl-C).
+    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
+        self.conn.get_interrupt_handle()
+    }
+}
+
+fn bind(st: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusqlite::Result<()> {
+    for (i, p) in params.iter().enumerate() {
+        match p {
+            Param::Text(s) => st.raw_bind_parameter(i + 1, s)?,
+            Param::Int(n) => st.raw_bind_parameter(i + 1, n)?,
+            Param::Real(r) => st.raw_bind_parameter(i + 1, r)?,
+        }
+    }
+    Ok(())
+}
+
+/// A failure while running a query: a full-text syntax error, an interrupt.
+fn query_err(e: rusqlite::Error) -> StoreError {
+    let msg = match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            return StoreError::Interrupted;
+        }
+        rusqlite::Error::SqliteFailure(_, Some(m)) => m.clone(),
+        other => other.to_string(),
+    };
+    StoreError::Query(msg)
+}
+
+impl Clauses for Store {
+    fn has_clause(&self, doc: &str, label: &str) -> bool {
+        let sql = "SELECT 1 FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2";
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut st| st.exists(rusqlite::params![doc, label]))
+            .unwrap_or(false)
+    }
+
+    fn labels(&self, doc: &str) -> Vec<String> {
+        let sql = "SELECT c.label FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 ORDER BY c.position LIMIT 1000";
+        let Ok(mut st) = self.conn.prepare_cached(sql) else {
+            return Vec::new();
+        };
+        st.query_map([doc], |r| r.get(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    }
+}

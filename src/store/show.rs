@@ -1,0 +1,199 @@
+//! `show`: one clause, document, actor or principle in full, as a [`Card`].
+
+use super::query::{Cell, Rows};
+use super::{Store, StoreError, sqlite_err};
+use crate::resolve::Thing;
+
+/// A thing in full: a heading, its facts, and tables of related rows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Card {
+    pub title: String,
+    /// `(name, value)` lines; long values (clause text) are kept whole.
+    pub facts: Vec<(String, String)>,
+    pub sections: Vec<Section>,
+}
+
+/// A titled table within a card.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Section {
+    pub heading: String,
+    pub rows: Rows,
+}
+
+const CITED_BY: &str =
+    "SELECT v.\"from\", v.\"by\", v.stance, v.quote, v.source FROM v_citations v WHERE v.id IN (";
+
+impl Store {
+    /// The card of one thing.
+    pub fn card(&self, thing: &Thing) -> Result<Card, StoreError> {
+        match thing {
+            Thing::Clause(doc, label) => self.clause_card(doc, label),
+            Thing::Document(id) => self.document_card(id),
+            Thing::Actor(id) => self.actor_card(id),
+            Thing::Principle(id) => self.principle_card(id),
+        }
+    }
+
+    fn table(
+        &self,
+        heading: &str,
+        sql: &str,
+        p: &[&dyn rusqlite::ToSql],
+    ) -> Result<Section, StoreError> {
+        let e = |e| sqlite_err(&self.path, e);
+        let mut st = self.conn.prepare_cached(sql).map_err(e)?;
+        let columns: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
+        let n = columns.len();
+        let rows = st
+            .query_map(p, |r| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            rusqlite::types::ValueRef::Null => Cell::Null,
+                            rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
+                            rusqlite::types::ValueRef::Real(v) => Cell::Real(v),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                Cell::Text(String::from_utf8_lossy(t).into_owned())
+                            }
+                            rusqlite::types::ValueRef::Blob(b) => {
+                                Cell::Text(format!("<{} bytes>", b.len()))
+                            }
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<Cell>>>()
+            })
+            .map_err(e)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(e)?;
+        Ok(Section {
+            heading: heading.to_string(),
+            rows: Rows { columns, rows },
+        })
+    }
+
+    /// The first row of a query as `(column, value)` facts, skipping NULLs.
+    fn facts(
+        &self,
+        sql: &str,
+        p: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        let s = self.table("", sql, p)?;
+        let Some(row) = s.rows.rows.first() else {
+            return Ok(Vec::new());
+        };
+        Ok(s.rows
+            .columns
+            .iter()
+            .zip(row)
+            .filter_map(|(c, v)| {
+                v.as_text()
+                    .filter(|t| !t.is_empty())
+                    .map(|t| (c.clone(), t.into_owned()))
+            })
+            .collect())
+    }
+
+    fn clause_card(&self, doc: &str, label: &str) -> Result<Card, StoreError> {
+        let r = format!("{doc}#{label}");
+        let facts = self.facts(
+            "SELECT v.document, d.title AS \"document title\", v.label, v.title, v.date, v.principles, v.parent, v.text
+             FROM v_clauses v JOIN documents d ON d.slug = v.document WHERE v.ref = ?1",
+            &[&r],
+        )?;
+        let children = self.table(
+            "clauses under it",
+            "SELECT ref, text FROM v_clauses WHERE parent = ?1 ORDER BY position",
+            &[&r],
+        )?;
+        let cited = self.table(
+            "cited by",
+            &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN clauses c ON c.id = ci.to_clause_id JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2) ORDER BY v.date, v.id"),
+            &[&doc, &label],
+        )?;
+        let cites = self.table(
+            "citations it makes",
+            "SELECT \"to\", \"by\", stance, quote FROM v_citations WHERE \"from\" = ?1 ORDER BY id",
+            &[&r],
+        )?;
+        Ok(Card {
+            title: format!("clause {r}"),
+            facts,
+            sections: vec![children, cited, cites],
+        })
+    }
+
+    fn document_card(&self, id: &str) -> Result<Card, StoreError> {
+        let facts = self.facts(
+            "SELECT id, title, kind, date, place, authors, aliases, language, source,
+                    CASE excerpt WHEN 1 THEN 'yes (only part of the text is stored)' ELSE NULL END AS excerpt, file
+             FROM v_documents WHERE id = ?1",
+            &[&id],
+        )?;
+        let relations = self.table(
+            "relations",
+            "SELECT 'this ' || type || ' ' || \"to\" AS relation, note FROM v_relations WHERE \"from\" = ?1
+             UNION ALL SELECT \"from\" || ' ' || type || ' this', note FROM v_relations WHERE \"to\" = ?1",
+            &[&id],
+        )?;
+        let clauses = self.table(
+            "clauses",
+            "SELECT ref, text, principles FROM v_clauses WHERE document = ?1 ORDER BY position",
+            &[&id],
+        )?;
+        let cited = self.table(
+            "cited by",
+            &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN documents d ON d.id = ci.to_document_id WHERE d.slug = ?1
+                      UNION SELECT ci.id FROM citations ci JOIN clauses c ON c.id = ci.to_clause_id JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1) ORDER BY v.date, v.id"),
+            &[&id],
+        )?;
+        Ok(Card {
+            title: format!("document {id}"),
+            facts,
+            sections: vec![relations, clauses, cited],
+        })
+    }
+
+    fn actor_card(&self, id: &str) -> Result<Card, StoreError> {
+        let facts = self.facts("SELECT id, name, kind, role, member_of AS \"member of\", represents, aliases FROM v_actors WHERE id = ?1", &[&id])?;
+        let members = self.table(
+            "members and representatives",
+            "SELECT a.slug AS id, a.name, 'member' AS \"as\" FROM memberships m JOIN actors a ON a.id = m.member_id JOIN actors g ON g.id = m.group_id WHERE g.slug = ?1
+             UNION ALL SELECT a.slug, a.name, 'speaks for it' FROM representations r JOIN actors a ON a.id = r.actor_id JOIN actors g ON g.id = r.represented_id WHERE g.slug = ?1",
+            &[&id],
+        )?;
+        let docs = self.table(
+            "documents",
+            "SELECT d.slug AS id, d.title, d.kind, d.date FROM document_authors da JOIN documents d ON d.id = da.document_id JOIN actors a ON a.id = da.actor_id WHERE a.slug = ?1 ORDER BY d.date_start, d.slug",
+            &[&id],
+        )?;
+        let made = self.table(
+            "citations made",
+            "SELECT v.\"from\", v.\"to\", v.stance, v.quote, v.source FROM v_citations v WHERE v.id IN (SELECT ca.citation_id FROM citation_actors ca JOIN actors a ON a.id = ca.actor_id WHERE a.slug = ?1) ORDER BY v.date, v.id",
+            &[&id],
+        )?;
+        Ok(Card {
+            title: format!("actor {id}"),
+            facts,
+            sections: vec![members, docs, made],
+        })
+    }
+
+    fn principle_card(&self, id: &str) -> Result<Card, StoreError> {
+        let facts = self.facts(
+            "SELECT id, name, description, aliases FROM v_principles WHERE id = ?1",
+            &[&id],
+        )?;
+        let clauses = self.table("clauses expressing it", "SELECT d.slug || '#' || c.label AS ref, c.text FROM clause_principles cp JOIN principles p ON p.id = cp.principle_id
+              JOIN clauses c ON c.id = cp.clause_id JOIN documents d ON d.id = c.document_id WHERE p.slug = ?1 ORDER BY c.document_id, c.position", &[&id])?;
+        let cited = self.table(
+            "cited by",
+            &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN principles p ON p.id = ci.to_principle_id WHERE p.slug = ?1) ORDER BY v.date, v.id"),
+            &[&id],
+        )?;
+        Ok(Card {
+            title: format!("principle {id}"),
+            facts,
+            sections: vec![clauses, cited],
+        })
+    }
+}

@@ -1,0 +1,99 @@
+//! The query language's syntax: text in, a syntax tree out.
+//!
+//! - [`parse_script`]: a script (statements separated by `;` or blank lines) → [`Script`], or
+//!   every [`SyntaxError`] found (at least one per broken statement).
+//! - [`parse_statement`], [`parse_query`]: one statement or query.
+//! - `Display` on every node prints canonical text that parses back to an equal tree.
+//! - [`tokens`]: a never-failing token stream for highlighting; [`KEYWORDS`] and [`is_keyword`]
+//!   for completion.
+//! - [`sexpr`] and [`ClearSpans::without_spans`]: for looking at and comparing trees.
+//!
+//! Nothing here knows the store: relation verbs, field names and target names are words until
+//! the resolver looks them up. The grammar is `grammar/concord.ebnf`; each parser function's
+//! doc comment names the rule it implements.
+
+pub mod ast;
+mod cond;
+mod dump;
+pub mod error;
+mod filter;
+mod lex;
+mod parser;
+mod print;
+mod spans;
+
+pub use ast::*;
+pub use dump::sexpr;
+pub use error::{ErrorKind, Expected, Found, SyntaxError};
+pub use lex::KEYWORDS;
+pub use parser::{MAX_DEPTH, parse_query, parse_script, parse_statement};
+pub use spans::ClearSpans;
+
+use lex::{Bad, Tok};
+
+/// Whether `word` is a keyword (in any ASCII case), which must be quoted to be used as a name.
+pub fn is_keyword(word: &str) -> bool {
+    lex::keyword(word).is_some()
+}
+
+/// What a token is, for highlighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    Keyword,
+    Word,
+    String,
+    ClauseRef,
+    Param,
+    Number,
+    Date,
+    /// `=`, `!=`, `<`, `<=`, `>`, `>=`, `~`, `*`
+    Operator,
+    /// `(`, `)`, `,`, `;`
+    Punctuation,
+    /// `-- ...` to the end of the line
+    Comment,
+    /// An unclosed string, a malformed date, a stray character, `$` or `DOC#` alone.
+    Error,
+}
+
+/// Splits `src` into tokens and comments, skipping whitespace. Never fails: what cannot be a
+/// token comes out as [`TokenKind::Error`]. The spans cover all non-whitespace text, in order.
+pub fn tokens(src: &str) -> Vec<(Span, TokenKind)> {
+    let mut out = Vec::new();
+    let mut i = src;
+    loop {
+        i = i.trim_start();
+        let start = src.len() - i.len();
+        if i.is_empty() {
+            return out;
+        }
+        if i.starts_with("--") {
+            let len = i.find('\n').unwrap_or(i.len());
+            out.push((Span::new(start, start + len), TokenKind::Comment));
+            i = &i[len..];
+            continue;
+        }
+        let (t, rest) = lex::next_token(i);
+        out.push((Span::new(start, start + t.text.len()), token_kind(t.tok)));
+        i = rest;
+    }
+}
+
+fn token_kind(t: Tok) -> TokenKind {
+    match t {
+        Tok::Kw(_) => TokenKind::Keyword,
+        Tok::Word => TokenKind::Word,
+        Tok::Str => TokenKind::String,
+        Tok::ClauseRef => TokenKind::ClauseRef,
+        Tok::Param => TokenKind::Param,
+        Tok::Number => TokenKind::Number,
+        Tok::Date(_) => TokenKind::Date,
+        Tok::Op(_) | Tok::Star => TokenKind::Operator,
+        Tok::LParen | Tok::RParen | Tok::Comma | Tok::Semi => TokenKind::Punctuation,
+        Tok::Bad(
+            Bad::UnclosedString | Bad::Date | Bad::Char | Bad::EmptyParam | Bad::EmptyLabel,
+        )
+        | Tok::Blank
+        | Tok::Eof => TokenKind::Error,
+    }
+}

@@ -1,0 +1,728 @@
+//! The parser: source text in, a [`Script`] (or one [`Query`]) out, or every error it could find.
+//!
+//! Built on nom over `&str`: the lexer (`lex.rs`) reads one token at a time, and each rule below is
+//! a nom parser (`&str -> IResult<&str, T, PErr>`) that peeks at the next token and dispatches on
+//! it, so nothing is lexed more than a few times and nothing backtracks far. The rules are methods
+//! of [`Parser`], which holds the source (for spans), the nesting depth and the errors collected
+//! without stopping ("soft" errors: a malformed date, a duplicate `where`). A hard error ends the
+//! statement; the script parser then skips to the next `;` or blank line and goes on.
+//!
+//! Rules for filters and targets are in `filter.rs`, for conditions in `cond.rs`.
+
+use std::cell::{Cell, RefCell};
+
+use nom::{
+    IResult, Parser as _, combinator::opt, error::ErrorKind as NomKind, multi::separated_list1,
+};
+
+use super::ast::{Count, Field, Ident, OrderKey, Output, Query, Script, SetName, Span, Spanned};
+use super::ast::{Statement, StatementKind};
+use super::error::{ErrorKind, Expected, Found, SyntaxError};
+use super::lex::{Bad, Kw, Tok, Token, next_token, parse_date, skip_separators};
+
+/// How deep parentheses, subqueries and `not`s may nest, together.
+pub const MAX_DEPTH: usize = 64;
+
+/// The parser's error inside nom: a syntax error, or an error made by a nom combinator itself
+/// (kept as the length of the input left, so that it can still be placed).
+#[derive(Debug)]
+pub(crate) enum PErr {
+    Syntax(SyntaxError),
+    Nom(usize),
+}
+
+impl nom::error::ParseError<&str> for PErr {
+    fn from_error_kind(input: &str, _: NomKind) -> Self {
+        PErr::Nom(input.len())
+    }
+
+    fn append(_: &str, _: NomKind, other: Self) -> Self {
+        other
+    }
+}
+
+pub(crate) type PResult<'s, T> = IResult<&'s str, T, PErr>;
+
+/// A committed error: the statement cannot be parsed further.
+pub(crate) fn fail<'s, T>(e: SyntaxError) -> PResult<'s, T> {
+    Err(hard(e))
+}
+
+/// A syntax error as a nom failure (no backtracking).
+pub(crate) fn hard(e: SyntaxError) -> nom::Err<PErr> {
+    nom::Err::Failure(PErr::Syntax(e))
+}
+
+/// Parses a script: statements separated by `;` or blank lines. An empty script has none.
+pub fn parse_script(src: &str) -> Result<Script, Vec<SyntaxError>> {
+    let p = Parser::new(src);
+    let statements = p.script(src);
+    p.finish(Some(Script { statements }))
+}
+
+/// Parses one statement (a trailing `;` is allowed).
+pub fn parse_statement(src: &str) -> Result<Statement, Vec<SyntaxError>> {
+    let p = Parser::new(src);
+    let r = p.statement(skip_separators(src));
+    p.whole(r)
+}
+
+/// Parses one query (a trailing `;` is allowed).
+pub fn parse_query(src: &str) -> Result<Query, Vec<SyntaxError>> {
+    let p = Parser::new(src);
+    let r = p.query(skip_separators(src), false);
+    p.whole(r)
+}
+
+/// The state of one parse: the source, the nesting depth, the errors so far.
+pub(crate) struct Parser<'s> {
+    src: &'s str,
+    depth: Cell<usize>,
+    errors: RefCell<Vec<SyntaxError>>,
+}
+
+impl<'s> Parser<'s> {
+    fn new(src: &'s str) -> Parser<'s> {
+        Parser {
+            src,
+            depth: Cell::new(0),
+            errors: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// All errors recorded, sorted by position.
+    fn take_errors(&self) -> Vec<SyntaxError> {
+        let mut errors = self.errors.take();
+        errors.sort_by_key(|e| e.span.start);
+        errors
+    }
+
+    /// The value, or every error if there was any.
+    fn finish<T>(&self, value: Option<T>) -> Result<T, Vec<SyntaxError>> {
+        let errors = self.take_errors();
+        match value {
+            Some(v) if errors.is_empty() => Ok(v),
+            _ => Err(errors),
+        }
+    }
+
+    /// Finishes a parse of one thing that must take the whole input.
+    fn whole<T>(&self, r: PResult<'s, T>) -> Result<T, Vec<SyntaxError>> {
+        let value = match r {
+            Ok((rest, value)) => {
+                let rest = skip_separators(rest);
+                if !rest.is_empty() {
+                    let e = self.error_at(rest, Expected::Text("the end of input"));
+                    self.soft(trailing(e));
+                }
+                Some(value)
+            }
+            Err(e) => {
+                self.soft(self.syntax_error(e));
+                None
+            }
+        };
+        self.finish(value)
+    }
+
+    /// `script`: statements until the end of input, recovering after each failed one.
+    fn script(&self, mut i: &'s str) -> Vec<Statement> {
+        let mut out = Vec::new();
+        loop {
+            i = skip_separators(i);
+            if i.is_empty() {
+                return out;
+            }
+            match self.statement(i) {
+                Ok((rest, st)) => {
+                    out.push(st);
+                    i = rest;
+                }
+                Err(e) => {
+                    let e = self.syntax_error(e);
+                    let from = self.src.get(e.span.start..).unwrap_or(i);
+                    self.soft(e);
+                    i = skip_statement(if from.len() <= i.len() { from } else { i });
+                }
+            }
+        }
+    }
+
+    /// `statement ::= query | explain | show | let`
+    pub(crate) fn statement(&self, i: &'s str) -> PResult<'s, Statement> {
+        let (t, rest) = next_token(i);
+        let start = self.span(t, rest).start;
+        let (rest, kind) = match t.tok {
+            Tok::Kw(Kw::Explain) => {
+                let (rest, q) = self.query(rest, false)?;
+                (rest, StatementKind::Explain(q))
+            }
+            Tok::Kw(Kw::Show) => {
+                let (rest, target) = self.target(rest)?;
+                self.end_of_statement(rest)?;
+                (rest, StatementKind::Show(target))
+            }
+            Tok::Kw(Kw::Let) => self.let_statement(rest)?,
+            Tok::Kw(k) if set_name(k).is_some() => {
+                let (rest, q) = self.query(i, false)?;
+                (rest, StatementKind::Query(q))
+            }
+            _ => return fail(self.statement_start_error(i, t)),
+        };
+        let span = Span::new(start, self.off(rest));
+        Ok((rest, Statement { kind, span }))
+    }
+
+    /// `let ::= 'let' WORD '=' query`
+    fn let_statement(&self, i: &'s str) -> PResult<'s, StatementKind> {
+        let (t, rest) = next_token(i);
+        if t.tok != Tok::Word {
+            return fail(self.error_at(i, Expected::LetName));
+        }
+        let name = self.ident(t, rest, t.text);
+        let (t, after) = next_token(rest);
+        if t.tok != Tok::Op(super::ast::CmpOp::Eq) {
+            return fail(self.error_at(rest, Expected::Text("`=`")));
+        }
+        let (rest, query) = self.query(after, false)?;
+        Ok((rest, StatementKind::Let { name, query }))
+    }
+
+    /// `query ::= set_name filter* shaping*`; stops before `;`, a blank line, the end, or `)`.
+    pub(crate) fn query(&self, i: &'s str, in_parens: bool) -> PResult<'s, Query> {
+        let (t, mut i) = next_token(i);
+        let set = match t.tok {
+            Tok::Kw(k) if set_name(k).is_some() => set_name(k),
+            _ => None,
+        };
+        let Some(set) = set else {
+            return fail(self.token_error(t, i, i, Expected::Set));
+        };
+        let set = Spanned {
+            node: set,
+            span: self.span(t, i),
+        };
+        let mut q = Query {
+            span: set.span,
+            set,
+            filters: Vec::new(),
+            condition: None,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            output: Output::Rows,
+        };
+        let mut st = Shaping::default();
+        loop {
+            let (t, _) = next_token(i);
+            i = match t.tok {
+                Tok::Word
+                | Tok::Kw(
+                    Kw::Not
+                    | Kw::In
+                    | Kw::By
+                    | Kw::CitedBy
+                    | Kw::Citing
+                    | Kw::Expressing
+                    | Kw::Before
+                    | Kw::After
+                    | Kw::Between,
+                ) if !st.started => {
+                    let (rest, f) = self.filter(i)?;
+                    q.filters.push(f);
+                    rest
+                }
+                Tok::Kw(
+                    k @ (Kw::Where | Kw::Order | Kw::Limit | Kw::Offset | Kw::Count | Kw::Select),
+                ) => self.shaping(i, k, &mut q, &mut st)?,
+                Tok::Semi | Tok::Blank | Tok::Eof => break,
+                Tok::RParen if in_parens => break,
+                _ => return fail(self.query_end_error(i, &st, in_parens)),
+            };
+        }
+        q.span.end = self.off(i);
+        Ok((i, q))
+    }
+
+    /// The error for a token that cannot continue a query.
+    fn query_end_error(&self, i: &'s str, st: &Shaping, in_parens: bool) -> SyntaxError {
+        let expected = Expected::QueryContinuation {
+            filters: !st.started,
+            condition: st.last_where,
+            in_parens,
+        };
+        let e = self.error_at(i, expected);
+        let e = if in_parens { e } else { trailing(e) };
+        let (t, _) = next_token(i);
+        let help = match t.tok {
+            Tok::Word if st.last_where => "a value of several words must be quoted: `\"…\"`",
+            Tok::Word
+            | Tok::Kw(Kw::Not | Kw::In | Kw::By | Kw::CitedBy | Kw::Citing | Kw::Expressing)
+            | Tok::Kw(Kw::Before | Kw::After | Kw::Between)
+                if st.started =>
+            {
+                "filters come right after the set, before `where`, `order by`, `limit`, `count` and `select`"
+            }
+            _ => return e,
+        };
+        if e.help.is_some() {
+            e
+        } else {
+            e.with_help(help)
+        }
+    }
+
+    /// `shaping ::= where | order_by | limit | offset | count | select`, each at most once.
+    fn shaping(
+        &self,
+        i: &'s str,
+        k: Kw,
+        q: &mut Query,
+        st: &mut Shaping,
+    ) -> Result<&'s str, nom::Err<PErr>> {
+        let (t, rest) = next_token(i);
+        let span = self.span(t, rest);
+        st.started = true;
+        st.last_where = k == Kw::Where;
+        let once = |seen: &mut bool, clause: &'static str, span: Span| {
+            if std::mem::replace(seen, true) {
+                self.soft(SyntaxError::new(ErrorKind::Duplicate { clause }, span));
+            }
+        };
+        match k {
+            Kw::Where => {
+                once(&mut st.where_, "where", span);
+                let (rest, c) = self.condition(rest)?;
+                q.condition.get_or_insert(c);
+                Ok(rest)
+            }
+            Kw::Order => {
+                once(&mut st.order, "order by", span);
+                let rest = self.expect_kw(rest, Kw::By, "`by`")?;
+                let (rest, keys) =
+                    separated_list1(|i| self.comma(i), |i| self.order_key(i)).parse(rest)?;
+                if q.order.is_empty() {
+                    q.order = keys;
+                }
+                Ok(rest)
+            }
+            Kw::Limit => {
+                once(&mut st.limit, "limit", span);
+                let (rest, n) = self.count(rest)?;
+                q.limit.get_or_insert(n);
+                let (rest, offset) = opt(|i| self.keyword(i, Kw::Offset)).parse(rest)?;
+                let Some(offset_span) = offset else {
+                    return Ok(rest);
+                };
+                once(&mut st.offset, "offset", offset_span);
+                let (rest, n) = self.count(rest)?;
+                q.offset.get_or_insert(n);
+                Ok(rest)
+            }
+            Kw::Offset => {
+                once(&mut st.offset, "offset", span);
+                let (rest, n) = self.count(rest)?;
+                q.offset.get_or_insert(n);
+                Ok(rest)
+            }
+            _ => self.output(rest, k, span, q, st),
+        }
+    }
+
+    /// `count ::= 'count' ('by' field)?`, `select ::= 'select' field (',' field)*`
+    fn output(
+        &self,
+        i: &'s str,
+        k: Kw,
+        span: Span,
+        q: &mut Query,
+        st: &mut Shaping,
+    ) -> Result<&'s str, nom::Err<PErr>> {
+        let (rest, output, name) = if k == Kw::Select {
+            let (rest, fields) = separated_list1(|i| self.comma(i), |i| self.field(i)).parse(i)?;
+            (rest, Output::Select(fields), "select")
+        } else if let (rest, Some(_)) = opt(|i| self.keyword(i, Kw::By)).parse(i)? {
+            let (rest, f) = self.field(rest)?;
+            (rest, Output::CountBy(f), "count by")
+        } else {
+            (i, Output::Count(span), "count")
+        };
+        match st.output {
+            None => {
+                q.output = output;
+                st.output = Some(name);
+            }
+            Some(first) if first == name => self.soft(SyntaxError::new(
+                ErrorKind::Duplicate { clause: name },
+                span,
+            )),
+            Some(first) => self.soft(SyntaxError::new(
+                ErrorKind::ConflictingOutput {
+                    first,
+                    second: name,
+                },
+                span.to(Span::new(span.start, self.off(rest))),
+            )),
+        }
+        Ok(rest)
+    }
+
+    /// `order_key ::= field ('asc' | 'desc')?`
+    fn order_key(&self, i: &'s str) -> PResult<'s, OrderKey> {
+        let (i, field) = self.field(i)?;
+        let (t, rest) = next_token(i);
+        match t.tok {
+            Tok::Kw(Kw::Asc) => Ok((rest, OrderKey { field, desc: false })),
+            Tok::Kw(Kw::Desc) => Ok((rest, OrderKey { field, desc: true })),
+            _ => Ok((i, OrderKey { field, desc: false })),
+        }
+    }
+
+    /// `count_value ::= NUMBER | PARAM` (a whole number)
+    fn count(&self, i: &'s str) -> PResult<'s, Spanned<Count>> {
+        let (t, rest) = next_token(i);
+        let span = self.span(t, rest);
+        let node = match t.tok {
+            Tok::Param => Count::Param(self.ident(t, rest, &t.text[1..])),
+            Tok::Number => match t.text.parse() {
+                Ok(n) => Count::Number(n),
+                Err(_) => {
+                    let e = self.error_at(i, Expected::Count);
+                    return fail(e.with_help(format!(
+                        "`{}` is not a whole number that fits in 64 bits",
+                        t.text
+                    )));
+                }
+            },
+            _ => return fail(self.error_at(i, Expected::Count)),
+        };
+        Ok((rest, Spanned { node, span }))
+    }
+
+    /// `field ::= WORD | set_name | 'by'`: a field name; the resolver checks it.
+    pub(crate) fn field(&self, i: &'s str) -> PResult<'s, Field> {
+        let (t, rest) = next_token(i);
+        if !is_field_token(t.tok) {
+            return fail(self.error_at(i, Expected::Field));
+        }
+        let span = self.span(t, rest);
+        let name = t.text.to_owned();
+        Ok((rest, Field { name, span }))
+    }
+
+    /// `,` if it comes next (a nom error otherwise, for `separated_list1`).
+    fn comma(&self, i: &'s str) -> PResult<'s, ()> {
+        match next_token(i) {
+            (
+                Token {
+                    tok: Tok::Comma, ..
+                },
+                rest,
+            ) => Ok((rest, ())),
+            _ => Err(nom::Err::Error(PErr::Nom(i.len()))),
+        }
+    }
+
+    /// The keyword `k` if it comes next (a nom error otherwise, for `opt`).
+    pub(crate) fn keyword(&self, i: &'s str, k: Kw) -> PResult<'s, Span> {
+        match next_token(i) {
+            (t, rest) if t.tok == Tok::Kw(k) => Ok((rest, self.span(t, rest))),
+            _ => Err(nom::Err::Error(PErr::Nom(i.len()))),
+        }
+    }
+
+    /// The keyword `k`, which must come next; `text` names it in the error.
+    pub(crate) fn expect_kw(
+        &self,
+        i: &'s str,
+        k: Kw,
+        text: &'static str,
+    ) -> Result<&'s str, nom::Err<PErr>> {
+        match next_token(i) {
+            (t, rest) if t.tok == Tok::Kw(k) => Ok(rest),
+            _ => Err(hard(self.error_at(i, Expected::Text(text)))),
+        }
+    }
+
+    /// Checks that the statement ends here.
+    fn end_of_statement(&self, i: &'s str) -> Result<(), nom::Err<PErr>> {
+        match next_token(i).0.tok {
+            Tok::Semi | Tok::Blank | Tok::Eof => Ok(()),
+            _ => Err(hard(trailing(
+                self.error_at(i, Expected::Text("the end of the statement")),
+            ))),
+        }
+    }
+
+    /// Runs `f` one nesting level deeper; `at` is where the new level opens.
+    pub(crate) fn nested<T>(&self, at: Span, f: impl FnOnce() -> PResult<'s, T>) -> PResult<'s, T> {
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            return fail(SyntaxError::new(
+                ErrorKind::TooDeep { limit: MAX_DEPTH },
+                at,
+            ));
+        }
+        self.depth.set(depth + 1);
+        let r = f();
+        self.depth.set(depth);
+        r
+    }
+
+    /// Records an error and goes on parsing.
+    pub(crate) fn soft(&self, e: SyntaxError) {
+        self.errors.borrow_mut().push(e);
+    }
+
+    /// How many errors have been recorded, to roll back to after a failed alternative.
+    pub(crate) fn error_count(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
+    pub(crate) fn truncate_errors(&self, n: usize) {
+        self.errors.borrow_mut().truncate(n);
+    }
+
+    /// The byte offset of `i`, a suffix of the source.
+    pub(crate) fn off(&self, i: &str) -> usize {
+        self.src.len() - i.len()
+    }
+
+    /// The span of token `t`, which `rest` follows.
+    pub(crate) fn span(&self, t: Token<'_>, rest: &str) -> Span {
+        let end = self.off(rest);
+        Span::new(end - t.text.len(), end)
+    }
+
+    /// An identifier from token `t` with the given name (a `$param`'s without the `$`).
+    pub(crate) fn ident(&self, t: Token<'_>, rest: &str, name: &str) -> Ident {
+        let name = name.to_owned();
+        let span = self.span(t, rest);
+        Ident { name, span }
+    }
+
+    /// The error for whatever token comes at `i`, where `expected` was expected.
+    pub(crate) fn error_at(&self, i: &'s str, expected: Expected) -> SyntaxError {
+        let (t, rest) = next_token(i);
+        self.token_error(t, rest, i, expected)
+    }
+
+    /// The error for token `t` (followed by `rest`; `before` is the input before its trivia).
+    pub(crate) fn token_error(
+        &self,
+        t: Token<'s>,
+        rest: &'s str,
+        before: &'s str,
+        expected: Expected,
+    ) -> SyntaxError {
+        let span = match t.tok {
+            // Point just after the previous token, not at the end of the trailing space.
+            Tok::Eof | Tok::Blank => Span::new(self.off(before), self.off(before)),
+            _ => self.span(t, rest),
+        };
+        match t.tok {
+            Tok::Bad(bad) => bad_token(bad, t.text, span, expected),
+            Tok::Kw(k) if expected.wants_name() => {
+                let keyword = t.text.to_owned();
+                let help = if expected == Expected::LetName {
+                    "keywords cannot name a set; choose another name".to_owned()
+                } else if set_name(k).is_some() && expected == Expected::Target {
+                    format!(
+                        "keywords must be quoted to be used as names: `\"{keyword}\"`; a subquery is written in parentheses: `({keyword} …)`"
+                    )
+                } else {
+                    format!("keywords must be quoted to be used as names: `\"{keyword}\"`")
+                };
+                SyntaxError::new(ErrorKind::Keyword { expected, keyword }, span).with_help(help)
+            }
+            _ => SyntaxError::new(
+                ErrorKind::Expected {
+                    expected,
+                    found: found(t),
+                },
+                span,
+            ),
+        }
+    }
+
+    /// The error for a statement that starts with `t`, with a suggestion for a misspelt keyword.
+    fn statement_start_error(&self, i: &'s str, t: Token<'s>) -> SyntaxError {
+        let e = self.error_at(i, Expected::Statement);
+        match (t.tok, suggest(t.text)) {
+            (Tok::Word, Some(s)) => e.with_help(format!("did you mean `{s}`?")),
+            _ => e,
+        }
+    }
+
+    /// Turns any error that escaped into a placed syntax error.
+    fn syntax_error(&self, e: nom::Err<PErr>) -> SyntaxError {
+        match e {
+            nom::Err::Error(PErr::Syntax(e)) | nom::Err::Failure(PErr::Syntax(e)) => e,
+            nom::Err::Error(PErr::Nom(left)) | nom::Err::Failure(PErr::Nom(left)) => {
+                let at = self.src.len().saturating_sub(left);
+                let i = self.src.get(at..).unwrap_or("");
+                self.error_at(i, Expected::Text("valid input"))
+            }
+            nom::Err::Incomplete(_) => self.error_at("", Expected::Text("more input")),
+        }
+    }
+}
+
+/// What the query loop has seen of the shaping clauses.
+#[derive(Default)]
+struct Shaping {
+    started: bool,
+    last_where: bool,
+    where_: bool,
+    order: bool,
+    limit: bool,
+    offset: bool,
+    output: Option<&'static str>,
+}
+
+/// Skips the rest of a failed statement, up to the next `;`, blank line or the end.
+fn skip_statement(mut i: &str) -> &str {
+    loop {
+        let (t, rest) = next_token(i);
+        match t.tok {
+            Tok::Semi | Tok::Blank | Tok::Eof => return rest,
+            _ => i = rest,
+        }
+    }
+}
+
+/// Marks an error as coming after a complete statement.
+fn trailing(e: SyntaxError) -> SyntaxError {
+    let kind = match e.kind {
+        ErrorKind::Expected { expected, found } => ErrorKind::Trailing { expected, found },
+        ErrorKind::Keyword { expected, keyword } => ErrorKind::Trailing {
+            expected,
+            found: Found::Keyword(keyword),
+        },
+        other => other,
+    };
+    SyntaxError { kind, ..e }
+}
+
+/// The set a keyword names, singular or plural.
+pub(crate) fn set_name(k: Kw) -> Option<SetName> {
+    Some(match k {
+        Kw::Documents | Kw::Document => SetName::Documents,
+        Kw::Statements | Kw::Statement => SetName::Statements,
+        Kw::Clauses | Kw::Clause => SetName::Clauses,
+        Kw::Actors | Kw::Actor => SetName::Actors,
+        Kw::Principles | Kw::Principle => SetName::Principles,
+        Kw::Citations | Kw::Citation => SetName::Citations,
+        _ => return None,
+    })
+}
+
+/// Words and the keywords that are also field names (`document`, `principle`, `by`, ...).
+pub(crate) fn is_field_token(t: Tok) -> bool {
+    match t {
+        Tok::Word => true,
+        Tok::Kw(k) => k == Kw::By || set_name(k).is_some(),
+        _ => false,
+    }
+}
+
+/// What a token is, for "found ..." in messages.
+pub(crate) fn found(t: Token<'_>) -> Found {
+    let text = clip(t.text);
+    match t.tok {
+        Tok::Word => Found::Word(text),
+        Tok::Kw(_) => Found::Keyword(text),
+        Tok::Str | Tok::Bad(Bad::UnclosedString) => Found::String,
+        Tok::Number => Found::Number(text),
+        Tok::Date(_) | Tok::Bad(Bad::Date) => Found::Date(text),
+        Tok::ClauseRef | Tok::Bad(Bad::EmptyLabel) => Found::ClauseRef(text),
+        Tok::Param | Tok::Bad(Bad::EmptyParam) => Found::Param(text),
+        Tok::LParen | Tok::RParen | Tok::Comma | Tok::Star | Tok::Op(_) => Found::Symbol(text),
+        Tok::Semi => Found::Semicolon,
+        Tok::Blank => Found::BlankLine,
+        Tok::Eof => Found::EndOfInput,
+        Tok::Bad(Bad::Char) => Found::Char(t.text.chars().next().unwrap_or('\0')),
+    }
+}
+
+/// A token's text, shortened for a message.
+fn clip(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((n, _)) => format!("{}…", &text[..n]),
+        None => text.to_owned(),
+    }
+}
+
+/// The error for a malformed token.
+fn bad_token(bad: Bad, text: &str, span: Span, expected: Expected) -> SyntaxError {
+    let kind = match bad {
+        Bad::UnclosedString => ErrorKind::UnclosedString,
+        Bad::Date => ErrorKind::MalformedDate {
+            text: clip(text),
+            reason: parse_date(text).err().unwrap_or_default(),
+        },
+        Bad::EmptyParam => ErrorKind::MissingParamName,
+        Bad::EmptyLabel => ErrorKind::MissingLabel,
+        Bad::Char => {
+            let found = Found::Char(text.chars().next().unwrap_or('\0'));
+            let e = ErrorKind::Expected { expected, found };
+            let e = SyntaxError::new(e, span);
+            return match text {
+                "'" => e.with_help("strings are written in double quotes: `\"…\"`"),
+                "!" => e.with_help("`!` only appears in `!=`; to negate, write `not`"),
+                "&" => e.with_help("to join conditions, write `and`"),
+                "|" => e.with_help("to join conditions, write `or`"),
+                _ => e,
+            };
+        }
+    };
+    let e = SyntaxError::new(kind, span);
+    match bad {
+        Bad::UnclosedString => {
+            e.with_help("add a closing `\"`; write `\\\"` for a quote inside a string")
+        }
+        _ => e,
+    }
+}
+
+/// A statement keyword or set name close to `word`, for "did you mean".
+fn suggest(word: &str) -> Option<&'static str> {
+    const STARTS: [&str; 15] = [
+        "documents",
+        "statements",
+        "clauses",
+        "actors",
+        "principles",
+        "citations",
+        "document",
+        "statement",
+        "clause",
+        "actor",
+        "principle",
+        "citation",
+        "explain",
+        "show",
+        "let",
+    ];
+    let word = word.to_lowercase();
+    let best = STARTS.iter().min_by_key(|s| edit_distance(&word, s))?;
+    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
+    (edit_distance(&word, best) <= limit).then_some(best)
+}
+
+/// The Levenshtein distance between two short strings, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
