@@ -5,7 +5,8 @@
 use super::ast::{CmpOp, Cond, Date, Field, Span, Value};
 use super::error::{ErrorKind, Expected, SyntaxError};
 use super::lex::{Bad, Kw, Tok, Token, next_token, parse_date};
-use super::parser::{PResult, Parser, fail, is_field_token};
+use super::parser::{PResult, Parser, fail};
+use super::shaping::is_field_token;
 
 impl<'s> Parser<'s> {
     /// `condition ::= and_cond ('or' and_cond)*`
@@ -142,7 +143,16 @@ impl<'s> Parser<'s> {
                 text: self.unescape(t.text, span),
                 span,
             },
-            Tok::Word => Value::Word {
+            // Set and kind names are values too: `where kind = statement`.
+            Tok::Word
+            | Tok::Kw(
+                Kw::Statement
+                | Kw::Document
+                | Kw::Clause
+                | Kw::Actor
+                | Kw::Principle
+                | Kw::Citation,
+            ) => Value::Word {
                 text: t.text.to_owned(),
                 span,
             },

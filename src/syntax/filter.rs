@@ -69,12 +69,20 @@ impl<'s> Parser<'s> {
         let (t, after) = next_token(rest);
         let at_target = [self.off(rest), self.span(t, after).start];
         let target = self.target(rest).map_err(|e| match e {
-            nom::Err::Failure(PErr::Syntax(e)) if at_target.contains(&e.span.start) => {
-                hard(e.with_help(format!(
-                    "`{}` is read as a relation filter (like `reaffirming X`), which takes a target; \
-                     to give a filter several targets, write them in parentheses: `(a, b)`",
-                    verb.name
-                )))
+            nom::Err::Failure(PErr::Syntax(e))
+                if at_target.contains(&e.span.start)
+                    && matches!(e.kind, ErrorKind::Expected { .. } | ErrorKind::Keyword { .. }) =>
+            {
+                let help = if t.tok == Tok::Star {
+                    format!("write the `*` right after the relation: `{}*`", verb.name)
+                } else {
+                    format!(
+                        "`{}` is read as a relation filter (like `reaffirming X`), which takes a \
+                         target; to give a filter several targets, write them in parentheses: `(a, b)`",
+                        verb.name
+                    )
+                };
+                hard(e.with_help(help))
             }
             e => e,
         });
@@ -202,7 +210,7 @@ impl<'s> Parser<'s> {
         match t.tok {
             Tok::RParen => Ok(rest),
             Tok::Semi | Tok::Blank | Tok::Eof => {
-                let found = super::parser::found(t);
+                let found = super::report::found(t);
                 let e = SyntaxError::new(ErrorKind::UnclosedParen { found }, open);
                 Err(hard(e.with_help(
                     "add a `)`; a blank line or `;` always ends a statement",

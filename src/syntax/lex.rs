@@ -259,9 +259,10 @@ fn word(i: &str) -> (Tok, usize) {
         };
     }
     let text = &i[..n];
-    let tok = if is_number(text) {
+    let digit = text.starts_with(|c: char| c.is_ascii_digit());
+    let tok = if digit && is_number(text) {
         Tok::Number
-    } else if is_date_shaped(text) {
+    } else if digit && is_date_shaped(text) {
         match parse_date(text) {
             Ok(d) => Tok::Date(d),
             Err(_) => Tok::Bad(Bad::Date),
@@ -387,7 +388,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn days_in_month(year: u16, month: u8) -> u8 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     match month {
         2 if leap => 29,
         2 => 28,

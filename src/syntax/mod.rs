@@ -20,6 +20,8 @@ mod filter;
 mod lex;
 mod parser;
 mod print;
+mod report;
+mod shaping;
 mod spans;
 
 pub use ast::*;

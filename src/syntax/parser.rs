@@ -7,18 +7,18 @@
 //! without stopping ("soft" errors: a malformed date, a duplicate `where`). A hard error ends the
 //! statement; the script parser then skips to the next `;` or blank line and goes on.
 //!
-//! Rules for filters and targets are in `filter.rs`, for conditions in `cond.rs`.
+//! Rules for filters and targets are in `filter.rs`, for shaping clauses in `shaping.rs`, for
+//! conditions in `cond.rs`; the errors are built in `report.rs`.
 
 use std::cell::{Cell, RefCell};
 
-use nom::{
-    IResult, Parser as _, combinator::opt, error::ErrorKind as NomKind, multi::separated_list1,
-};
+use nom::{IResult, error::ErrorKind as NomKind};
 
-use super::ast::{Count, Field, Ident, OrderKey, Output, Query, Script, SetName, Span, Spanned};
-use super::ast::{Statement, StatementKind};
-use super::error::{ErrorKind, Expected, Found, SyntaxError};
-use super::lex::{Bad, Kw, Tok, Token, next_token, parse_date, skip_separators};
+use super::ast::{Ident, Output, Query, Script, SetName, Span, Spanned, Statement, StatementKind};
+use super::error::{ErrorKind, Expected, SyntaxError};
+use super::lex::{Kw, Tok, Token, next_token, skip_separators};
+use super::report::trailing;
+use super::shaping::Shaping;
 
 /// How deep parentheses, subqueries and `not`s may nest, together.
 pub const MAX_DEPTH: usize = 64;
@@ -272,157 +272,6 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// `shaping ::= where | order_by | limit | offset | count | select`, each at most once.
-    fn shaping(
-        &self,
-        i: &'s str,
-        k: Kw,
-        q: &mut Query,
-        st: &mut Shaping,
-    ) -> Result<&'s str, nom::Err<PErr>> {
-        let (t, rest) = next_token(i);
-        let span = self.span(t, rest);
-        st.started = true;
-        st.last_where = k == Kw::Where;
-        let once = |seen: &mut bool, clause: &'static str, span: Span| {
-            if std::mem::replace(seen, true) {
-                self.soft(SyntaxError::new(ErrorKind::Duplicate { clause }, span));
-            }
-        };
-        match k {
-            Kw::Where => {
-                once(&mut st.where_, "where", span);
-                let (rest, c) = self.condition(rest)?;
-                q.condition.get_or_insert(c);
-                Ok(rest)
-            }
-            Kw::Order => {
-                once(&mut st.order, "order by", span);
-                let rest = self.expect_kw(rest, Kw::By, "`by`")?;
-                let (rest, keys) =
-                    separated_list1(|i| self.comma(i), |i| self.order_key(i)).parse(rest)?;
-                if q.order.is_empty() {
-                    q.order = keys;
-                }
-                Ok(rest)
-            }
-            Kw::Limit => {
-                once(&mut st.limit, "limit", span);
-                let (rest, n) = self.count(rest)?;
-                q.limit.get_or_insert(n);
-                let (rest, offset) = opt(|i| self.keyword(i, Kw::Offset)).parse(rest)?;
-                let Some(offset_span) = offset else {
-                    return Ok(rest);
-                };
-                once(&mut st.offset, "offset", offset_span);
-                let (rest, n) = self.count(rest)?;
-                q.offset.get_or_insert(n);
-                Ok(rest)
-            }
-            Kw::Offset => {
-                once(&mut st.offset, "offset", span);
-                let (rest, n) = self.count(rest)?;
-                q.offset.get_or_insert(n);
-                Ok(rest)
-            }
-            _ => self.output(rest, k, span, q, st),
-        }
-    }
-
-    /// `count ::= 'count' ('by' field)?`, `select ::= 'select' field (',' field)*`
-    fn output(
-        &self,
-        i: &'s str,
-        k: Kw,
-        span: Span,
-        q: &mut Query,
-        st: &mut Shaping,
-    ) -> Result<&'s str, nom::Err<PErr>> {
-        let (rest, output, name) = if k == Kw::Select {
-            let (rest, fields) = separated_list1(|i| self.comma(i), |i| self.field(i)).parse(i)?;
-            (rest, Output::Select(fields), "select")
-        } else if let (rest, Some(_)) = opt(|i| self.keyword(i, Kw::By)).parse(i)? {
-            let (rest, f) = self.field(rest)?;
-            (rest, Output::CountBy(f), "count by")
-        } else {
-            (i, Output::Count(span), "count")
-        };
-        match st.output {
-            None => {
-                q.output = output;
-                st.output = Some(name);
-            }
-            Some(first) if first == name => self.soft(SyntaxError::new(
-                ErrorKind::Duplicate { clause: name },
-                span,
-            )),
-            Some(first) => self.soft(SyntaxError::new(
-                ErrorKind::ConflictingOutput {
-                    first,
-                    second: name,
-                },
-                span.to(Span::new(span.start, self.off(rest))),
-            )),
-        }
-        Ok(rest)
-    }
-
-    /// `order_key ::= field ('asc' | 'desc')?`
-    fn order_key(&self, i: &'s str) -> PResult<'s, OrderKey> {
-        let (i, field) = self.field(i)?;
-        let (t, rest) = next_token(i);
-        match t.tok {
-            Tok::Kw(Kw::Asc) => Ok((rest, OrderKey { field, desc: false })),
-            Tok::Kw(Kw::Desc) => Ok((rest, OrderKey { field, desc: true })),
-            _ => Ok((i, OrderKey { field, desc: false })),
-        }
-    }
-
-    /// `count_value ::= NUMBER | PARAM` (a whole number)
-    fn count(&self, i: &'s str) -> PResult<'s, Spanned<Count>> {
-        let (t, rest) = next_token(i);
-        let span = self.span(t, rest);
-        let node = match t.tok {
-            Tok::Param => Count::Param(self.ident(t, rest, &t.text[1..])),
-            Tok::Number => match t.text.parse() {
-                Ok(n) => Count::Number(n),
-                Err(_) => {
-                    let e = self.error_at(i, Expected::Count);
-                    return fail(e.with_help(format!(
-                        "`{}` is not a whole number that fits in 64 bits",
-                        t.text
-                    )));
-                }
-            },
-            _ => return fail(self.error_at(i, Expected::Count)),
-        };
-        Ok((rest, Spanned { node, span }))
-    }
-
-    /// `field ::= WORD | set_name | 'by'`: a field name; the resolver checks it.
-    pub(crate) fn field(&self, i: &'s str) -> PResult<'s, Field> {
-        let (t, rest) = next_token(i);
-        if !is_field_token(t.tok) {
-            return fail(self.error_at(i, Expected::Field));
-        }
-        let span = self.span(t, rest);
-        let name = t.text.to_owned();
-        Ok((rest, Field { name, span }))
-    }
-
-    /// `,` if it comes next (a nom error otherwise, for `separated_list1`).
-    fn comma(&self, i: &'s str) -> PResult<'s, ()> {
-        match next_token(i) {
-            (
-                Token {
-                    tok: Tok::Comma, ..
-                },
-                rest,
-            ) => Ok((rest, ())),
-            _ => Err(nom::Err::Error(PErr::Nom(i.len()))),
-        }
-    }
-
     /// The keyword `k` if it comes next (a nom error otherwise, for `opt`).
     pub(crate) fn keyword(&self, i: &'s str, k: Kw) -> PResult<'s, Span> {
         match next_token(i) {
@@ -501,59 +350,6 @@ impl<'s> Parser<'s> {
         Ident { name, span }
     }
 
-    /// The error for whatever token comes at `i`, where `expected` was expected.
-    pub(crate) fn error_at(&self, i: &'s str, expected: Expected) -> SyntaxError {
-        let (t, rest) = next_token(i);
-        self.token_error(t, rest, i, expected)
-    }
-
-    /// The error for token `t` (followed by `rest`; `before` is the input before its trivia).
-    pub(crate) fn token_error(
-        &self,
-        t: Token<'s>,
-        rest: &'s str,
-        before: &'s str,
-        expected: Expected,
-    ) -> SyntaxError {
-        let span = match t.tok {
-            // Point just after the previous token, not at the end of the trailing space.
-            Tok::Eof | Tok::Blank => Span::new(self.off(before), self.off(before)),
-            _ => self.span(t, rest),
-        };
-        match t.tok {
-            Tok::Bad(bad) => bad_token(bad, t.text, span, expected),
-            Tok::Kw(k) if expected.wants_name() => {
-                let keyword = t.text.to_owned();
-                let help = if expected == Expected::LetName {
-                    "keywords cannot name a set; choose another name".to_owned()
-                } else if set_name(k).is_some() && expected == Expected::Target {
-                    format!(
-                        "keywords must be quoted to be used as names: `\"{keyword}\"`; a subquery is written in parentheses: `({keyword} …)`"
-                    )
-                } else {
-                    format!("keywords must be quoted to be used as names: `\"{keyword}\"`")
-                };
-                SyntaxError::new(ErrorKind::Keyword { expected, keyword }, span).with_help(help)
-            }
-            _ => SyntaxError::new(
-                ErrorKind::Expected {
-                    expected,
-                    found: found(t),
-                },
-                span,
-            ),
-        }
-    }
-
-    /// The error for a statement that starts with `t`, with a suggestion for a misspelt keyword.
-    fn statement_start_error(&self, i: &'s str, t: Token<'s>) -> SyntaxError {
-        let e = self.error_at(i, Expected::Statement);
-        match (t.tok, suggest(t.text)) {
-            (Tok::Word, Some(s)) => e.with_help(format!("did you mean `{s}`?")),
-            _ => e,
-        }
-    }
-
     /// Turns any error that escaped into a placed syntax error.
     fn syntax_error(&self, e: nom::Err<PErr>) -> SyntaxError {
         match e {
@@ -568,18 +364,6 @@ impl<'s> Parser<'s> {
     }
 }
 
-/// What the query loop has seen of the shaping clauses.
-#[derive(Default)]
-struct Shaping {
-    started: bool,
-    last_where: bool,
-    where_: bool,
-    order: bool,
-    limit: bool,
-    offset: bool,
-    output: Option<&'static str>,
-}
-
 /// Skips the rest of a failed statement, up to the next `;`, blank line or the end.
 fn skip_statement(mut i: &str) -> &str {
     loop {
@@ -589,19 +373,6 @@ fn skip_statement(mut i: &str) -> &str {
             _ => i = rest,
         }
     }
-}
-
-/// Marks an error as coming after a complete statement.
-fn trailing(e: SyntaxError) -> SyntaxError {
-    let kind = match e.kind {
-        ErrorKind::Expected { expected, found } => ErrorKind::Trailing { expected, found },
-        ErrorKind::Keyword { expected, keyword } => ErrorKind::Trailing {
-            expected,
-            found: Found::Keyword(keyword),
-        },
-        other => other,
-    };
-    SyntaxError { kind, ..e }
 }
 
 /// The set a keyword names, singular or plural.
@@ -615,114 +386,4 @@ pub(crate) fn set_name(k: Kw) -> Option<SetName> {
         Kw::Citations | Kw::Citation => SetName::Citations,
         _ => return None,
     })
-}
-
-/// Words and the keywords that are also field names (`document`, `principle`, `by`, ...).
-pub(crate) fn is_field_token(t: Tok) -> bool {
-    match t {
-        Tok::Word => true,
-        Tok::Kw(k) => k == Kw::By || set_name(k).is_some(),
-        _ => false,
-    }
-}
-
-/// What a token is, for "found ..." in messages.
-pub(crate) fn found(t: Token<'_>) -> Found {
-    let text = clip(t.text);
-    match t.tok {
-        Tok::Word => Found::Word(text),
-        Tok::Kw(_) => Found::Keyword(text),
-        Tok::Str | Tok::Bad(Bad::UnclosedString) => Found::String,
-        Tok::Number => Found::Number(text),
-        Tok::Date(_) | Tok::Bad(Bad::Date) => Found::Date(text),
-        Tok::ClauseRef | Tok::Bad(Bad::EmptyLabel) => Found::ClauseRef(text),
-        Tok::Param | Tok::Bad(Bad::EmptyParam) => Found::Param(text),
-        Tok::LParen | Tok::RParen | Tok::Comma | Tok::Star | Tok::Op(_) => Found::Symbol(text),
-        Tok::Semi => Found::Semicolon,
-        Tok::Blank => Found::BlankLine,
-        Tok::Eof => Found::EndOfInput,
-        Tok::Bad(Bad::Char) => Found::Char(t.text.chars().next().unwrap_or('\0')),
-    }
-}
-
-/// A token's text, shortened for a message.
-fn clip(text: &str) -> String {
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((n, _)) => format!("{}…", &text[..n]),
-        None => text.to_owned(),
-    }
-}
-
-/// The error for a malformed token.
-fn bad_token(bad: Bad, text: &str, span: Span, expected: Expected) -> SyntaxError {
-    let kind = match bad {
-        Bad::UnclosedString => ErrorKind::UnclosedString,
-        Bad::Date => ErrorKind::MalformedDate {
-            text: clip(text),
-            reason: parse_date(text).err().unwrap_or_default(),
-        },
-        Bad::EmptyParam => ErrorKind::MissingParamName,
-        Bad::EmptyLabel => ErrorKind::MissingLabel,
-        Bad::Char => {
-            let found = Found::Char(text.chars().next().unwrap_or('\0'));
-            let e = ErrorKind::Expected { expected, found };
-            let e = SyntaxError::new(e, span);
-            return match text {
-                "'" => e.with_help("strings are written in double quotes: `\"…\"`"),
-                "!" => e.with_help("`!` only appears in `!=`; to negate, write `not`"),
-                "&" => e.with_help("to join conditions, write `and`"),
-                "|" => e.with_help("to join conditions, write `or`"),
-                _ => e,
-            };
-        }
-    };
-    let e = SyntaxError::new(kind, span);
-    match bad {
-        Bad::UnclosedString => {
-            e.with_help("add a closing `\"`; write `\\\"` for a quote inside a string")
-        }
-        _ => e,
-    }
-}
-
-/// A statement keyword or set name close to `word`, for "did you mean".
-fn suggest(word: &str) -> Option<&'static str> {
-    const STARTS: [&str; 15] = [
-        "documents",
-        "statements",
-        "clauses",
-        "actors",
-        "principles",
-        "citations",
-        "document",
-        "statement",
-        "clause",
-        "actor",
-        "principle",
-        "citation",
-        "explain",
-        "show",
-        "let",
-    ];
-    let word = word.to_lowercase();
-    let best = STARTS.iter().min_by_key(|s| edit_distance(&word, s))?;
-    let limit = if word.chars().count() <= 4 { 1 } else { 2 };
-    (edit_distance(&word, best) <= limit).then_some(best)
-}
-
-/// The Levenshtein distance between two short strings, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }

@@ -8,8 +8,8 @@
 use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::ast::{
-    ClauseRef, Cond, Count, Date, DateArg, Field, Filter, FilterKind, Ident, KindPrefix, Name,
-    OrderKey, Output, Query, Script, SetName, Statement, StatementKind, Target, Value,
+    ClauseRef, CmpOp, Cond, Count, Date, DateArg, Field, Filter, FilterKind, Ident, KindPrefix,
+    Name, OrderKey, Output, Query, Script, SetName, Statement, StatementKind, Target, Value,
 };
 use super::lex::is_bare_word;
 
@@ -85,6 +85,12 @@ impl Display for SetName {
 }
 
 impl Display for KindPrefix {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Display for CmpOp {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -218,7 +224,7 @@ impl Display for Cond {
             }
             Cond::Cmp {
                 field, op, value, ..
-            } => write!(f, "{field} {} {value}", op.as_str()),
+            } => write!(f, "{field} {op} {value}"),
             Cond::Matches { field, query, .. } => write!(f, "{field} matches {query}"),
             Cond::In {
                 field,
@@ -272,7 +278,9 @@ impl Display for Value {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Value::Str { text, .. } => quoted(f, text),
-            Value::Word { text, .. } if is_bare_word(text) => f.write_str(text),
+            Value::Word { text, .. } if is_bare_word(text) || is_kind_word(text) => {
+                f.write_str(text)
+            }
             Value::Word { text, .. } => quoted(f, text),
             Value::Number { text, .. } => f.write_str(text),
             Value::Date { date, .. } => date.fmt(f),
@@ -292,4 +300,18 @@ fn quoted(f: &mut Formatter<'_>, text: &str) -> fmt::Result {
         f.write_char(c)?;
     }
     f.write_char('"')
+}
+
+/// The singular set names, which a value may use bare (`kind = statement`).
+fn is_kind_word(text: &str) -> bool {
+    [
+        "statement",
+        "document",
+        "clause",
+        "actor",
+        "principle",
+        "citation",
+    ]
+    .iter()
+    .any(|k| k.eq_ignore_ascii_case(text))
 }
