@@ -163,7 +163,7 @@ fn write_documents(
             id,
             r.id,
             r.title,
-            r.kind,
+            fold(r.kind.trim()),
             date,
             start,
             end,
