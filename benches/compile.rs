@@ -5,12 +5,30 @@ use concord::engine::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const QUERIES: &[(&str, &str)] = &[
-    ("cited_by_where", "clauses cited-by lavrov where principle = indivisibility"),
-    ("in_not_cited_by", "clauses in istanbul-charter#8 cited-by lavrov not cited-by usa"),
-    ("transitive_relation", "documents reaffirming* istanbul-charter order by date"),
-    ("statements_by_citing_after", "statements by russia citing istanbul-charter after 2022-01-01"),
-    ("count_by", "citations by lavrov where stance = invokes count by to"),
-    ("subquery", "clauses cited-by (actors in nato) where text ~ \"security\" limit 5"),
+    (
+        "cited_by_where",
+        "clauses cited-by lavrov where principle = indivisibility",
+    ),
+    (
+        "in_not_cited_by",
+        "clauses in istanbul-charter#8 cited-by lavrov not cited-by usa",
+    ),
+    (
+        "transitive_relation",
+        "documents reaffirming* istanbul-charter order by date",
+    ),
+    (
+        "statements_by_citing_after",
+        "statements by russia citing istanbul-charter after 2022-01-01",
+    ),
+    (
+        "count_by",
+        "citations by lavrov where stance = invokes count by to",
+    ),
+    (
+        "subquery",
+        "clauses cited-by (actors in nato) where text ~ \"security\" limit 5",
+    ),
 ];
 
 fn compile(c: &mut Criterion) {
@@ -18,7 +36,13 @@ fn compile(c: &mut Criterion) {
     let mut group = c.benchmark_group("compile");
     for (name, q) in QUERIES {
         engine.compile(q).expect("the benchmark queries compile");
-        group.bench_function(*name, |b| b.iter(|| engine.compile(std::hint::black_box(q)).map(|s| s.text.len())));
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                engine
+                    .compile(std::hint::black_box(q))
+                    .map(|s| s.text.len())
+            })
+        });
     }
     group.finish();
 }

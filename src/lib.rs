@@ -21,3 +21,4 @@ pub mod sql;
 pub mod store;
 pub mod suggest;
 pub mod syntax;
+pub mod synth;

@@ -16,7 +16,10 @@ fn run(query: &str) -> String {
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     if !out.status.success() {
-        text.push_str(&format!("(exit status {})\n", out.status.code().unwrap_or(-1)));
+        text.push_str(&format!(
+            "(exit status {})\n",
+            out.status.code().unwrap_or(-1)
+        ));
     }
     text
 }
@@ -45,7 +48,8 @@ fn with_outputs(doc: &str) -> (String, usize) {
         blocks += 1;
         // Drop the old output block (a blank line, then ```text ... ```).
         let mut ahead = lines.clone();
-        if ahead.next().map(str::trim) == Some("") && ahead.next().map(str::trim) == Some("```text") {
+        if ahead.next().map(str::trim) == Some("") && ahead.next().map(str::trim) == Some("```text")
+        {
             lines.next();
             lines.next();
             for l in lines.by_ref() {
@@ -66,7 +70,10 @@ fn every_example_of_the_language_reference_prints_what_the_doc_says() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md");
     let doc = std::fs::read_to_string(&path).expect("docs/language.md exists");
     let (expected, blocks) = with_outputs(&doc);
-    assert!(blocks >= 30, "the reference should show every form; found {blocks} examples");
+    assert!(
+        blocks >= 30,
+        "the reference should show every form; found {blocks} examples"
+    );
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, expected).expect("docs/language.md is writable");
         return;
@@ -80,6 +87,9 @@ fn every_example_of_the_language_reference_prints_what_the_doc_says() {
             .take(10)
             .map(|(i, (a, b))| format!("line {}:\n  doc:    {a}\n  actual: {b}", i + 1))
             .collect();
-        panic!("docs/language.md differs from concord's output (UPDATE_GOLDEN=1 to refresh):\n{}", diff.join("\n"));
+        panic!(
+            "docs/language.md differs from concord's output (UPDATE_GOLDEN=1 to refresh):\n{}",
+            diff.join("\n")
+        );
     }
 }

@@ -96,6 +96,24 @@ enum Command {
         #[arg(long, value_name = "FILE.db")]
         db: Option<PathBuf>,
     },
+    /// Write a synthetic corpus (for benchmarks): deterministic for a seed.
+    Gen {
+        /// Documents to write.
+        #[arg(long, default_value_t = 100)]
+        documents: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Average paragraphs per statement.
+        #[arg(long, default_value_t = 20)]
+        paragraphs: usize,
+        /// Make every treaty reaffirm the one before it (one long chain).
+        #[arg(long)]
+        chain: bool,
+        /// The folder to write.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
     /// Run a script of statements.
     Run {
         /// The script (`.cq`); `-` reads standard input.
@@ -124,6 +142,38 @@ pub fn main() -> ExitCode {
         Some(Command::Check { dir }) => corpus::check(&dir),
         Some(Command::Query { query, db }) => statements(db, &o, &query, None),
         Some(Command::Run { script, db }) => script_file(db, &o, &script),
+        Some(Command::Gen {
+            documents,
+            seed,
+            paragraphs,
+            chain,
+            output,
+        }) => {
+            let spec = concord::synth::Spec {
+                documents,
+                seed,
+                paragraphs,
+                chain,
+            };
+            match concord::synth::generate(&spec, &output) {
+                Ok(g) => {
+                    eprintln!(
+                        "wrote {}: {} files, {} documents, {} clauses, {} curated citations, {:.1} MB",
+                        output.display(),
+                        g.files,
+                        g.documents,
+                        g.clauses,
+                        g.citations,
+                        g.bytes as f64 / 1e6
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {}: {e}", output.display());
+                    ExitCode::from(1)
+                }
+            }
+        }
         None => match cli.command_text {
             Some(text) => statements(cli.db, &o, &text, None),
             None if !std::io::stdin().is_terminal() => {
