@@ -117,7 +117,7 @@ pub fn joined(field: Field) -> Option<Expr> {
         )],
         from: vec![super::tree::From::Sub {
             select: Box::new(s),
-            alias: "o".into(),
+            alias: "o",
         }],
         ..Select::default()
     };

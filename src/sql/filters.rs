@@ -6,15 +6,15 @@ use super::generate::Gen;
 use super::tree::{Expr, Select};
 use crate::resolve::plan::{FilterKind, Set, Source, Targets};
 
-fn col(a: &str, c: &'static str) -> Expr {
+fn col(a: &'static str, c: &'static str) -> Expr {
     Expr::col(a, c)
 }
 
-fn not_null(a: &str, c: &'static str) -> Expr {
+fn not_null(a: &'static str, c: &'static str) -> Expr {
     Expr::IsNull(Box::new(col(a, c)), true)
 }
 
-fn id_in(a: &str, c: &'static str, s: Select) -> Expr {
+fn id_in(a: &'static str, c: &'static str, s: Select) -> Expr {
     Expr::in_select(col(a, c), s)
 }
 

@@ -108,7 +108,7 @@ impl Gen {
             .collect();
         if s.order_by.is_empty() {
             s.order_by = if ranked {
-                vec![(Expr::FtsRank("fts".into()), false)]
+                vec![(Expr::FtsRank("fts"), false)]
             } else {
                 default_order(plan.set)
             };
@@ -134,7 +134,7 @@ impl Gen {
         };
         let q = self.text(query);
         s.from.push(From::FullText {
-            alias: "fts".into(),
+            alias: "fts",
             query: Box::new(q),
             rowid_of: Box::new(Expr::col(T, "id")),
         });
@@ -160,7 +160,7 @@ impl Gen {
             Select {
                 from: vec![From::Sub {
                     select: Box::new(i),
-                    alias: "n".into(),
+                    alias: "n",
                 }],
                 ..Select::default()
             }
@@ -345,7 +345,7 @@ fn wrap(s: Select) -> Select {
         columns: vec![(Expr::col("w", "id"), None)],
         from: vec![From::Sub {
             select: Box::new(s),
-            alias: "w".into(),
+            alias: "w",
         }],
         ..Select::default()
     }

@@ -72,7 +72,11 @@ impl Printer {
         self.from(&s.from, nl)?;
         if !s.filter.is_empty() {
             write!(self.out, "{nl}WHERE ")?;
-            self.expr(&Expr::and(s.filter.clone()))?;
+            if let [only] = s.filter.as_slice() {
+                self.expr(only)?;
+            } else {
+                self.joined(&s.filter, " AND ")?;
+            }
         }
         self.list(&s.group_by, &format!("{nl}GROUP BY "))?;
         if !s.order_by.is_empty() {
@@ -118,8 +122,8 @@ impl Printer {
     fn from(&mut self, items: &[From], nl: &str) -> fmt::Result {
         for (i, f) in items.iter().enumerate() {
             let (join, name, alias) = match f {
-                From::Table { table, alias, join } => (join, *table, alias),
-                From::Cte { name, alias, join } => (join, name.as_str(), alias),
+                From::Table { table, alias, join } => (join, *table, *alias),
+                From::Cte { name, alias, join } => (join, name.as_str(), *alias),
                 From::Sub { select, alias } => {
                     self.out.push_str(if i == 0 { " FROM " } else { ", " });
                     self.sub(select)?;

@@ -36,21 +36,24 @@ pub enum From {
     /// `table alias` (the first item) or `JOIN table alias ON ...`.
     Table {
         table: &'static str,
-        alias: String,
+        alias: &'static str,
         join: Option<Join>,
     },
     /// A CTE by name.
     Cte {
         name: String,
-        alias: String,
+        alias: &'static str,
         join: Option<Join>,
     },
     /// `(select) alias`
-    Sub { select: Box<Select>, alias: String },
+    Sub {
+        select: Box<Select>,
+        alias: &'static str,
+    },
     /// The full-text index of clauses, matched against a parameter, joined to `on_rowid_of`:
     /// gives the `rank` column through [`Expr::FtsRank`].
     FullText {
-        alias: String,
+        alias: &'static str,
         query: Box<Expr>,
         rowid_of: Box<Expr>,
     },
@@ -86,7 +89,7 @@ pub enum Func {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     /// `alias.column`
-    Col(String, &'static str),
+    Col(&'static str, &'static str),
     /// A bare output column name (in ORDER BY of a grouped query).
     Name(&'static str),
     /// The n-th bound parameter (1-based).
@@ -121,12 +124,12 @@ pub enum Expr {
         query: Box<Expr>,
     },
     /// The rank of a full-text match (lower is better in SQLite).
-    FtsRank(String),
+    FtsRank(&'static str),
 }
 
 impl Expr {
-    pub fn col(alias: &str, column: &'static str) -> Expr {
-        Expr::Col(alias.to_string(), column)
+    pub fn col(alias: &'static str, column: &'static str) -> Expr {
+        Expr::Col(alias, column)
     }
 
     pub fn bin(a: Expr, op: Op, b: Expr) -> Expr {
@@ -173,12 +176,17 @@ impl Expr {
 
 impl Select {
     /// `SELECT column FROM table alias WHERE filter...`
-    pub fn from_table(column: Expr, table: &'static str, alias: &str, filter: Vec<Expr>) -> Select {
+    pub fn from_table(
+        column: Expr,
+        table: &'static str,
+        alias: &'static str,
+        filter: Vec<Expr>,
+    ) -> Select {
         Select {
             columns: vec![(column, None)],
             from: vec![From::Table {
                 table,
-                alias: alias.to_string(),
+                alias,
                 join: None,
             }],
             filter,
@@ -187,22 +195,22 @@ impl Select {
     }
 
     /// Adds `JOIN table alias ON on`.
-    pub fn join(mut self, table: &'static str, alias: &str, on: Expr) -> Select {
+    pub fn join(mut self, table: &'static str, alias: &'static str, on: Expr) -> Select {
         self.from.push(From::Table {
             table,
-            alias: alias.to_string(),
+            alias,
             join: Some(Join { left: false, on }),
         });
         self
     }
 
     /// `SELECT column FROM cte alias`.
-    pub fn from_cte(column: Expr, name: &str, alias: &str) -> Select {
+    pub fn from_cte(column: Expr, name: &str, alias: &'static str) -> Select {
         Select {
             columns: vec![(column, None)],
             from: vec![From::Cte {
                 name: name.to_string(),
-                alias: alias.to_string(),
+                alias,
                 join: None,
             }],
             ..Select::default()

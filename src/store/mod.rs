@@ -96,6 +96,9 @@ pub const BUSY_TIMEOUT_SECS: u64 = 5;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Clause references already checked (`doc#label` → exists): a store is
+    /// read-only while open, so an answer stays true.
+    clause_cache: std::cell::RefCell<std::collections::HashMap<String, bool>>,
 }
 
 impl Store {
@@ -112,6 +115,7 @@ impl Store {
         let store = Store {
             conn,
             path: path.to_path_buf(),
+            clause_cache: Default::default(),
         };
         store.prepare_connection()?;
         Ok(store)
@@ -122,6 +126,7 @@ impl Store {
         let store = Store {
             conn,
             path: PathBuf::from(name),
+            clause_cache: Default::default(),
         };
         store.prepare_connection()?;
         Ok(store)

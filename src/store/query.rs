@@ -206,11 +206,22 @@ fn query_err(e: rusqlite::Error) -> StoreError {
 
 impl Clauses for Store {
     fn has_clause(&self, doc: &str, label: &str) -> bool {
+        let key = format!("{doc}#{label}");
+        if let Some(known) = self.clause_cache.borrow().get(&key) {
+            return *known;
+        }
         let sql = "SELECT 1 FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2";
-        self.conn
+        let found = self
+            .conn
             .prepare_cached(sql)
             .and_then(|mut st| st.exists(rusqlite::params![doc, label]))
-            .unwrap_or(false)
+            .unwrap_or(false);
+        let mut cache = self.clause_cache.borrow_mut();
+        if cache.len() > 100_000 {
+            cache.clear();
+        }
+        cache.insert(key, found);
+        found
     }
 
     fn labels(&self, doc: &str) -> Vec<String> {
