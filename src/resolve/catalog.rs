@@ -17,6 +17,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// "an actor", "a document", "a principle".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Kind::Actor => "an actor",
+            Kind::Document => "a document",
+            Kind::Principle => "a principle",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Actor => "actor",
@@ -51,7 +60,7 @@ pub struct Catalog {
     /// Relation types present in the store (`reaffirms`, `responds-to`).
     pub relation_types: Vec<String>,
     /// name key (folded id, name or alias) → the things it names.
-    names: HashMap<String, Vec<Hit>>,
+    names: HashMap<String, Named>,
     /// verb form → (relation type, inverse).
     verbs: HashMap<String, (String, bool)>,
 }
@@ -72,7 +81,7 @@ impl Catalog {
             relation_types,
             ..Catalog::default()
         };
-        let mut names: HashMap<String, Vec<Hit>> = HashMap::new();
+        let mut names: HashMap<String, Named> = HashMap::new();
         let mut index: HashMap<(Kind, &str), usize> = HashMap::new();
         for kind in [Kind::Actor, Kind::Document, Kind::Principle] {
             for (i, e) in c.entries(kind).iter().enumerate() {
@@ -119,7 +128,9 @@ impl Catalog {
 
     /// Everything `name` (an id, name or alias, any case) denotes.
     pub fn lookup(&self, name: &str) -> &[Hit] {
-        self.names.get(&name_key(name)).map_or(&[], Vec::as_slice)
+        self.names
+            .get(&name_key(name))
+            .map_or(&[], |n| n.hits.as_slice())
     }
 
     /// Candidate names for "did you mean" among the given kinds: ids first, then other names.
@@ -128,9 +139,9 @@ impl Catalog {
         for k in kinds {
             out.extend(self.entries(*k).iter().map(|e| e.id.as_str()));
         }
-        for (name, hits) in &self.names {
-            if hits.iter().any(|h| kinds.contains(&h.kind)) {
-                out.push(name.as_str());
+        for named in self.names.values() {
+            if named.hits.iter().any(|h| kinds.contains(&h.kind)) {
+                out.push(named.shown.as_str());
             }
         }
         out
@@ -152,10 +163,20 @@ impl Catalog {
     }
 }
 
-fn add_name(names: &mut HashMap<String, Vec<Hit>>, name: &str, hit: Hit) {
-    let hits = names.entry(name_key(name)).or_default();
-    if !hits.contains(&hit) {
-        hits.push(hit);
+/// The things a name key denotes, and the name as first written (for suggestions).
+#[derive(Debug, Clone, Default)]
+struct Named {
+    shown: String,
+    hits: Vec<Hit>,
+}
+
+fn add_name(names: &mut HashMap<String, Named>, name: &str, hit: Hit) {
+    let named = names.entry(name_key(name)).or_insert_with(|| Named {
+        shown: name.trim().to_string(),
+        hits: Vec::new(),
+    });
+    if !named.hits.contains(&hit) {
+        named.hits.push(hit);
     }
 }
 

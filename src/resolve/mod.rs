@@ -85,8 +85,8 @@ impl Resolver<'_> {
                 let f = self.field(set, &k.field)?;
                 if fields::def(f).many {
                     let msg = format!(
-                        "cannot order by `{}`: a {} can have several",
-                        k.field.name, k.field.name
+                        "cannot order by `{}`: a row can have several values of it",
+                        k.field.name
                     );
                     self.errors
                         .push(ResolveError::new(ErrorKind::BadValue, k.field.span, msg));
@@ -265,19 +265,21 @@ impl Resolver<'_> {
                 transitive,
                 target,
             } => self.relation(verb, *transitive, target)?,
+            // `before 2022`: ends before 2022-01-01; `after 2021`: starts after 2021-12-31;
+            // `between 1990 and 2000`: within 1990-01-01 ..= 2000-12-31.
             K::Before(d) => FilterKind::Dates {
                 after: None,
-                before: Some(self.date_arg(d)?.0),
+                before: Some((self.date_arg(d)?.0, false)),
             },
             K::After(d) => FilterKind::Dates {
-                after: Some(self.date_arg(d)?.1),
+                after: Some((self.date_arg(d)?.1, false)),
                 before: None,
             },
             K::Between(a, b) => {
                 let (a, b) = (self.date_arg(a), self.date_arg(b));
                 FilterKind::Dates {
-                    after: Some(a?.0),
-                    before: Some(b?.1),
+                    after: Some((a?.0, true)),
+                    before: Some((b?.1, true)),
                 }
             }
         };

@@ -51,10 +51,11 @@ pub enum FilterKind {
         transitive: bool,
         target: Targets,
     },
-    /// The row's date lies in `[from, to]` (`YYYY-MM-DD` bounds, either open).
+    /// The row's date lies after `after` and before `before` (`YYYY-MM-DD`
+    /// days; `true`: the day itself is included).
     Dates {
-        after: Option<String>,
-        before: Option<String>,
+        after: Option<(String, bool)>,
+        before: Option<(String, bool)>,
     },
 }
 

@@ -230,8 +230,8 @@ impl Resolver<'_> {
             0 if !all.is_empty() => {
                 let h = all[0];
                 let msg = format!(
-                    "`{text}` is a {}, and `{what}` takes {}",
-                    h.kind.as_str(),
+                    "`{text}` is {}, and `{what}` takes {}",
+                    h.kind.with_article(),
                     takes(&want, clauses)
                 );
                 self.errors
@@ -281,10 +281,14 @@ impl Resolver<'_> {
                         en.name
                     ));
                 }
-                let k = hits[0].kind.as_str();
-                let id = &self.catalog.entry(hits[0]).id;
-                self.errors
-                    .push(e.note(format!("write the id, or prefix the kind: `{k} {id}`")));
+                let prefixes: Vec<String> = hits
+                    .iter()
+                    .map(|h| format!("`{} {}`", h.kind.as_str(), self.catalog.entry(*h).id))
+                    .collect();
+                self.errors.push(e.note(format!(
+                    "say which with its kind and id: {}",
+                    prefixes.join(" or ")
+                )));
                 None
             }
         }

@@ -160,6 +160,19 @@ impl Gen {
         Select::from_cte(col("q", "id"), &name, "q")
     }
 
+    /// The actors of `seeds` and everyone they speak for, transitively
+    /// (Lavrov's citations are Russia's too).
+    fn and_represented(&mut self, seeds: Select) -> Select {
+        let name = self.cte("id", seeds, |me| {
+            Some(Select::from_cte(col("r", "represented_id"), me, "s").join(
+                "representations",
+                "r",
+                Expr::eq(col("r", "actor_id"), col("s", "id")),
+            ))
+        });
+        Select::from_cte(col("q", "id"), &name, "q")
+    }
+
     /// Documents authored by the actors (or their representatives).
     fn authored(&mut self, actors: &[Source]) -> Select {
         let who = self.speakers(actors);
@@ -347,16 +360,13 @@ impl Gen {
                     id_in("da", "document_id", direct),
                     id_in("da", "document_id", via),
                 ];
-                id_in(
-                    T,
-                    "id",
-                    Select::from_table(
-                        col("da", "actor_id"),
-                        "document_authors",
-                        "da",
-                        vec![Expr::or(docs)],
-                    ),
-                )
+                let authors = Select::from_table(
+                    col("da", "actor_id"),
+                    "document_authors",
+                    "da",
+                    vec![Expr::or(docs)],
+                );
+                id_in(T, "id", self.and_represented(authors))
             }
             _ => {
                 let [direct, via] = Self::cited_documents(&cond);
@@ -407,16 +417,16 @@ impl Gen {
                     vec![not_null("ci", "from_clause_id"), cond],
                 ),
             ),
-            Set::Actors => id_in(
-                T,
-                "id",
-                Select::from_table(col("ca", "actor_id"), "citation_actors", "ca", vec![cond])
-                    .join(
-                        "citations",
-                        "ci",
-                        Expr::eq(col("ci", "id"), col("ca", "citation_id")),
-                    ),
-            ),
+            Set::Actors => {
+                let makers =
+                    Select::from_table(col("ca", "actor_id"), "citation_actors", "ca", vec![cond])
+                        .join(
+                            "citations",
+                            "ci",
+                            Expr::eq(col("ci", "id"), col("ca", "citation_id")),
+                        );
+                id_in(T, "id", self.and_represented(makers))
+            }
             _ => id_in(
                 T,
                 "id",

@@ -101,17 +101,25 @@ impl Gen {
                 s.filter.push(e);
             }
         }
-        s.order_by = plan
-            .order
-            .iter()
-            .map(|(f, desc)| (scalar(*f), *desc))
-            .collect();
-        if s.order_by.is_empty() {
-            s.order_by = if ranked {
-                vec![(Expr::FtsRank("fts"), false)]
+        for (f, desc) in &plan.order {
+            if def(*f).kind == Kind::Date {
+                // Dates order by their first day, undated rows last either way.
+                let (lo, _) = date_bounds(plan.set);
+                s.order_by
+                    .push((Expr::IsNull(Box::new(lo.clone()), false), false));
+                s.order_by.push((lo, *desc));
             } else {
-                default_order(plan.set)
-            };
+                s.order_by.push((scalar(*f), *desc));
+            }
+        }
+        if ranked && plan.order.is_empty() {
+            s.order_by.push((Expr::FtsRank("fts"), false));
+        }
+        // The default order also breaks the ties of an explicit one.
+        for key in default_order(plan.set) {
+            if !s.order_by.iter().any(|(e, _)| *e == key.0) {
+                s.order_by.push(key);
+            }
         }
         s.limit = plan.limit.map(|n| self.param(Param::Int(n as i64)));
         s.offset = plan.offset.map(|n| self.param(Param::Int(n as i64)));
@@ -283,18 +291,19 @@ impl Gen {
             return if negate { Expr::not(e) } else { e };
         }
         if let Value::Date { start, end } = v {
+            // A row's date is a range [lo, hi]; so is the value [start, end].
             let (lo, hi) = date_bounds(set);
-            let (s, e) = (self.text(start), self.text(end));
+            let within = |g: &mut Gen, lo: Expr, hi: Expr| {
+                let (s, e) = (g.text(start), g.text(end));
+                Expr::and(vec![Expr::bin(lo, Op::Ge, s), Expr::bin(hi, Op::Le, e)])
+            };
             return match op {
-                CmpOp::Eq => Expr::and(vec![Expr::bin(lo, Op::Ge, s), Expr::bin(hi, Op::Le, e)]),
-                CmpOp::Ne => Expr::not(Expr::and(vec![
-                    Expr::bin(lo, Op::Ge, s),
-                    Expr::bin(hi, Op::Le, e),
-                ])),
-                CmpOp::Lt => Expr::bin(hi, Op::Lt, s),
-                CmpOp::Le => Expr::bin(hi, Op::Le, e),
-                CmpOp::Gt => Expr::bin(lo, Op::Gt, e),
-                CmpOp::Ge | CmpOp::Contains => Expr::bin(lo, Op::Ge, s),
+                CmpOp::Eq => within(self, lo, hi),
+                CmpOp::Ne => Expr::not(within(self, lo, hi)),
+                CmpOp::Lt => Expr::bin(hi, Op::Lt, self.text(start)),
+                CmpOp::Le => Expr::bin(hi, Op::Le, self.text(end)),
+                CmpOp::Gt => Expr::bin(lo, Op::Gt, self.text(end)),
+                CmpOp::Ge | CmpOp::Contains => Expr::bin(lo, Op::Ge, self.text(start)),
             };
         }
         self.simple(scalar(f), op, v)
@@ -324,13 +333,13 @@ impl Gen {
             FilterKind::Dates { after, before } => {
                 let (lo, hi) = date_bounds(set);
                 let mut parts = Vec::new();
-                if let Some(a) = after {
-                    let p = self.text(a);
-                    parts.push(Expr::bin(lo, Op::Gt, p));
+                if let Some((day, inclusive)) = after {
+                    let p = self.text(day);
+                    parts.push(Expr::bin(lo, if *inclusive { Op::Ge } else { Op::Gt }, p));
                 }
-                if let Some(b) = before {
-                    let p = self.text(b);
-                    parts.push(Expr::bin(hi, Op::Lt, p));
+                if let Some((day, inclusive)) = before {
+                    let p = self.text(day);
+                    parts.push(Expr::bin(hi, if *inclusive { Op::Le } else { Op::Lt }, p));
                 }
                 Expr::and(parts)
             }
