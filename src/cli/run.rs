@@ -9,7 +9,7 @@ use concord::diag::{self, Diagnostic};
 use concord::engine::{Engine, Prepared};
 use concord::render::{self, Format, Sink, TableOptions};
 use concord::store::StoreError;
-use concord::syntax::Statement;
+use concord::syntax::{Statement, StatementKind};
 
 /// How statements are run and shown.
 #[derive(Debug, Clone)]
@@ -94,20 +94,57 @@ pub fn run_text(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Status {
-    let statements = match Engine::parse(src) {
-        Ok(st) => st,
-        Err(ds) => {
-            print_diagnostics(err, src, origin, &ds, s.color);
-            return Status::Failed;
-        }
-    };
+    let (script, errors) = concord::syntax::parse_script_partial(src);
+    let mut errors: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
+    errors.reverse();
+    // With several results, `--format json` prints one array holding each result.
+    let results = script
+        .statements
+        .iter()
+        .filter(|st| !matches!(st.kind, StatementKind::Let { .. }))
+        .count();
+    let wrap = s.format == Format::Json && results + errors.len() > 1;
+    if wrap {
+        let _ = out.write_all(b"[\n");
+    }
     let mut status = Status::Ok;
-    for st in &statements {
+    let mut first = true;
+    for st in &script.statements {
+        // Errors before this statement belong to statements that did not parse.
+        let mut broken = false;
+        while let Some(d) = errors.pop_if(|d| d.span.start < st.span.end) {
+            broken |= d.span.start >= st.span.start;
+            print_diagnostics(err, src, origin, &[d], s.color);
+            status = Status::Failed;
+        }
+        if status == Status::Failed && s.bail {
+            break;
+        }
+        if broken {
+            continue;
+        }
+        if wrap && !matches!(st.kind, StatementKind::Let { .. }) {
+            let _ = out.write_all(if first { b"" } else { b",\n" });
+            first = false;
+        }
         let one = run_statement(engine, src, st, origin, s, out, err);
+        if wrap && one != Status::Ok {
+            // Keep the array well-formed: a failed statement's result is null.
+            let _ = out.write_all(b"null\n");
+        }
         status = status.worst(one);
         if one == Status::Interrupted || (one == Status::Failed && s.bail) {
             break;
         }
+    }
+    if !(s.bail && status == Status::Failed) {
+        for d in errors.into_iter().rev() {
+            print_diagnostics(err, src, origin, &[d], s.color);
+            status = status.worst(Status::Failed);
+        }
+    }
+    if wrap {
+        let _ = out.write_all(b"]\n");
     }
     status
 }
@@ -141,7 +178,15 @@ pub fn run_statement(
             }
             stream(engine, &sql, s, out)
         }
+        Prepared::Explain { sql, plan } if matches!(s.format, Format::Json | Format::Jsonl) => {
+            let params: Vec<String> = sql.params.iter().map(|p| p.to_string()).collect();
+            let v = serde_json::json!({ "sql": sql.text, "params": params, "plan": plan });
+            writeln!(out, "{v}").map_err(StoreError::from_io)
+        }
         Prepared::Explain { sql, plan } => explain(out, &sql, &plan).map_err(StoreError::from_io),
+        Prepared::Show(card) if matches!(s.format, Format::Json | Format::Jsonl) => {
+            writeln!(out, "{}", render::card_json(&card)).map_err(StoreError::from_io)
+        }
         Prepared::Show(card) => {
             write!(out, "{}", render::card(&card, &s.table)).map_err(StoreError::from_io)
         }

@@ -69,6 +69,30 @@ fn json_object(columns: &[String], row: &[Cell]) -> serde_json::Value {
     serde_json::Value::Object(map)
 }
 
+/// A `show` card as one JSON object: `title`, `facts` (an object), and each
+/// section as an array of row objects under its heading.
+pub fn card_json(c: &crate::store::Card) -> serde_json::Value {
+    let facts: serde_json::Map<String, serde_json::Value> = c
+        .facts
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    let sections: serde_json::Map<String, serde_json::Value> = c
+        .sections
+        .iter()
+        .map(|s| {
+            let rows = s
+                .rows
+                .rows
+                .iter()
+                .map(|r| json_object(&s.rows.columns, r))
+                .collect();
+            (s.heading.clone(), serde_json::Value::Array(rows))
+        })
+        .collect();
+    serde_json::json!({ "title": c.title, "facts": facts, "sections": sections })
+}
+
 /// JSON: one array of objects keyed by column name (`lines`: one object per line).
 pub struct Json<W: Write> {
     out: W,

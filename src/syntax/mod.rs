@@ -28,7 +28,7 @@ pub use ast::*;
 pub use dump::sexpr;
 pub use error::{ErrorKind, Expected, Found, SyntaxError};
 pub use lex::KEYWORDS;
-pub use parser::{MAX_DEPTH, parse_query, parse_script, parse_statement};
+pub use parser::{MAX_DEPTH, parse_query, parse_script, parse_script_partial, parse_statement};
 pub use spans::ClearSpans;
 
 use lex::{Bad, Tok};

@@ -60,6 +60,15 @@ pub fn parse_script(src: &str) -> Result<Script, Vec<SyntaxError>> {
     p.finish(Some(Script { statements }))
 }
 
+/// Parses a script as far as it can: the statements that parsed, and every
+/// error. A statement whose span holds an error is broken (it parsed only
+/// because the error was one the parser could step over); the runner skips it.
+pub fn parse_script_partial(src: &str) -> (Script, Vec<SyntaxError>) {
+    let p = Parser::new(src);
+    let statements = p.script(src);
+    (Script { statements }, p.take_errors())
+}
+
 /// Parses one statement (a trailing `;` is allowed).
 pub fn parse_statement(src: &str) -> Result<Statement, Vec<SyntaxError>> {
     let p = Parser::new(src);
