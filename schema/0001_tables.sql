@@ -114,26 +114,28 @@ CREATE INDEX clause_principles_principle ON clause_principles (principle_id, cla
 
 -- Other names of documents, actors and principles. `folded` is the alias in
 -- Unicode lower case, computed by concord, so that lookups fold beyond ASCII.
+-- (`folded` comes before `alias` so that the columns follow the primary key:
+-- SQLite 3.40's integrity_check misreports WITHOUT ROWID tables otherwise.)
 CREATE TABLE document_aliases (
     document_id INTEGER NOT NULL REFERENCES documents (id),
-    alias       TEXT NOT NULL, -- as written, e.g. `Istanbul Charter`
     folded      TEXT NOT NULL, -- lower-cased, e.g. `istanbul charter`
+    alias       TEXT NOT NULL, -- as written, e.g. `Istanbul Charter`
     PRIMARY KEY (document_id, folded)
 ) WITHOUT ROWID;
 CREATE INDEX document_aliases_folded ON document_aliases (folded);
 
 CREATE TABLE actor_aliases (
     actor_id INTEGER NOT NULL REFERENCES actors (id),
-    alias    TEXT NOT NULL, -- as written, e.g. `Сергей Лавров`
     folded   TEXT NOT NULL, -- lower-cased, e.g. `сергей лавров`
+    alias    TEXT NOT NULL, -- as written, e.g. `Сергей Лавров`
     PRIMARY KEY (actor_id, folded)
 ) WITHOUT ROWID;
 CREATE INDEX actor_aliases_folded ON actor_aliases (folded);
 
 CREATE TABLE principle_aliases (
     principle_id INTEGER NOT NULL REFERENCES principles (id),
-    alias        TEXT NOT NULL, -- as written, e.g. `indivisible security`
     folded       TEXT NOT NULL, -- lower-cased
+    alias        TEXT NOT NULL, -- as written, e.g. `indivisible security`
     PRIMARY KEY (principle_id, folded)
 ) WITHOUT ROWID;
 CREATE INDEX principle_aliases_folded ON principle_aliases (folded);

@@ -116,7 +116,7 @@ fn actor(n: &Node, p: &mut Vec<Problem>) -> Option<Actor> {
     let name = f.req_str("name", p);
     let kind = f.opt_str("kind", p).unwrap_or_else(|| "other".into());
     if !ACTOR_KINDS.contains(&kind.as_str()) {
-        let span = n.span.clone();
+        let span = f.span_of("kind");
         p.push(
             Problem::new(span, format!("unknown actor kind `{kind}`"))
                 .help(format!("one of: {}", ACTOR_KINDS.join(", "))),

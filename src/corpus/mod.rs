@@ -19,7 +19,7 @@ pub mod records;
 use std::ops::Range;
 
 pub use error::{CorpusError, Problem};
-pub use read::{read_dir, read_files};
+pub use read::{read_dir, read_dir_lossy, read_files};
 pub use records::{Actor, Citation, Clause, Date, Document, Principle, Ref, Relation};
 
 /// A byte range in a source file.
@@ -54,37 +54,68 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// The line (1-based) of byte `offset` in file `file`.
-    pub fn line_of(&self, file: usize, offset: usize) -> usize {
-        let text = &self.files[file].content;
-        let end = offset.min(text.len());
-        memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count() + 1
+    /// The starts of the lines of every file, to find a record's line quickly.
+    pub fn line_index(&self) -> LineIndex {
+        LineIndex(
+            self.files
+                .iter()
+                .map(|f| {
+                    memchr::memchr_iter(b'\n', f.content.as_bytes())
+                        .map(|i| i + 1)
+                        .collect()
+                })
+                .collect(),
+        )
     }
 }
 
-/// Parses and validates `files` into a corpus; all problems are returned together.
+/// Newline positions of each file: the line of a byte offset in O(log n).
+pub struct LineIndex(Vec<Vec<usize>>);
+
+impl LineIndex {
+    /// The line (1-based) of byte `offset` in file `file`.
+    pub fn line(&self, file: usize, offset: usize) -> usize {
+        self.0
+            .get(file)
+            .map_or(1, |starts| starts.partition_point(|&s| s <= offset) + 1)
+    }
+}
+
+/// Parses and validates `files` into a corpus; all problems are returned
+/// together, in file order and then in order of position.
 pub fn load(files: Vec<SourceFile>) -> Result<Corpus, Vec<CorpusError>> {
     let mut corpus = Corpus::default();
-    let mut errors = Vec::new();
+    let mut problems: Vec<(usize, Problem)> = Vec::new();
     for (i, file) in files.iter().enumerate() {
-        let problems = extract::extract_file(i, file, &mut corpus);
-        errors.extend(problems.into_iter().map(|p| CorpusError::new(file, p)));
+        problems.extend(
+            extract::extract_file(i, file, &mut corpus)
+                .into_iter()
+                .map(|p| (i, p)),
+        );
     }
     corpus.files = files;
-    let problems = validate::validate(&mut corpus);
-    errors.extend(
-        problems
-            .into_iter()
-            .map(|(f, p)| CorpusError::new(&corpus.files[f], p)),
-    );
-    if errors.is_empty() {
-        Ok(corpus)
-    } else {
-        Err(errors)
+    problems.extend(validate::validate(&mut corpus));
+    if problems.is_empty() {
+        return Ok(corpus);
     }
+    problems.sort_by_key(|(f, p)| (*f, p.span.start));
+    Err(problems
+        .into_iter()
+        .map(|(f, p)| CorpusError::new(&corpus.files[f], p))
+        .collect())
 }
 
-/// Reads a corpus folder and loads it.
+/// Reads a corpus folder and loads it; files that cannot be read are reported
+/// together with the problems of the files that can.
 pub fn load_dir(dir: &std::path::Path) -> Result<Corpus, Vec<CorpusError>> {
-    load(read_dir(dir)?)
+    let (files, mut errors) = read_dir_lossy(dir);
+    match load(files) {
+        Ok(c) if errors.is_empty() => Ok(c),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+            Err(errors)
+        }
+    }
 }

@@ -16,6 +16,17 @@ pub const EXTENSIONS: [&str; 4] = ["toml", "json", "md", "txt"];
 /// Reads every corpus file under `dir`, recursively, in sorted path order,
 /// skipping names that start with `.` or `_`.
 pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<CorpusError>> {
+    let (files, errors) = read_dir_lossy(dir);
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads what it can of `dir`: the files that could be read, and a problem
+/// for each one that could not (so that other files can still be checked).
+pub fn read_dir_lossy(dir: &Path) -> (Vec<SourceFile>, Vec<CorpusError>) {
     let mut paths = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
@@ -29,11 +40,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<SourceFile>, Vec<CorpusError>> {
     }
     paths.sort();
     let files = read_all(dir, paths, &mut errors);
-    if errors.is_empty() {
-        Ok(files)
-    } else {
-        Err(errors)
-    }
+    (files, errors)
 }
 
 /// Reads the given files; their paths are kept relative to `base` when they

@@ -42,6 +42,17 @@ pub fn build(
     out: &Path,
     progress: Progress<'_>,
 ) -> Result<BuildStats, StoreError> {
+    let _lock = WriteLock::acquire(out)?;
+    build_locked(corpus, root, out, progress)
+}
+
+/// Builds while the caller holds `out`'s write lock.
+fn build_locked(
+    corpus: &Corpus,
+    root: Option<&Path>,
+    out: &Path,
+    progress: Progress<'_>,
+) -> Result<BuildStats, StoreError> {
     let start = Instant::now();
     let dir = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -64,6 +75,12 @@ pub fn build(
         conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
         counts
     };
+    // The new store keeps the old one's permissions (a new one: rw-r--r--,
+    // not the temporary file's rw-------).
+    match fs::metadata(out) {
+        Ok(old) => fs::set_permissions(tmp.path(), old.permissions()).map_err(io)?,
+        Err(_) => set_default_permissions(tmp.path()).map_err(io)?,
+    }
     tmp.as_file().sync_all().map_err(io)?;
     checkpoint_old(out);
     tmp.persist(out).map_err(|e| io(e.error))?;
@@ -117,7 +134,57 @@ fn checkpoint_old(out: &Path) {
     if Path::new(&wal).exists()
         && let Ok(c) = Connection::open(out)
     {
+        // Never wait: a reader that holds the old file keeps its own view.
+        let _ = c.busy_timeout(std::time::Duration::ZERO);
         let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+}
+
+#[cfg(unix)]
+fn set_default_permissions(path: &Path) -> std::io::Result<()> {
+    fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn set_default_permissions(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The writers' lock of a store: an advisory lock on the folder that holds
+/// it. It outlives the renames that replace the store file, so a second
+/// `build` or `import` waits for the first and then works on its result; and
+/// it leaves no lock file behind.
+struct WriteLock {
+    _dir: fs::File,
+}
+
+impl WriteLock {
+    fn acquire(db: &Path) -> Result<WriteLock, StoreError> {
+        let dir = match db.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let io = |e| StoreError::Io {
+            path: dir.clone(),
+            source: e,
+        };
+        let file = fs::File::open(&dir).map_err(io)?;
+        let deadline = Instant::now() + std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriteLock { _dir: file }),
+                Err(fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked(
+                        db.to_path_buf(),
+                        super::BUSY_TIMEOUT_SECS,
+                    ));
+                }
+                Err(fs::TryLockError::Error(e)) => return Err(io(e)),
+            }
+        }
     }
 }
 
@@ -130,8 +197,8 @@ pub fn import(
 ) -> Result<BuildStats, BuildError> {
     // Hold the store's write lock for the whole import, so that two imports
     // cannot both rebuild from the same sources and lose one's files.
-    let lock = lock_for_write(db)?;
-    let (root, mut files) = stored_sources(&lock, db)?;
+    let _lock = WriteLock::acquire(db)?;
+    let (root, mut files) = stored_sources(db)?;
     let base = root.clone().unwrap_or_default();
     let new = corpus::read_files(Path::new(""), paths).map_err(BuildError::Corpus)?;
     for (mut f, p) in new.into_iter().zip(paths) {
@@ -143,25 +210,7 @@ pub fn import(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let corpus = corpus::load(files).map_err(BuildError::Corpus)?;
-    let stats = build(&corpus, root.as_deref(), db, progress)?;
-    drop(lock);
-    Ok(stats)
-}
-
-/// Opens `db` for writing and takes its write lock (waiting for another
-/// writer up to the busy timeout).
-fn lock_for_write(db: &Path) -> Result<Connection, StoreError> {
-    if !db.exists() {
-        return Err(StoreError::Missing(db.to_path_buf()));
-    }
-    let e = |e| sqlite_err(db, e);
-    let conn =
-        Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(e)?;
-    check_header(&conn, db)?;
-    conn.busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
-        .map_err(e)?;
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
-    Ok(conn)
+    Ok(build_locked(&corpus, root.as_deref(), db, progress)?)
 }
 
 /// The path under which an imported file is stored: relative to the corpus
@@ -177,10 +226,18 @@ fn key_for(root: &Path, p: &Path) -> String {
 }
 
 /// The corpus root and source files recorded in a store.
-fn stored_sources(
-    conn: &Connection,
-    db: &Path,
-) -> Result<(Option<PathBuf>, Vec<SourceFile>), StoreError> {
+fn stored_sources(db: &Path) -> Result<(Option<PathBuf>, Vec<SourceFile>), StoreError> {
+    if !db.exists() {
+        return Err(StoreError::Missing(db.to_path_buf()));
+    }
+    if fs::metadata(db).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(StoreError::ReadOnly(db.to_path_buf()));
+    }
+    let conn = super::open_reading(db)?;
+    check_header(&conn, db)?;
+    conn.pragma_update(None, "query_only", true)
+        .map_err(|e| sqlite_err(db, e))?;
+    let conn = &conn;
     let e = |e| sqlite_err(db, e);
     let root: Option<String> = conn
         .query_row(

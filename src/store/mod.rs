@@ -58,6 +58,9 @@ pub enum StoreError {
     /// The path does not exist (reading).
     #[error("{0}: no such file")]
     Missing(PathBuf),
+    /// The store file is not writable (`chmod a-w`).
+    #[error("{0}: the store is read-only; nothing was changed")]
+    ReadOnly(PathBuf),
     /// Another process holds the write lock for longer than we wait.
     #[error("{0}: the store is locked by another writer (waited {1} s)")]
     Locked(PathBuf, u64),
@@ -102,16 +105,10 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens an existing store read-only (for queries): no statement run
-    /// through it can change the file.
+    /// Opens an existing store for queries: no statement run through it can
+    /// change the file (`PRAGMA query_only`).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        if !path.exists() {
-            return Err(StoreError::Missing(path.to_path_buf()));
-        }
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| sqlite_err(path, e))?;
+        let conn = open_reading(path)?;
         let store = Store {
             conn,
             path: path.to_path_buf(),
@@ -154,6 +151,26 @@ impl Store {
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Opens `path` to read. A writable file is opened read-write (and the caller
+/// sets `query_only`), so that closing the last connection removes the
+/// `-wal` and `-shm` files a WAL store gets while open; a read-only file is
+/// opened read-only.
+pub(crate) fn open_reading(path: &Path) -> Result<Connection, StoreError> {
+    if !path.exists() {
+        return Err(StoreError::Missing(path.to_path_buf()));
+    }
+    let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let writable = std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly());
+    let flags = if writable {
+        base | OpenFlags::SQLITE_OPEN_READ_WRITE
+    } else {
+        base | OpenFlags::SQLITE_OPEN_READ_ONLY
+    };
+    Connection::open_with_flags(path, flags)
+        .or_else(|_| Connection::open_with_flags(path, base | OpenFlags::SQLITE_OPEN_READ_ONLY))
+        .map_err(|e| sqlite_err(path, e))
 }
 
 pub(crate) fn sqlite_err(path: &Path, e: rusqlite::Error) -> StoreError {

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, params};
 
-use crate::corpus::{Corpus, cut::parent_label};
+use crate::corpus::{Corpus, LineIndex, cut::parent_label};
 use crate::fold::fold;
 
 /// Row counts of a written store.
@@ -43,6 +43,7 @@ pub fn write_corpus(
     tick: &mut dyn FnMut(usize),
 ) -> rusqlite::Result<(Counts, Ids)> {
     let mut ids = Ids::default();
+    let lines = corpus.line_index();
     let mut counts = Counts {
         files: corpus.files.len(),
         ..Counts::default()
@@ -51,21 +52,26 @@ pub fn write_corpus(
     for (i, f) in corpus.files.iter().enumerate() {
         st.execute(params![i as i64 + 1, f.path, f.content])?;
     }
-    write_actors(conn, corpus, &mut ids)?;
-    write_principles(conn, corpus, &mut ids)?;
+    write_actors(conn, corpus, &lines, &mut ids)?;
+    write_principles(conn, corpus, &lines, &mut ids)?;
     counts.actors = ids.actors.len();
     counts.principles = ids.principles.len();
-    write_documents(conn, corpus, &mut ids, &mut counts, tick)?;
-    counts.relations = write_relations(conn, corpus, &ids)?;
-    counts.citations = write_citations(conn, corpus, &ids)?;
+    write_documents(conn, corpus, &lines, &mut ids, &mut counts, tick)?;
+    counts.relations = write_relations(conn, corpus, &lines, &ids)?;
+    counts.citations = write_citations(conn, corpus, &lines, &ids)?;
     Ok((counts, ids))
 }
 
-fn line(corpus: &Corpus, file: usize, offset: usize) -> i64 {
-    corpus.line_of(file, offset) as i64
+fn line(lines: &LineIndex, file: usize, offset: usize) -> i64 {
+    lines.line(file, offset) as i64
 }
 
-fn write_actors(conn: &Connection, corpus: &Corpus, ids: &mut Ids) -> rusqlite::Result<()> {
+fn write_actors(
+    conn: &Connection,
+    corpus: &Corpus,
+    lines: &LineIndex,
+    ids: &mut Ids,
+) -> rusqlite::Result<()> {
     let mut ins = conn.prepare("INSERT INTO actors (id, slug, name, kind, role, file_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?;
     let mut alias = conn.prepare(
         "INSERT OR IGNORE INTO actor_aliases (actor_id, alias, folded) VALUES (?1, ?2, ?3)",
@@ -80,7 +86,7 @@ fn write_actors(conn: &Connection, corpus: &Corpus, ids: &mut Ids) -> rusqlite::
             r.kind,
             r.role,
             a.file as i64 + 1,
-            line(corpus, a.file, r.span.start)
+            line(lines, a.file, r.span.start)
         ])?;
         for name in std::iter::once(&r.name).chain(&r.aliases) {
             alias.execute(params![id, name, crate::fold::name_key(name)])?;
@@ -104,7 +110,12 @@ fn write_actors(conn: &Connection, corpus: &Corpus, ids: &mut Ids) -> rusqlite::
     Ok(())
 }
 
-fn write_principles(conn: &Connection, corpus: &Corpus, ids: &mut Ids) -> rusqlite::Result<()> {
+fn write_principles(
+    conn: &Connection,
+    corpus: &Corpus,
+    lines: &LineIndex,
+    ids: &mut Ids,
+) -> rusqlite::Result<()> {
     let mut ins = conn.prepare("INSERT INTO principles (id, slug, name, description, file_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     let mut alias = conn.prepare(
         "INSERT OR IGNORE INTO principle_aliases (principle_id, alias, folded) VALUES (?1, ?2, ?3)",
@@ -118,7 +129,7 @@ fn write_principles(conn: &Connection, corpus: &Corpus, ids: &mut Ids) -> rusqli
             r.name,
             r.description,
             p.file as i64 + 1,
-            line(corpus, p.file, r.span.start)
+            line(lines, p.file, r.span.start)
         ])?;
         for name in std::iter::once(&r.name).chain(&r.aliases) {
             alias.execute(params![id, name, crate::fold::name_key(name)])?;
@@ -131,6 +142,7 @@ fn write_principles(conn: &Connection, corpus: &Corpus, ids: &mut Ids) -> rusqli
 fn write_documents(
     conn: &Connection,
     corpus: &Corpus,
+    lines: &LineIndex,
     ids: &mut Ids,
     counts: &mut Counts,
     tick: &mut dyn FnMut(usize),
@@ -172,7 +184,7 @@ fn write_documents(
             r.source,
             r.excerpt,
             file_id,
-            line(corpus, d.file, r.span.start)
+            line(lines, d.file, r.span.start)
         ])?;
         for name in std::iter::once(&r.title).chain(&r.aliases) {
             alias.execute(params![id, name, crate::fold::name_key(name)])?;
@@ -191,7 +203,7 @@ fn write_documents(
             clause_id += 1;
             local.insert(&c.label, clause_id);
             let parent = parent_label(&c.label, &known).and_then(|l| local.get(l).copied());
-            let ln = line(corpus, d.file, c.span.start);
+            let ln = line(lines, d.file, c.span.start);
             clause.execute(params![
                 clause_id,
                 id,
@@ -236,7 +248,12 @@ fn fix_late_parents(conn: &Connection, corpus: &Corpus, ids: &Ids) -> rusqlite::
     Ok(())
 }
 
-fn write_relations(conn: &Connection, corpus: &Corpus, ids: &Ids) -> rusqlite::Result<usize> {
+fn write_relations(
+    conn: &Connection,
+    corpus: &Corpus,
+    lines: &LineIndex,
+    ids: &Ids,
+) -> rusqlite::Result<usize> {
     let mut ins = conn.prepare("INSERT INTO relations (from_id, type, to_id, note, file_id, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
     for r in &corpus.relations {
         let x = &r.rec;
@@ -246,7 +263,7 @@ fn write_relations(conn: &Connection, corpus: &Corpus, ids: &Ids) -> rusqlite::R
             ids.documents[&x.to.id],
             x.note,
             r.file as i64 + 1,
-            line(corpus, r.file, x.span.start)
+            line(lines, r.file, x.span.start)
         ])?;
     }
     Ok(corpus.relations.len())
@@ -269,7 +286,12 @@ fn end(id: &str, ids: &Ids) -> End {
     }
 }
 
-fn write_citations(conn: &Connection, corpus: &Corpus, ids: &Ids) -> rusqlite::Result<usize> {
+fn write_citations(
+    conn: &Connection,
+    corpus: &Corpus,
+    lines: &LineIndex,
+    ids: &Ids,
+) -> rusqlite::Result<usize> {
     let mut ins = conn.prepare(
         "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id,
                                 quote, stance, source_document_id, method, confidence, note, file_id, line)
@@ -293,7 +315,7 @@ fn write_citations(conn: &Connection, corpus: &Corpus, ids: &Ids) -> rusqlite::R
             End::Principle(p) => (None, None, Some(p)),
         };
         let source = x.source.as_ref().map_or(from_doc, |s| ids.documents[&s.id]);
-        let ln = line(corpus, c.file, x.span.start);
+        let ln = line(lines, c.file, x.span.start);
         ins.execute(params![
             id,
             from_doc,

@@ -1,0 +1,261 @@
+//! Helpers shared by the integration tests: running the real `concord`
+//! binary, laying out corpora in temporary folders, and reading stores back
+//! with rusqlite.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags};
+
+/// The result of one run of the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn ok(&self) -> bool {
+        self.code == Some(0)
+    }
+}
+
+/// A `Command` for the concord binary built by cargo for these tests.
+pub fn concord() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_concord"))
+}
+
+/// Runs concord with `args` and waits for it.
+pub fn run<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let out = concord().args(args).output().expect("run concord");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `concord build DIR -o OUT`.
+pub fn build(dir: &Path, out: &Path) -> Run {
+    run([
+        OsStr::new("build"),
+        dir.as_os_str(),
+        OsStr::new("-o"),
+        out.as_os_str(),
+    ])
+}
+
+/// `concord check DIR`.
+pub fn check(dir: &Path) -> Run {
+    run([OsStr::new("check"), dir.as_os_str()])
+}
+
+/// `concord import FILE... --db DB`.
+pub fn import(files: &[&Path], db: &Path) -> Run {
+    let mut args: Vec<&OsStr> = vec![OsStr::new("import")];
+    args.extend(files.iter().map(|f| f.as_os_str()));
+    args.push(OsStr::new("--db"));
+    args.push(db.as_os_str());
+    run(args)
+}
+
+/// The example corpus shipped with the project.
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/osce")
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for entry in fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Writes `files` (relative path, bytes) under `dir`, creating folders.
+pub fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+}
+
+/// The names in a folder, sorted.
+pub fn list_dir(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Opens a store for reading (without ever writing to it).
+pub fn open(db: &Path) -> Connection {
+    assert!(db.exists(), "{} does not exist", db.display());
+    Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .unwrap()
+}
+
+/// One integer from a query.
+pub fn int(conn: &Connection, sql: &str) -> i64 {
+    conn.query_row(sql, [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Every row of a query, each as a list of strings (NULL as "NULL").
+pub fn rows(conn: &Connection, sql: &str) -> Vec<Vec<String>> {
+    let mut st = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let n = st.column_count();
+    st.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                Ok(match r.get::<_, Value>(i)? {
+                    Value::Null => "NULL".to_string(),
+                    Value::Integer(x) => x.to_string(),
+                    Value::Real(x) => x.to_string(),
+                    Value::Text(s) => s,
+                    Value::Blob(b) => format!("{b:?}"),
+                })
+            })
+            .collect()
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// The first column of every row of a query.
+pub fn column(conn: &Connection, sql: &str) -> Vec<String> {
+    rows(conn, sql)
+        .into_iter()
+        .map(|mut r| r.remove(0))
+        .collect()
+}
+
+/// Every table of a store (including FTS shadow tables and statistics),
+/// each dumped in primary-key order.
+pub type Dump = BTreeMap<String, Vec<Vec<Value>>>;
+
+pub fn dump(conn: &Connection) -> Dump {
+    let tables: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'table' ORDER BY name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = Dump::new();
+    for (name, sql) in tables {
+        let order = if sql.to_ascii_uppercase().contains("WITHOUT ROWID") {
+            let mut pk: Vec<(i64, String)> = conn
+                .prepare(&format!("PRAGMA table_info(\"{name}\")"))
+                .unwrap()
+                .query_map([], |r| Ok((r.get::<_, i64>(5)?, r.get::<_, String>(1)?)))
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap()
+                .into_iter()
+                .filter(|(k, _)| *k > 0)
+                .collect();
+            pk.sort();
+            pk.iter()
+                .map(|(_, c)| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            "rowid".to_string()
+        };
+        let sql = format!("SELECT * FROM \"{name}\" ORDER BY {order}");
+        let mut st = conn.prepare(&sql).unwrap();
+        let n = st.column_count();
+        let rows: Vec<Vec<Value>> = st
+            .query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect())
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        out.insert(name, rows);
+    }
+    out
+}
+
+/// Dumps the store at `db` (opening and closing it).
+pub fn dump_file(db: &Path) -> Dump {
+    let conn = open(db);
+    let d = dump(&conn);
+    drop(conn);
+    d
+}
+
+/// Row counts of the six record tables, in the order of the build summary:
+/// documents, clauses, actors, principles, relations, citations.
+pub fn record_counts(conn: &Connection) -> [i64; 6] {
+    [
+        "documents",
+        "clauses",
+        "actors",
+        "principles",
+        "relations",
+        "citations",
+    ]
+    .map(|t| int(conn, &format!("SELECT count(*) FROM {t}")))
+}
+
+/// A corpus laid out in a fresh temporary folder, with a separate empty
+/// output folder beside it.
+pub struct Scratch {
+    pub tmp: tempfile::TempDir,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        let tmp = tempfile::Builder::new()
+            .prefix("concord-test-")
+            .tempdir()
+            .unwrap();
+        fs::create_dir(tmp.path().join("corpus")).unwrap();
+        fs::create_dir(tmp.path().join("out")).unwrap();
+        Scratch { tmp }
+    }
+
+    /// A scratch folder whose corpus is a copy of the example corpus.
+    pub fn with_example() -> Scratch {
+        let s = Scratch::new();
+        copy_dir(&example_dir(), &s.corpus());
+        s
+    }
+
+    pub fn corpus(&self) -> PathBuf {
+        self.tmp.path().join("corpus")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.out().join("osce.db")
+    }
+}
