@@ -1,6 +1,8 @@
 //! Command-line arguments and dispatch.
 
 mod corpus;
+mod help;
+mod repl;
 mod run;
 
 use std::io::{IsTerminal, Read};
@@ -184,12 +186,7 @@ pub fn main() -> ExitCode {
                 }
                 statements(cli.db, &o, &text, Some("<stdin>"))
             }
-            None => {
-                eprintln!(
-                    "concord: the interactive shell is not available yet; use -c QUERY, `concord run`, or pipe statements in"
-                );
-                ExitCode::from(2)
-            }
+            None => repl::main(cli.db, &o),
         },
     }
 }
