@@ -85,7 +85,7 @@ fn number_with_commas(n: u64) -> String {
     out
 }
 
-fn styled(c: &Cell, opts: &TableOptions) -> TCell {
+fn styled(c: &Cell, opts: &TableOptions, width: usize) -> TCell {
     match c {
         Cell::Null => {
             let cell = TCell::new("NULL");
@@ -98,7 +98,7 @@ fn styled(c: &Cell, opts: &TableOptions) -> TCell {
         Cell::Int(_) | Cell::Real(_) => {
             TCell::new(c.as_text().unwrap_or_default()).set_alignment(CellAlignment::Right)
         }
-        Cell::Text(s) => TCell::new(shorten(s, opts.max_cell)),
+        Cell::Text(s) => TCell::new(shorten(s, width)),
     }
 }
 
@@ -124,10 +124,47 @@ fn draw(columns: &[String], rows: &[Vec<Cell>], opts: &TableOptions) -> comfy_ta
         })
         .collect();
     t.set_header(head);
+    let widths = fit(columns, rows, opts);
     for r in rows {
-        t.add_row(r.iter().map(|c| styled(c, opts)).collect::<Vec<_>>());
+        t.add_row(
+            r.iter()
+                .zip(&widths)
+                .map(|(c, w)| styled(c, opts, *w))
+                .collect::<Vec<_>>(),
+        );
     }
     t
+}
+
+/// The width of each column: its widest cell (at most `max_cell`), then, to
+/// fit a terminal, the widest columns narrowed in turn, so that each row stays
+/// on one line and long text is cut with `…` rather than wrapped.
+fn fit(columns: &[String], rows: &[Vec<Cell>], opts: &TableOptions) -> Vec<usize> {
+    let text_width = |s: &str| s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>();
+    let mut widths: Vec<usize> = columns.iter().map(|c| text_width(c)).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            let cw = c.as_text().map_or(4, |t| text_width(&t).min(opts.max_cell));
+            *w = (*w).max(cw);
+        }
+    }
+    if let Some(total) = opts.width {
+        // Borders and padding: one column of border plus two of padding per column, and one more.
+        let available = (total as usize).saturating_sub(3 * columns.len() + 1);
+        let floor = |i: usize| text_width(&columns[i]).clamp(4, 12);
+        while widths.iter().sum::<usize>() > available {
+            let Some((i, _)) = widths
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| **w > floor(*i))
+                .max_by_key(|(_, w)| **w)
+            else {
+                break;
+            };
+            widths[i] -= 1;
+        }
+    }
+    widths
 }
 
 impl<W: Write> Sink for Table<W> {
