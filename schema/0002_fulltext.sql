@@ -7,8 +7,8 @@
 -- and join `clauses_fts.rowid` to `clauses.id`.
 CREATE VIRTUAL TABLE clauses_fts USING fts5 (
     text,                                  -- the clause text, tokenised
-    content = 'clauses',
-    content_rowid = 'id',
+    content="clauses",                     -- written so, without spaces, for Datasette to find the index
+    content_rowid="id",
     tokenize = 'unicode61 remove_diacritics 2'
 );
 

@@ -17,8 +17,12 @@ use crate::syntax::{self, Statement, StatementKind, ast};
 /// A statement ready to run.
 #[derive(Debug, Clone)]
 pub enum Prepared {
-    /// Rows to stream.
-    Query { sql: Sql, set: Set },
+    /// Rows to stream; `plan` gives what else an output needs (the graph).
+    Query {
+        sql: Sql,
+        set: Set,
+        plan: resolve::Plan,
+    },
     /// `explain`: the SQL, its parameters, and SQLite's plan.
     Explain { sql: Sql, plan: Vec<String> },
     /// `show`: one thing in full.
@@ -140,6 +144,7 @@ impl Engine {
                 Ok(Prepared::Query {
                     set: plan.set,
                     sql: sql::generate(&plan),
+                    plan,
                 })
             }
             StatementKind::Explain(q) => {

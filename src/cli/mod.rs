@@ -116,6 +116,11 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
     },
+    /// Write shell completions for concord to standard output.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// Run a script of statements.
     Run {
         /// The script (`.cq`); `-` reads standard input.
@@ -144,6 +149,11 @@ pub fn main() -> ExitCode {
         Some(Command::Check { dir }) => corpus::check(&dir),
         Some(Command::Query { query, db }) => statements(db, &o, &query, None),
         Some(Command::Run { script, db }) => script_file(db, &o, &script),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "concord", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
         Some(Command::Gen {
             documents,
             seed,

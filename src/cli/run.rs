@@ -172,6 +172,9 @@ pub fn run_statement(
         }
     };
     let result = match prepared {
+        Prepared::Query { plan, set, .. } if s.format == Format::Dot => {
+            graph(engine, &plan, set, out)
+        }
         Prepared::Query { sql, .. } => {
             if s.echo_sql {
                 let _ = writeln!(out, "{}\n-- params: {}", sql.text, params_line(&sql.params));
@@ -240,6 +243,24 @@ fn explain(out: &mut dyn Write, sql: &concord::sql::Sql, plan: &[String]) -> io:
     Ok(())
 }
 
+/// Writes the citation and relation graph around a query's result as DOT.
+fn graph(
+    engine: &Engine,
+    plan: &concord::resolve::Plan,
+    set: concord::resolve::plan::Set,
+    out: &mut dyn Write,
+) -> Result<(), StoreError> {
+    let ids = concord::sql::generate_ids(plan);
+    let edges = engine.store().graph(set, &ids)?;
+    let principles = engine
+        .catalog()
+        .principles
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    render::write_dot(out, &edges, &principles).map_err(StoreError::from_io)
+}
+
 /// Runs a query and writes its rows through the format's sink as they come.
 fn stream(
     engine: &Engine,
@@ -254,6 +275,7 @@ fn stream(
         Format::Json => Box::new(render::Json::new(&mut *out, false)),
         Format::Jsonl => Box::new(render::Json::new(&mut *out, true)),
         Format::Markdown => Box::new(render::Markdown::new(&mut *out)),
+        Format::Dot => unreachable!("dot output is drawn by `graph`, before streaming"),
     };
     sink.begin(&sql.columns).map_err(StoreError::from_io)?;
     let mut total = 0u64;

@@ -4,12 +4,14 @@
 //! format but `table` writes each row as it comes, so a million-row result
 //! streams in bounded memory; `table` keeps at most its row cap.
 
+mod dot;
 mod table;
 
 use std::io::{self, Write};
 
 use crate::store::Cell;
 
+pub use dot::write_dot;
 pub use table::{Table, TableOptions, card, shorten};
 
 /// The output formats.
@@ -21,6 +23,8 @@ pub enum Format {
     Json,
     Jsonl,
     Markdown,
+    /// The citation and relation graph of the result, for Graphviz.
+    Dot,
 }
 
 impl Format {
@@ -32,6 +36,7 @@ impl Format {
             Format::Json => "json",
             Format::Jsonl => "jsonl",
             Format::Markdown => "markdown",
+            Format::Dot => "dot",
         }
     }
 

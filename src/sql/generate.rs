@@ -11,6 +11,21 @@ use super::{Param, Sql};
 use crate::resolve::fields::{Kind, def};
 use crate::resolve::plan::{CmpOp, Cond, Field, Filter, FilterKind, Output, Plan, Set, Value};
 
+/// The SQL that lists the row ids (`id` column) of `plan`'s result, in its
+/// order and within its limit: for outputs that need the rows' relations,
+/// such as the citation graph.
+pub fn generate_ids(plan: &Plan) -> Sql {
+    let mut g = Gen::default();
+    let mut s = g.rows(plan);
+    s.columns = vec![(Expr::col(T, "id"), Some("id".into()))];
+    s.ctes = std::mem::take(&mut g.ctes);
+    Sql {
+        text: print(&s, Dialect::Sqlite),
+        params: g.params,
+        columns: vec!["id".into()],
+    }
+}
+
 /// Generates the SQL of `plan` for SQLite.
 pub fn generate(plan: &Plan) -> Sql {
     let mut g = Gen::default();

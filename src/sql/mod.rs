@@ -10,7 +10,7 @@ mod generate;
 pub mod print;
 pub mod tree;
 
-pub use generate::generate;
+pub use generate::{generate, generate_ids};
 
 /// A bound parameter value.
 #[derive(Debug, Clone, PartialEq)]

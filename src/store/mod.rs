@@ -6,6 +6,7 @@
 //! store written by a newer concord are refused with a clear error.
 
 mod build;
+mod graph;
 mod query;
 mod show;
 mod write;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 pub use build::{BuildError, BuildStats, Progress, build, build_in_memory, import};
+pub use graph::Edge;
 pub use query::{Cell, Rows, format_real};
 pub use show::{Card, Section};
 pub use write::Counts;
