@@ -10,6 +10,7 @@
 //! Only `store` opens connections or runs SQL; only the binary (`main.rs` and
 //! `cli`) prints.
 
+pub mod cite;
 pub mod corpus;
 pub mod diag;
 pub mod engine;

@@ -1,0 +1,287 @@
+//! The [`Finder`]: compiled once from a [`Catalog`], then run over one clause at a time.
+//!
+//! In: the citing document's id and a clause's text. Out: [`Found`] citations, sorted by span.
+//! The text is folded and scanned once (see [`super::patterns`]); each hit is then read in
+//! order — a clause reference, a plural list, an elision mark, or a name — and last the
+//! quotations are found with `memchr` and checked against their likeliest sources.
+
+use std::collections::{HashMap, HashSet};
+
+use super::cursor::roman_value;
+use super::fold::fold;
+use super::index::{MemoryIndex, QuoteSources};
+use super::patterns::{Hit, Patterns};
+use super::run::Run;
+use super::{Catalog, Found, RefUnit};
+
+/// Tunable thresholds.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Least word similarity (Dice coefficient over aligned words) for a `near` quotation.
+    pub near_threshold: f64,
+    /// Fewest words for a quotation.
+    pub min_quote_words: usize,
+    /// Clauses asked of the [`QuoteSources`] per lookup.
+    pub candidates: usize,
+    /// Fewest words for a `near` verdict: a short phrase nearly matching some clause says little.
+    pub min_near_words: usize,
+    /// Quotations shorter than this found only by searching the whole catalog (no document
+    /// named nearby) get their confidence scaled by [`Options::stray_factor`].
+    pub min_stray_words: usize,
+    /// See [`Options::min_stray_words`].
+    pub stray_factor: f64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            near_threshold: 0.8,
+            min_quote_words: 4,
+            candidates: 12,
+            min_near_words: 8,
+            min_stray_words: 12,
+            stray_factor: 0.6,
+        }
+    }
+}
+
+/// What one clause leaves to the next of the same document: the document named last, so that a
+/// quotation in the next paragraph is looked for in it first, and "the Charter" can mean it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    pub last_doc: Option<String>,
+}
+
+pub(super) struct DocInfo {
+    pub id: String,
+    pub year: Option<i32>,
+    pub labels: HashSet<String>,
+    /// Folded words of its title and aliases ("the Charter" may mean it when named last).
+    pub words: HashSet<String>,
+    /// Has labels other than `pN` and `preamble`: numbered like a treaty.
+    pub structured: bool,
+    /// The instrument noun of its title ("Optional Protocol to the ..." → "protocol").
+    pub head: Option<String>,
+    /// Documents whose title its title contains (a protocol's convention).
+    pub parents: Vec<u32>,
+}
+
+/// Nouns that name a kind of instrument, preferred as the head of a title.
+const INSTRUMENTS: &[&str] = &[
+    "charter",
+    "treaty",
+    "convention",
+    "covenant",
+    "protocol",
+    "statute",
+    "declaration",
+    "act",
+    "agreement",
+    "accord",
+    "memorandum",
+    "pact",
+    "document",
+    "constitution",
+    "code",
+    "communiqué",
+];
+const TITLE_BREAKS: &[&str] = &[
+    "of",
+    "on",
+    "to",
+    "for",
+    "against",
+    "relating",
+    "relative",
+    "between",
+    "concerning",
+    "governing",
+    "in",
+    "and",
+    "with",
+    "among",
+    "by",
+];
+
+/// The head noun of a title: the first instrument noun before the first preposition, else the
+/// last word before it.
+fn head_noun(title: &str) -> Option<String> {
+    let folded = fold(title).text;
+    let words: Vec<&str> = folded
+        .split_whitespace()
+        .take_while(|w| !TITLE_BREAKS.contains(w) && !w.starts_with('('))
+        .collect();
+    let head = words
+        .iter()
+        .find(|w| INSTRUMENTS.contains(w))
+        .or(words.last())?;
+    Some(
+        head.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_string(),
+    )
+}
+
+/// For each document, the others whose (folded) title its own title contains.
+fn parents(titles: &[String]) -> Vec<Vec<u32>> {
+    titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            (0..titles.len())
+                .filter(|&j| j != i && titles[j].len() >= 10 && t.contains(&titles[j]))
+                .map(|j| j as u32)
+                .collect()
+        })
+        .collect()
+}
+
+/// Finds citations in clause texts. Build once per catalog; `find` takes `&self` and may run on
+/// many threads at once when `S` is `Sync`.
+pub struct Finder<S = MemoryIndex> {
+    pub(super) docs: Vec<DocInfo>,
+    pub(super) doc_ix: HashMap<String, u32>,
+    pub(super) principles: Vec<String>,
+    pub(super) patterns: Patterns,
+    pub(super) sources: S,
+    pub options: Options,
+}
+
+impl Finder<MemoryIndex> {
+    /// Compiles the automaton and indexes every clause text of the catalog for quotations.
+    pub fn new(catalog: &Catalog) -> Finder<MemoryIndex> {
+        Finder::with_sources(catalog, MemoryIndex::new(catalog))
+    }
+}
+
+fn is_paragraph_label(l: &str) -> bool {
+    l == "preamble"
+        || l.strip_prefix('p')
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl<S: QuoteSources> Finder<S> {
+    /// Like [`Finder::new`], with quotations looked up in `sources` (a SQLite FTS5 table, say).
+    pub fn with_sources(catalog: &Catalog, sources: S) -> Finder<S> {
+        let mut docs: Vec<DocInfo> = catalog
+            .documents
+            .iter()
+            .map(|d| DocInfo {
+                id: d.id.clone(),
+                year: d.year,
+                labels: d.clauses.iter().map(|c| c.label.clone()).collect(),
+                words: std::iter::once(&d.title)
+                    .chain(&d.aliases)
+                    .flat_map(|p| {
+                        fold(p)
+                            .text
+                            .split_whitespace()
+                            .map(String::from)
+                            .collect::<Vec<_>>()
+                    })
+                    .collect(),
+                structured: d.clauses.iter().any(|c| !is_paragraph_label(&c.label)),
+                head: head_noun(&d.title),
+                parents: Vec::new(),
+            })
+            .collect();
+        let titles: Vec<String> = catalog
+            .documents
+            .iter()
+            .map(|d| super::patterns::key(&d.title))
+            .collect();
+        for (d, p) in docs.iter_mut().zip(parents(&titles)) {
+            d.parents = p;
+        }
+        let phrases = |t: &'_ String, a: &'_ Vec<String>| -> Vec<String> {
+            std::iter::once(t.clone())
+                .chain(a.iter().cloned())
+                .collect()
+        };
+        let doc_phrases: Vec<Vec<String>> = catalog
+            .documents
+            .iter()
+            .map(|d| phrases(&d.title, &d.aliases))
+            .collect();
+        let pr_phrases: Vec<Vec<String>> = catalog
+            .principles
+            .iter()
+            .map(|p| phrases(&p.name, &p.aliases))
+            .collect();
+        let patterns = Patterns::new(
+            doc_phrases
+                .iter()
+                .map(|v| v.iter().map(String::as_str).collect()),
+            pr_phrases
+                .iter()
+                .map(|v| v.iter().map(String::as_str).collect()),
+        );
+        Finder {
+            doc_ix: docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id.clone(), i as u32))
+                .collect(),
+            docs,
+            principles: catalog.principles.iter().map(|p| p.id.clone()).collect(),
+            patterns,
+            sources,
+            options: Options::default(),
+        }
+    }
+
+    /// The citations in `text`, a clause of the document `citing_doc`. Never a citation of the
+    /// citing document as a whole or a quotation of it; its own clauses may be referred to.
+    pub fn find(&self, citing_doc: &str, text: &str) -> Vec<Found> {
+        self.find_with(citing_doc, text, &mut Context::default())
+    }
+
+    /// Like [`Finder::find`], carrying `ctx` from one clause of a document to the next.
+    pub fn find_with(&self, citing_doc: &str, text: &str, ctx: &mut Context) -> Vec<Found> {
+        let folded = fold(text);
+        let hits = self.patterns.scan(&folded.text);
+        let hits = hits.into_iter().map(|h| Hit {
+            start: folded.orig(h.start),
+            end: folded.orig(h.end),
+            ..h
+        });
+        let mut run = Run {
+            f: self,
+            citing: citing_doc,
+            citing_ix: self.doc_ix.get(citing_doc).copied(),
+            text,
+            hits: hits.collect(),
+            out: Vec::new(),
+            mentions: Vec::new(),
+            elisions: Vec::new(),
+            ctx_doc: ctx
+                .last_doc
+                .as_ref()
+                .and_then(|d| self.doc_ix.get(d).copied()),
+        };
+        run.names_and_refs();
+        run.quotations();
+        if let Some(&(_, d)) = run.mentions.iter().max_by_key(|m| m.0) {
+            ctx.last_doc = Some(self.docs[d as usize].id.clone());
+        }
+        run.finish()
+    }
+}
+
+/// The label as stored in the document: as written, else (roman, where the unit allows) in
+/// arabic figures: "Principle VIII" → `8`.
+pub(super) fn stored_label(doc: &DocInfo, label: &str, unit: RefUnit) -> Option<String> {
+    if doc.labels.contains(label) {
+        return Some(label.to_string());
+    }
+    if !unit.arabic_fallback() {
+        return None;
+    }
+    let (head, rest) = label.split_once('.').map_or((label, ""), |(h, r)| (h, r));
+    let n = roman_value(head)?;
+    let arabic = if rest.is_empty() {
+        n.to_string()
+    } else {
+        format!("{n}.{rest}")
+    };
+    doc.labels.contains(&arabic).then_some(arabic)
+}

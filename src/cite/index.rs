@@ -1,0 +1,236 @@
+//! Where quotations are looked up: the [`QuoteSources`] trait and its in-memory default, an
+//! inverted index from words to clauses that ranks clauses by the rarest words of a quotation.
+//!
+//! In: the catalog's clauses (once). Out: for a quotation's words, the few clauses worth
+//! verifying word by word.
+
+use std::collections::HashMap;
+
+use super::Catalog;
+use super::fold::{fold, words};
+
+/// A clause offered as a possible source of a quotation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceClause {
+    /// Document id.
+    pub doc: String,
+    /// Clause label within the document.
+    pub label: String,
+    /// The clause's text as stored.
+    pub text: String,
+}
+
+/// A store of clauses that can propose the likely sources of a quotation.
+///
+/// The finder verifies every proposal itself, so an implementation may be generous; it should
+/// rank the clauses sharing the quotation's rarest words first. A SQLite store can implement it
+/// with an FTS5 `MATCH` over the words joined by `OR`, ordered by `bm25`.
+pub trait QuoteSources {
+    /// At most `limit` clauses that may contain the quoted `words` (folded to lowercase), best
+    /// first; only clauses of the document `doc` when it is given.
+    fn candidates(&self, words: &[&str], doc: Option<&str>, limit: usize) -> Vec<SourceClause>;
+}
+
+/// The default [`QuoteSources`]: every clause of the catalog in memory, with an inverted index
+/// from each word to the clauses holding it.
+///
+/// A query looks up the quotation's words, keeps the [`QUERY_WORDS`] rarest ones the index
+/// knows, and scores each clause by the summed inverse document frequency of those it holds.
+/// Only the postings of rare words are read, rarest first and at most [`POSTINGS_BUDGET`] of
+/// them, so a query costs little even with a million clauses (a common word's long posting
+/// list is never touched while rarer words are available). A proposed clause must also hold
+/// [`MIN_COVERAGE`] of the quotation's distinct words (checked by binary search in the
+/// postings), so the finder never reads the text of a clause that cannot match.
+#[derive(Default)]
+pub struct MemoryIndex {
+    docs: Vec<String>,
+    doc_ids: HashMap<String, u32>,
+    /// (document index, label, text) by clause number.
+    clauses: Vec<(u32, String, String)>,
+    vocab: HashMap<String, u32>,
+    /// Clause numbers holding each word, ascending, no repeats.
+    postings: Vec<Vec<u32>>,
+}
+
+/// Least share of a quotation's distinct words that a proposed clause must hold.
+pub const MIN_COVERAGE: f64 = 0.6;
+
+/// How many postings a query reads at most (beyond its rarest word's): bounds the cost of a
+/// quotation made only of common words.
+pub const POSTINGS_BUDGET: usize = 32_768;
+
+/// How many of a quotation's rarest words a query uses.
+pub const QUERY_WORDS: usize = 8;
+
+impl MemoryIndex {
+    /// Indexes every clause of the catalog.
+    pub fn new(catalog: &Catalog) -> MemoryIndex {
+        let mut ix = MemoryIndex::default();
+        for d in &catalog.documents {
+            let di = ix.docs.len() as u32;
+            ix.docs.push(d.id.clone());
+            ix.doc_ids.insert(d.id.clone(), di);
+            for c in &d.clauses {
+                ix.add(di, &c.label, &c.text);
+            }
+        }
+        ix
+    }
+
+    fn add(&mut self, doc: u32, label: &str, text: &str) {
+        let n = self.clauses.len() as u32;
+        let folded = fold(text).text;
+        for (s, e) in words(&folded) {
+            let w = &folded[s..e];
+            let id = match self.vocab.get(w) {
+                Some(&id) => id,
+                None => {
+                    self.vocab.insert(w.to_string(), self.postings.len() as u32);
+                    self.postings.push(Vec::new());
+                    (self.postings.len() - 1) as u32
+                }
+            };
+            let list = &mut self.postings[id as usize];
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        }
+        self.clauses
+            .push((doc, label.to_string(), text.to_string()));
+    }
+
+    /// Number of clauses indexed.
+    pub fn len(&self) -> usize {
+        self.clauses.len()
+    }
+
+    /// True when no clause is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.clauses.is_empty()
+    }
+}
+
+impl QuoteSources for MemoryIndex {
+    fn candidates(&self, query: &[&str], doc: Option<&str>, limit: usize) -> Vec<SourceClause> {
+        let only = match doc {
+            Some(d) => match self.doc_ids.get(d) {
+                Some(&i) => Some(i),
+                None => return Vec::new(),
+            },
+            None => None,
+        };
+        let mut ids: Vec<u32> = query
+            .iter()
+            .filter_map(|w| self.vocab.get(*w).copied())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.sort_by_key(|&id| self.postings[id as usize].len());
+        let total = self.clauses.len().max(1) as f64;
+        // Words in more than a tenth of the clauses rank nothing; skip them when rarer ones exist.
+        let common = (self.clauses.len() / 10).max(64);
+        let rare = ids
+            .iter()
+            .filter(|&&id| self.postings[id as usize].len() <= common)
+            .count();
+        let mut hits: Vec<(u32, f64)> = Vec::new();
+        let mut used = 0;
+        for &id in ids
+            .iter()
+            .take(if rare > 0 { rare.min(QUERY_WORDS) } else { 1 })
+        {
+            let list = &self.postings[id as usize];
+            if !hits.is_empty() && hits.len() + list.len() > POSTINGS_BUDGET {
+                break;
+            }
+            used += 1;
+            let idf = (total / list.len() as f64).ln() + 1.0;
+            let mine = list
+                .iter()
+                .filter(|&&c| only.is_none_or(|d| self.clauses[c as usize].0 == d));
+            hits.extend(mine.map(|&c| (c, idf)));
+        }
+        // A clause holding too few of the quotation's words cannot match it: leave it out
+        // before anyone reads its text. Words not read above may still be held: an upper bound
+        // prunes first, binary searches in the postings decide.
+        let mut distinct: Vec<&str> = query.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let need = MIN_COVERAGE * distinct.len() as f64;
+        let unread = ids.len() - used;
+        hits.sort_unstable_by_key(|h| h.0);
+        let mut ranked: Vec<(u32, f64, usize)> = Vec::new();
+        for (c, idf) in hits {
+            match ranked.last_mut() {
+                Some(last) if last.0 == c => (last.1, last.2) = (last.1 + idf, last.2 + 1),
+                _ => ranked.push((c, idf, 1)),
+            }
+        }
+        ranked.retain(|r| (r.2 + unread) as f64 >= need);
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let holds = |c: u32| {
+            ids.iter()
+                .filter(|&&id| self.postings[id as usize].binary_search(&c).is_ok())
+                .count()
+        };
+        ranked
+            .into_iter()
+            .filter(|&(c, _, _)| holds(c) as f64 >= need)
+            .take(limit)
+            .map(|(c, _, _)| {
+                let (d, label, text) = &self.clauses[c as usize];
+                SourceClause {
+                    doc: self.docs[*d as usize].clone(),
+                    label: label.clone(),
+                    text: text.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ClauseEntry, DocEntry};
+    use super::*;
+
+    fn doc(id: &str, clauses: &[(&str, &str)]) -> DocEntry {
+        DocEntry {
+            id: id.into(),
+            title: id.into(),
+            aliases: vec![],
+            year: None,
+            clauses: clauses
+                .iter()
+                .map(|(l, t)| ClauseEntry {
+                    label: l.to_string(),
+                    text: t.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn rare_words_rank_first() {
+        let cat = Catalog {
+            documents: vec![
+                doc(
+                    "a",
+                    &[
+                        ("1", "the security of states"),
+                        ("2", "the right to neutrality"),
+                    ],
+                ),
+                doc("b", &[("1", "the security of the states and neutrality")]),
+            ],
+            principles: vec![],
+        };
+        let ix = MemoryIndex::new(&cat);
+        let got = ix.candidates(&["right", "to", "neutrality"], None, 5);
+        assert_eq!((got[0].doc.as_str(), got[0].label.as_str()), ("a", "2"));
+        let got = ix.candidates(&["security", "states"], Some("b"), 5);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].doc, "b");
+        assert!(ix.candidates(&["unknown"], None, 5).is_empty());
+    }
+}

@@ -1,0 +1,312 @@
+//! The citation finder: which documents, clauses and principles one clause's text cites.
+//!
+//! In: a [`Catalog`] (documents with aliases, years and clause labels and texts; principles with
+//! aliases), compiled once into a [`Finder`]; then the text of one clause and the id of its
+//! document. Out: [`Found`] citations with character spans, targets, method, confidence, and for
+//! quotations a word-level [`QuoteCheck`] against the source clause. Pure: no I/O.
+//!
+//! ```ignore
+//! // (the crate path differs where this module is copied; the unit test `doc_example` runs it)
+//! use concord_cite::cite::{Catalog, DocEntry, Finder, Target};
+//! let catalog = Catalog {
+//!     documents: vec![DocEntry {
+//!         id: "astana".into(),
+//!         title: "Astana Commemorative Declaration".into(),
+//!         aliases: vec!["Astana Declaration".into()],
+//!         year: Some(2010),
+//!         clauses: vec![],
+//!     }],
+//!     principles: vec![],
+//! };
+//! let finder = Finder::new(&catalog);
+//! let found = finder.find("lavrov-2022-01-27", "the 2010 Astana Declaration says");
+//! assert_eq!(found[0].target, Target::Document("astana".into()));
+//! assert_eq!(found[0].span, (9, 27)); // characters, not bytes
+//! ```
+//!
+//! # How it works
+//!
+//! 1. **One pass.** The text is folded (`fold.rs`: ASCII through a byte table; other characters
+//!    lowercased by Unicode rules, typographic quotes and dashes made plain, with a sparse map
+//!    back to the original offsets) and scanned once by a single leftmost-longest Aho-Corasick
+//!    DFA (`patterns.rs`) holding every alias and title, every principle name and alias, the
+//!    words that open a clause reference ("article", "art.", "paragraph", "point", "principle",
+//!    "chapter", "section", "§", "clause", "part", "annex"), the plurals of the last words of
+//!    aliases ("declarations") and the elision mark `[...]`. A match must be whole words; one
+//!    that is not gives way to a shorter match at the same start, then to later matches.
+//!    Quotation marks are found with `memchr` (`quotes.rs`). Text with no hit and no quotation
+//!    mark costs the fold, the scan and the `memchr` passes only.
+//! 2. **Names** (`run.rs`, `names.rs`): a 4-digit year just before a name, or "of YYYY", "(YYYY)",
+//!    "of 21 November 1990" just after, chooses among documents sharing the alias and rules out
+//!    the ones of other years; "in YYYY" after only chooses. A plural noun reads the list before
+//!    it: "the 1999 Istanbul and the Astana declarations" → the aliases "Istanbul Declaration"
+//!    and "Astana Declaration".
+//! 3. **Clause references** (`refs.rs`, `cursor.rs`) are parsed from the opening word on: labels
+//!    (`2(4)` → `2.4`, "Article 2, paragraph 4" → `2.4`, "paragraph 3 of Article 52" → `52.3`,
+//!    lists, ranges, "(4) and (7)"), then the document: an alias after "of (the)", "this" /
+//!    "the present" X (the citing document), "the Charter" meaning the document named last (or
+//!    the citing document, or the convention a protocol's title names), an alias just before
+//!    ("the Istanbul Charter, paragraph 8"), or none (the citing document, when it has that
+//!    clause — or, for a document numbered like a treaty, an article, chapter, part, section or
+//!    annex). A document named but not in the catalog makes no citation.
+//! 4. **Quotations** (`quoting.rs`, `verify.rs`, `index.rs`): text in “…” „…“ «…» ‘…’ "…" '…' of at
+//!    least four words, and unmarked sentences holding `[…]`. Each is looked for first in the
+//!    clauses of the documents named just before or just after it (or in the paragraph before),
+//!    then in the whole catalog through [`QuoteSources`] (by default [`MemoryIndex`], an
+//!    inverted index over words ranking clauses by their rarest shared words). A candidate is
+//!    checked exact (each elided part verbatim, in order), normalized (after folding case,
+//!    quote marks, dashes, whitespace and edge punctuation), then near (a semi-global word
+//!    alignment with at least 80% word similarity, for quotations of eight words or more); a
+//!    quotation of several sentences found in no single clause is cited sentence by sentence.
+//!
+//! # Known limits
+//!
+//! - Aliases must be written with single spaces between words (a line break folds to a space;
+//!   two spaces do not match). Whole-word matching relies on spaces, so aliases inside Chinese
+//!   or Japanese text without spaces are not found.
+//! - A reference without a document right after it ("Article 2(4) and Article 51 of the
+//!   Charter") gives the first article to the citing document, not to the Charter.
+//! - Plural lists are read only back from the noun and only for aliases whose last word is that
+//!   noun; "the Helsinki and Paris documents" needs aliases "Helsinki Document"/"Paris Document".
+//! - Quotation marks that are not closed within the paragraph are ignored; a quotation quoted
+//!   inside another is part of it.
+
+mod cursor;
+mod finder;
+mod fold;
+mod index;
+mod names;
+mod patterns;
+mod quotes;
+mod quoting;
+mod refs;
+mod run;
+mod verify;
+
+pub use finder::{Context, Finder, Options};
+pub use index::{
+    MIN_COVERAGE, MemoryIndex, POSTINGS_BUDGET, QUERY_WORDS, QuoteSources, SourceClause,
+};
+
+/// Everything the finder knows about: built once, from the store or a corpus.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    pub documents: Vec<DocEntry>,
+    pub principles: Vec<PrincipleEntry>,
+}
+
+/// A document that texts may cite.
+#[derive(Clone, Debug, Default)]
+pub struct DocEntry {
+    /// The document's id (a slug).
+    pub id: String,
+    /// Its title; matched like an alias.
+    pub title: String,
+    /// Phrases by which other texts name it ("Istanbul Charter"). A leading "the" is ignored.
+    pub aliases: Vec<String>,
+    /// Year of the document's date, used to choose between documents sharing an alias.
+    pub year: Option<i32>,
+    /// Its clauses. With the default [`MemoryIndex`] the texts are the quotation sources; with
+    /// another [`QuoteSources`] the texts may be left empty (labels are still needed).
+    pub clauses: Vec<ClauseEntry>,
+}
+
+/// One clause of a document.
+#[derive(Clone, Debug, Default)]
+pub struct ClauseEntry {
+    /// The clause's label within its document (`8`, `8.5`, `2.4`, `preamble`, `p3`).
+    pub label: String,
+    pub text: String,
+}
+
+/// A principle that texts may invoke.
+#[derive(Clone, Debug, Default)]
+pub struct PrincipleEntry {
+    pub id: String,
+    /// Its name; matched like an alias.
+    pub name: String,
+    /// Phrases that name the principle in running text ("indivisible security").
+    pub aliases: Vec<String>,
+}
+
+/// One citation found in a text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// Character offsets (not bytes) into the text, `start..end`: the name, the whole clause
+    /// reference ("Articles 41 and 42 of the Charter"), or the words inside the quotation marks.
+    pub span: (usize, usize),
+    pub target: Target,
+    pub method: Method,
+    /// 0..=1; see [`Method`] for the usual values.
+    pub confidence: f64,
+    /// For a quotation: the quoted words as written (inside the marks).
+    pub quote: Option<String>,
+    /// For a quotation: how it compares with its source.
+    pub check: Option<QuoteCheck>,
+    /// For a clause reference: the unit it named ("Chapter VII" → `Chapter`).
+    pub unit: Option<RefUnit>,
+}
+
+/// What a citation points at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A document named as a whole.
+    Document(String),
+    /// A clause of the store.
+    Clause { doc: String, label: String },
+    /// A clause reference whose label is not in the store: document and label as written
+    /// (after `2(4)` → `2.4`; roman numerals kept).
+    DocumentLabel { doc: String, label: String },
+    /// A principle.
+    Principle(String),
+    /// A quotation whose source was not found.
+    None,
+}
+
+/// How a citation was found. Usual confidences: alias 0.9 (0.7 for a one-word alias, halved when
+/// several documents share it and no year tells them apart, 0.95 when a year confirms it);
+/// clause-ref 0.95 to a stored clause, 0.85 to a label not in the store, 0.8 through "the
+/// Charter" meaning the document named last; quote-exact 1.0; quote-normalized 0.95; quote-near
+/// 0.9 × similarity; quote-unverified 0.3; principle 0.8 (0.7 for a one-word alias).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Method {
+    Alias,
+    ClauseRef,
+    QuoteExact,
+    QuoteNormalized,
+    QuoteNear,
+    QuoteUnverified,
+    Principle,
+}
+
+impl Method {
+    /// The method's name as stored: "alias", "clause-ref", "quote-exact", ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Alias => "alias",
+            Method::ClauseRef => "clause-ref",
+            Method::QuoteExact => "quote-exact",
+            Method::QuoteNormalized => "quote-normalized",
+            Method::QuoteNear => "quote-near",
+            Method::QuoteUnverified => "quote-unverified",
+            Method::Principle => "principle",
+        }
+    }
+}
+
+/// The word that opened a clause reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefUnit {
+    Article,
+    Paragraph,
+    Point,
+    Principle,
+    Chapter,
+    Section,
+    Clause,
+    Part,
+    Annex,
+}
+
+impl RefUnit {
+    /// Lowercase name: "article", "paragraph", ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefUnit::Article => "article",
+            RefUnit::Paragraph => "paragraph",
+            RefUnit::Point => "point",
+            RefUnit::Principle => "principle",
+            RefUnit::Chapter => "chapter",
+            RefUnit::Section => "section",
+            RefUnit::Clause => "clause",
+            RefUnit::Part => "part",
+            RefUnit::Annex => "annex",
+        }
+    }
+
+    /// Whether a roman label may also be looked up in arabic ("Article IV" → `4`). Not for
+    /// chapters, parts, sections and annexes, which treaties number apart from their articles
+    /// ("Chapter VII" of the UN Charter is not Article 7).
+    pub fn arabic_fallback(self) -> bool {
+        matches!(
+            self,
+            RefUnit::Article
+                | RefUnit::Paragraph
+                | RefUnit::Point
+                | RefUnit::Principle
+                | RefUnit::Clause
+        )
+    }
+}
+
+/// How a quotation compares with its source clause.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuoteCheck {
+    pub verdict: Verdict,
+    /// Word-level similarity, 0..=1 (1 for exact and normalized).
+    pub similarity: f64,
+    /// The matched span of the source clause (from the first to the last matched word, elided
+    /// parts included).
+    pub source_text: Option<String>,
+    /// Words in the quotation that the source does not have.
+    pub added: Vec<String>,
+    /// Words of the source that the quotation leaves out (not counting elisions).
+    pub dropped: Vec<String>,
+    /// (source word, quoted word) pairs.
+    pub changed: Vec<(String, String)>,
+}
+
+/// The verdict on a quotation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Occurs verbatim (each part, in order, when elided).
+    Exact,
+    /// Equal after folding case, quote marks, dashes, whitespace and edge punctuation.
+    Normalized,
+    /// A word alignment matches at least the similarity threshold.
+    Near,
+    /// No source found.
+    Unverified,
+}
+
+impl Verdict {
+    /// "exact", "normalized", "near", "unverified".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Exact => "exact",
+            Verdict::Normalized => "normalized",
+            Verdict::Near => "near",
+            Verdict::Unverified => "unverified",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_example() {
+        let catalog = Catalog {
+            documents: vec![DocEntry {
+                id: "astana".into(),
+                title: "Astana Commemorative Declaration".into(),
+                aliases: vec!["Astana Declaration".into()],
+                year: Some(2010),
+                clauses: vec![],
+            }],
+            principles: vec![],
+        };
+        let finder = Finder::new(&catalog);
+        let found = finder.find("lavrov-2022-01-27", "the 2010 Astana Declaration says");
+        assert_eq!(found[0].target, Target::Document("astana".into()));
+        assert_eq!(found[0].span, (9, 27));
+        assert_eq!(found[0].method.as_str(), "alias");
+    }
+
+    #[test]
+    fn finder_is_shareable_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Finder>();
+    }
+}

@@ -1,0 +1,461 @@
+//! Checking a quotation against a source clause: exact, normalized, or near (a word alignment).
+//!
+//! In: a quotation (split at its elisions into parts, each to be found in order) and a clause
+//! text. Out: the best verdict for that clause, the matched span of the clause, and the words
+//! added, dropped and changed.
+
+use memchr::memmem;
+
+use super::Verdict;
+use super::fold::{Folded, char_at, char_before, normalize, words};
+
+/// A quotation made ready for checking against many clauses.
+pub(crate) struct Prepared {
+    /// Parts between elisions, whitespace-trimmed, as written.
+    parts: Vec<String>,
+    /// The same, normalized and stripped of edge punctuation.
+    norm: Vec<String>,
+    /// Words of each part: (folded, as written).
+    words: Vec<Vec<(String, String)>>,
+}
+
+/// The outcome against one clause.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Check {
+    pub verdict: Verdict,
+    pub similarity: f64,
+    /// Byte span in the clause text.
+    pub span: (usize, usize),
+    pub added: Vec<String>,
+    pub dropped: Vec<String>,
+    pub changed: Vec<(String, String)>,
+}
+
+/// Words too common to anchor a search window.
+const STOP_WORDS: &[&str] = &[
+    "the", "and", "for", "with", "that", "this", "which", "will", "shall", "have", "has", "are",
+    "was", "were", "been", "from", "its", "their", "they", "our", "not", "any", "all", "other",
+    "such", "may", "into", "upon", "under", "also", "more", "each", "these", "those", "there",
+];
+
+const ELISIONS: &[&str] = &["[…]", "[...]", "(…)", "(...)", "…", "..."];
+
+/// Splits a quotation at its elision marks; parts without a word are dropped.
+fn split(quote: &str) -> Vec<&str> {
+    let mut parts = vec![quote];
+    for mark in ELISIONS {
+        parts = parts.iter().flat_map(|p| p.split(mark)).collect();
+    }
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| p.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
+fn edge_trim(s: &str) -> &str {
+    s.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+impl Prepared {
+    pub fn new(quote: &str) -> Prepared {
+        let parts: Vec<&str> = split(quote);
+        let mut norm = Vec::new();
+        let mut all_words = Vec::new();
+        for p in &parts {
+            let n = normalize(p);
+            norm.push(edge_trim(&n.text).to_string());
+            all_words.push(
+                words(&n.text)
+                    .into_iter()
+                    .map(|(s, e)| {
+                        (
+                            n.text[s..e].to_string(),
+                            p[n.orig(s)..n.orig(e)].to_string(),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        Prepared {
+            parts: parts.into_iter().map(String::from).collect(),
+            norm,
+            words: all_words,
+        }
+    }
+
+    /// The folded words of the quotation, for an index query.
+    pub fn query_words(&self) -> Vec<&str> {
+        self.words
+            .iter()
+            .flatten()
+            .map(|(w, _)| w.as_str())
+            .collect()
+    }
+
+    /// Number of words quoted (elided parts together).
+    pub fn word_count(&self) -> usize {
+        self.words.iter().map(Vec::len).sum()
+    }
+
+    /// Compares with one clause text; `None` when not even near (`threshold` similarity), or
+    /// when not exact or normalized and `near` is false.
+    pub fn check(&self, source: &str, threshold: f64, near: bool) -> Option<Check> {
+        if self.parts.is_empty() {
+            return None;
+        }
+        if let Some(span) = find_in_order(source, self.parts.iter().map(String::as_str), |i| i) {
+            return Some(Check::whole(Verdict::Exact, span));
+        }
+        let mut best: Option<Check> = None;
+        for (ws, we) in self.windows(source) {
+            let Some(mut c) = self.check_window(&source[ws..we], threshold, near) else {
+                continue;
+            };
+            c.span = (c.span.0 + ws, c.span.1 + ws);
+            if c.verdict == Verdict::Normalized {
+                return Some(c);
+            }
+            if best.as_ref().is_none_or(|b| c.similarity > b.similarity) {
+                best = Some(c);
+            }
+        }
+        best
+    }
+
+    fn check_window(&self, source: &str, threshold: f64, near: bool) -> Option<Check> {
+        let n = normalize(source);
+        let map = |i| n.orig(i);
+        if let Some((s, e)) = find_in_order(&n.text, self.norm.iter().map(String::as_str), map) {
+            return Some(Check::whole(Verdict::Normalized, (s, e)));
+        }
+        if near {
+            self.near(source, &n, threshold)
+        } else {
+            None
+        }
+    }
+
+    /// The parts of a long source worth comparing word by word: around each occurrence of one
+    /// of the quotation's three longest words that are no stop words (a near quotation keeps
+    /// most of its words, so at least one of them). The whole source when it is short, when the
+    /// quotation is elided (its parts may lie far apart), or when no such ASCII word exists.
+    fn windows(&self, source: &str) -> Vec<(usize, usize)> {
+        let span: usize = self.parts.iter().map(String::len).sum();
+        let whole = vec![(0, source.len())];
+        if source.len() <= 4 * span + 400 || self.parts.len() > 1 {
+            return whole;
+        }
+        let mut anchors: Vec<&str> = self
+            .words
+            .iter()
+            .flatten()
+            .map(|(w, _)| w.as_str())
+            .collect();
+        anchors.retain(|w| w.is_ascii() && w.len() > 2 && !STOP_WORDS.contains(w));
+        anchors.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        anchors.dedup();
+        if anchors.is_empty() {
+            return whole;
+        }
+        let lower = source.to_ascii_lowercase();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for a in anchors.iter().take(3) {
+            for at in memmem::find_iter(lower.as_bytes(), a.as_bytes()) {
+                let (mut s, mut e) = (
+                    at.saturating_sub(2 * span + 100),
+                    (at + 2 * span + 100).min(source.len()),
+                );
+                while !source.is_char_boundary(s) {
+                    s -= 1;
+                }
+                while !source.is_char_boundary(e) {
+                    e += 1;
+                }
+                out.push((s, e));
+            }
+        }
+        out.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in out {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        merged
+    }
+
+    fn near(&self, source: &str, n: &Folded, threshold: f64) -> Option<Check> {
+        let spans = words(&n.text);
+        let src: Vec<&str> = spans.iter().map(|&(s, e)| &n.text[s..e]).collect();
+        if self.similarity_bound(&src) < threshold {
+            return None;
+        }
+        let orig = |k: usize| &source[n.orig(spans[k].0)..n.orig(spans[k].1)];
+        let mut check = Check::whole(Verdict::Near, (usize::MAX, 0));
+        let (mut cursor, mut matched, mut total) = (0usize, 0usize, 0usize);
+        for part in &self.words {
+            let q: Vec<&str> = part.iter().map(|(w, _)| w.as_str()).collect();
+            let a = align(&q, &src[cursor..])?;
+            for op in &a.ops {
+                match *op {
+                    Op::Same => matched += 1,
+                    Op::Changed(qi, si) => check
+                        .changed
+                        .push((orig(cursor + si).into(), part[qi].1.clone())),
+                    Op::Added(qi) => check.added.push(part[qi].1.clone()),
+                    Op::Dropped(si) => check.dropped.push(orig(cursor + si).into()),
+                }
+            }
+            total += q.len() + (a.end - a.start);
+            check.span.0 = check.span.0.min(n.orig(spans[cursor + a.start].0));
+            check.span.1 = n.orig(spans[cursor + a.end - 1].1);
+            cursor += a.end;
+        }
+        check.similarity = 2.0 * matched as f64 / total.max(1) as f64;
+        (check.similarity >= threshold).then_some(check)
+    }
+}
+
+impl Prepared {
+    /// An upper bound of the similarity an alignment with `src` can reach: the quotation's
+    /// words that occur in `src` at all (counted with repeats, at most as often as in `src`)
+    /// are the most it can match.
+    fn similarity_bound(&self, src: &[&str]) -> f64 {
+        let mut quoted: Vec<&str> = self.query_words();
+        quoted.sort_unstable();
+        let mut have: Vec<&str> = src
+            .iter()
+            .copied()
+            .filter(|w| quoted.binary_search(w).is_ok())
+            .collect();
+        have.sort_unstable();
+        let (mut i, mut j, mut common) = (0, 0, 0);
+        while i < quoted.len() && j < have.len() {
+            match quoted[i].cmp(have[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => (i, j, common) = (i + 1, j + 1, common + 1),
+            }
+        }
+        2.0 * common as f64 / (quoted.len() + common).max(1) as f64
+    }
+}
+
+impl Check {
+    fn whole(verdict: Verdict, span: (usize, usize)) -> Check {
+        Check {
+            verdict,
+            similarity: 1.0,
+            span,
+            added: vec![],
+            dropped: vec![],
+            changed: vec![],
+        }
+    }
+}
+
+/// Finds each needle in order, whole words at the edges; returns the span (through `map`) from
+/// the first needle's start to the last one's end.
+fn find_in_order<'a>(
+    hay: &str,
+    needles: impl Iterator<Item = &'a str>,
+    map: impl Fn(usize) -> usize,
+) -> Option<(usize, usize)> {
+    let (mut cursor, mut first, mut last) = (0, None, 0);
+    for needle in needles {
+        if needle.is_empty() {
+            continue;
+        }
+        let finder = memmem::Finder::new(needle.as_bytes());
+        let mut from = cursor;
+        let at = loop {
+            let at = from + finder.find(&hay.as_bytes()[from..])?;
+            let end = at + needle.len();
+            let edge =
+                |c: Option<char>, inner: bool| !inner || !c.is_some_and(char::is_alphanumeric);
+            let starts_word = needle.starts_with(char::is_alphanumeric);
+            let ends_word = needle.ends_with(char::is_alphanumeric);
+            if edge(char_before(hay, at), starts_word) && edge(char_at(hay, end), ends_word) {
+                break at;
+            }
+            from = at + 1;
+            while !hay.is_char_boundary(from) {
+                from += 1;
+            }
+        };
+        first.get_or_insert(at);
+        cursor = at + needle.len();
+        last = cursor;
+    }
+    Some((map(first?), map(last)))
+}
+
+/// One step of a word alignment (indexes into the quote part and the source window).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Same,
+    Changed(usize, usize),
+    Added(usize),
+    Dropped(usize),
+}
+
+const INDEL: u32 = 2;
+
+fn sub(a: &str, b: &str) -> u32 {
+    if a == b { 0 } else { 3 }
+}
+
+struct Alignment {
+    /// Source words `start..end` are aligned with the whole quote.
+    start: usize,
+    end: usize,
+    ops: Vec<Op>,
+}
+
+/// Semi-global word alignment: the whole quote `q` against the best-matching run of `s`
+/// (edit distance; a changed word costs 3 and an added or dropped one 2, so one word swapped
+/// for another is a change, but a change never stands in for a mere insertion; source words
+/// before and after the run are free). A long source is first cut
+/// to the window densest in the quote's words.
+fn align(q: &[&str], s: &[&str]) -> Option<Alignment> {
+    if q.is_empty() || s.is_empty() {
+        return None;
+    }
+    let (off, s) = window(q, s);
+    let (m, n) = (q.len(), s.len());
+    let w = n + 1;
+    let mut d = vec![0u32; (m + 1) * w];
+    for i in 1..=m {
+        d[i * w] = INDEL * i as u32;
+        for j in 1..=n {
+            let diag = d[(i - 1) * w + j - 1] + sub(q[i - 1], s[j - 1]);
+            let up = d[(i - 1) * w + j] + INDEL;
+            let left = d[i * w + j - 1] + INDEL;
+            d[i * w + j] = diag.min(up).min(left);
+        }
+    }
+    let end = (1..=n).min_by_key(|&j| d[m * w + j])?;
+    let (mut i, mut j, mut ops) = (m, end, Vec::new());
+    while i > 0 {
+        let here = d[i * w + j];
+        if j > 0 && here == d[(i - 1) * w + j - 1] + sub(q[i - 1], s[j - 1]) {
+            ops.push(if q[i - 1] == s[j - 1] {
+                Op::Same
+            } else {
+                Op::Changed(i - 1, off + j - 1)
+            });
+            (i, j) = (i - 1, j - 1);
+        } else if here == d[(i - 1) * w + j] + INDEL {
+            ops.push(Op::Added(i - 1));
+            i -= 1;
+        } else {
+            ops.push(Op::Dropped(off + j - 1));
+            j -= 1;
+        }
+    }
+    ops.reverse();
+    // Leading drops belong to the free prefix, not to the quotation.
+    let lead = ops
+        .iter()
+        .take_while(|o| matches!(o, Op::Dropped(_)))
+        .count();
+    ops.drain(..lead);
+    let start = off + j + lead;
+    let end = off + end;
+    (start < end).then_some(Alignment { start, end, ops })
+}
+
+/// The part of `s` worth aligning with `q`: all of it when short, else a window around the
+/// densest run of the quote's words. Returns the window's offset and the window.
+fn window<'a, 'b>(q: &[&str], s: &'b [&'a str]) -> (usize, &'b [&'a str]) {
+    let len = 2 * q.len() + 16;
+    if s.len() <= 4 * q.len() + 64 {
+        return (0, s);
+    }
+    let hit: Vec<u32> = s.iter().map(|w| u32::from(q.contains(w))).collect();
+    let (mut best, mut best_at, mut run) = (0, 0, hit[..len].iter().sum::<u32>());
+    for k in len..hit.len() {
+        run = run + hit[k] - hit[k - len];
+        if run > best {
+            (best, best_at) = (run, k + 1 - len);
+        }
+    }
+    let from = best_at.saturating_sub(q.len() / 2);
+    let to = (best_at + len + q.len() / 2).min(s.len());
+    (from, &s[from..to])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = "Each participating State will respect the rights of all others in these regards. \
+        They will not strengthen their security at the expense of the security of other States.";
+
+    #[test]
+    fn exact_and_normalized() {
+        let q = Prepared::new("They will not strengthen their security");
+        assert_eq!(q.check(SRC, 0.8, true).unwrap().verdict, Verdict::Exact);
+        let q = Prepared::new("they will NOT strengthen their security at the expense,");
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(c.verdict, Verdict::Normalized);
+        assert_eq!(
+            &SRC[c.span.0..c.span.1],
+            "They will not strengthen their security at the expense"
+        );
+    }
+
+    #[test]
+    fn elided_parts_in_order() {
+        let q = Prepared::new(
+            "Each participating State […] at the expense of the security of other States.",
+        );
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(c.verdict, Verdict::Exact);
+        assert_eq!((c.span.0, c.span.1), (0, SRC.len()));
+        let q = Prepared::new("at the expense of the security … Each participating State will");
+        assert_ne!(
+            q.check(SRC, 0.8, true).map(|c| c.verdict),
+            Some(Verdict::Exact)
+        );
+    }
+
+    #[test]
+    fn near_records_changes() {
+        let q = Prepared::new(
+            "They will not strengthen their defence at the expense of the security of other States.",
+        );
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(c.verdict, Verdict::Near);
+        assert_eq!(c.changed, [("security".to_string(), "defence".to_string())]);
+        assert!(c.added.is_empty() && c.dropped.is_empty());
+        assert!(c.similarity > 0.9);
+        let q = Prepared::new(
+            "They will not at all strengthen security at the expense of the security of other States",
+        );
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(
+            (c.added.clone(), c.dropped.clone()),
+            (vec!["at".into(), "all".into()], vec!["their".into()])
+        );
+    }
+
+    #[test]
+    fn unrelated_is_none() {
+        let q = Prepared::new("The weather in Geneva was pleasant all week long");
+        assert!(q.check(SRC, 0.8, true).is_none());
+    }
+
+    #[test]
+    fn long_source_window() {
+        let filler = "lorem ipsum dolor sit amet ".repeat(200);
+        let src = format!("{filler}{SRC} {filler}");
+        let q = Prepared::new(
+            "They will not strengthen their defence at the expense of the security of other States",
+        );
+        let c = q.check(&src, 0.8, true).unwrap();
+        assert_eq!(c.changed, [("security".to_string(), "defence".to_string())]);
+    }
+}

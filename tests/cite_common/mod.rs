@@ -1,0 +1,2 @@
+pub mod statements;
+pub mod treaties;
