@@ -154,7 +154,8 @@ CREATE INDEX relations_from ON relations (type, from_id, to_id);
 CREATE INDEX relations_to ON relations (type, to_id, from_id);
 
 -- Citations: a clause (or a whole document) that cites a clause, a document or
--- a principle. Exactly one of the `to_*_id` columns is set.
+-- a principle. Exactly one of the `to_*_id` columns is set, except for a
+-- quotation found in text whose source is not in the store (`quote-unverified`).
 CREATE TABLE citations (
     id                 INTEGER PRIMARY KEY,
     from_document_id   INTEGER NOT NULL REFERENCES documents (id), -- the citing document
@@ -166,7 +167,8 @@ CREATE TABLE citations (
     quote              TEXT,    -- the words quoted, as the citing text gives them
     stance             TEXT NOT NULL DEFAULT 'invokes', -- `invokes`, `disputes`, `reports`, `mentions`, ...
     source_document_id INTEGER NOT NULL REFERENCES documents (id), -- who reports it (the citing document unless second-hand)
-    method             TEXT NOT NULL DEFAULT 'curated', -- how it was found: `curated`, `alias`, `clause-ref`, `quote-exact`, ...
+    method             TEXT NOT NULL DEFAULT 'curated', -- how it was found: `curated`, `alias`, `clause-ref`, `quote-exact`,
+                                                        -- `quote-normalized`, `quote-near`, `quote-unverified`, `principle`
     confidence         REAL NOT NULL DEFAULT 1.0 CHECK (confidence >= 0.0 AND confidence <= 1.0),
     span_start         INTEGER, -- first character of the mention in the citing clause (0-based, in characters)
     span_end           INTEGER, -- one past its last character
@@ -174,7 +176,8 @@ CREATE TABLE citations (
     note               TEXT,
     file_id            INTEGER REFERENCES files (id), -- the file of a curated citation; NULL when found in text
     line               INTEGER, -- its line in that file
-    CHECK ((to_document_id IS NOT NULL) + (to_clause_id IS NOT NULL) + (to_principle_id IS NOT NULL) = 1),
+    CHECK ((to_document_id IS NOT NULL) + (to_clause_id IS NOT NULL) + (to_principle_id IS NOT NULL) = 1
+           OR (method = 'quote-unverified' AND to_document_id IS NULL AND to_clause_id IS NULL AND to_principle_id IS NULL)),
     CHECK (to_label IS NULL OR to_document_id IS NOT NULL)
 );
 CREATE INDEX citations_from_clause ON citations (from_clause_id);

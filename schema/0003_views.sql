@@ -82,7 +82,8 @@ SELECT ci.id,
        CASE
            WHEN ci.to_clause_id IS NOT NULL THEN 'clause'
            WHEN ci.to_principle_id IS NOT NULL THEN 'principle'
-           ELSE 'document'
+           WHEN ci.to_document_id IS NOT NULL THEN 'document'
+           ELSE NULL
        END AS to_kind,
        (SELECT group_concat(slug, ', ') FROM (
             SELECT a.slug FROM citation_actors ca JOIN actors a ON a.id = ca.actor_id

@@ -95,13 +95,14 @@ pub fn check(dir: &Path) -> ExitCode {
 fn summary(s: &store::BuildStats) -> String {
     let c = &s.counts;
     format!(
-        "{} documents, {} clauses, {} actors, {} principles, {} relations, {} citations ({} of text) in {:.2} s",
+        "{} documents, {} clauses, {} actors, {} principles, {} relations, {} curated and {} found citations ({} of text) in {:.2} s",
         c.documents,
         c.clauses,
         c.actors,
         c.principles,
         c.relations,
         c.citations,
+        c.found,
         bytes(c.text_bytes),
         s.seconds
     )

@@ -4,6 +4,7 @@ mod corpus;
 mod help;
 mod repl;
 mod run;
+mod verify;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -116,6 +117,15 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
     },
+    /// Check a draft's citations and quotations against a store (without importing it).
+    /// Exits 1 if a quotation is altered or has no source.
+    Verify {
+        /// The draft: plain text or Markdown, with or without `+++` front matter.
+        file: PathBuf,
+        /// The store (default: the built-in example).
+        #[arg(long, value_name = "FILE.db")]
+        db: Option<PathBuf>,
+    },
     /// Write shell completions for concord to standard output.
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
@@ -149,6 +159,10 @@ pub fn main() -> ExitCode {
         Some(Command::Check { dir }) => corpus::check(&dir),
         Some(Command::Query { query, db }) => statements(db, &o, &query, None),
         Some(Command::Run { script, db }) => script_file(db, &o, &script),
+        Some(Command::Verify { file, db }) => {
+            let color = settings(&o, std::io::stdout().is_terminal()).table.color;
+            verify::verify(&file, db, color)
+        }
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "concord", &mut std::io::stdout());

@@ -373,6 +373,8 @@ pub enum Thing {
     Document(String),
     Principle(String),
     Clause(String, String),
+    /// A citation by its number.
+    Citation(i64),
 }
 
 /// Resolves the target of `show` to exactly one thing of any kind.
@@ -382,6 +384,24 @@ pub fn resolve_show(
     clauses: &dyn Clauses,
     env: &Env,
 ) -> Result<Thing, Vec<ResolveError>> {
+    if let ast::Target::Name {
+        kind: Some(k),
+        name,
+    } = t
+        && k.node == ast::KindPrefix::Citation
+    {
+        return match name.text.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(Thing::Citation(n)),
+            _ => Err(vec![
+                ResolveError::new(
+                    ErrorKind::BadValue,
+                    name.span,
+                    format!("a citation is shown by its number, not `{}`", name.text),
+                )
+                .note("find numbers with `citations select id, from, to`"),
+            ]),
+        };
+    }
     let mut r = Resolver {
         catalog,
         clauses,

@@ -201,6 +201,16 @@ impl Resolver<'_> {
                     }
                 };
             }
+            Some(KindPrefix::Citation) => {
+                let e = ResolveError::new(
+                    ErrorKind::WrongKind,
+                    span,
+                    format!("`{what}` does not take a citation"),
+                )
+                .note("a citation is shown with `show citation N`; as a target, use what it cites");
+                self.errors.push(e);
+                return None;
+            }
             Some(p) => vec![prefix_kind(p)],
             None => kinds.to_vec(),
         };
@@ -300,7 +310,7 @@ fn prefix_kind(p: KindPrefix) -> Kind {
         KindPrefix::Actor => Kind::Actor,
         KindPrefix::Document | KindPrefix::Statement => Kind::Document,
         KindPrefix::Principle => Kind::Principle,
-        KindPrefix::Clause => Kind::Document,
+        KindPrefix::Clause | KindPrefix::Citation => Kind::Document,
     }
 }
 

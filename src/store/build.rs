@@ -119,8 +119,14 @@ fn fill(
             [root.to_string_lossy()],
         )?;
     }
-    let total = corpus.files.len();
-    let (counts, _ids) = write_corpus(conn, corpus, &mut |f| progress(f + 1, total))?;
+    // Progress counts each file twice: once written, once searched for citations.
+    let total = 2 * corpus.files.len();
+    let (mut counts, ids) = write_corpus(conn, corpus, &mut |f| progress(f + 1, total))?;
+    let n = corpus.files.len();
+    counts.found =
+        super::cite::write_found(conn, corpus, &ids, counts.citations as i64, &mut |f| {
+            progress(n + f + 1, total)
+        })?;
     conn.execute_batch("COMMIT; PRAGMA optimize;")?;
     progress(total, total);
     Ok(counts)

@@ -6,6 +6,7 @@
 //! store written by a newer concord are refused with a clear error.
 
 mod build;
+pub mod cite;
 mod graph;
 mod query;
 mod show;

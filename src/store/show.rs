@@ -31,6 +31,7 @@ impl Store {
             Thing::Document(id) => self.document_card(id),
             Thing::Actor(id) => self.actor_card(id),
             Thing::Principle(id) => self.principle_card(id),
+            Thing::Citation(n) => self.citation_card(*n),
         }
     }
 
@@ -196,4 +197,99 @@ impl Store {
             sections: vec![clauses, cited],
         })
     }
+
+    fn citation_card(&self, n: i64) -> Result<Card, StoreError> {
+        let mut facts = self.facts(
+            "SELECT v.\"from\", v.\"to\", v.\"by\", v.stance, v.source, v.date, v.method, v.confidence, v.note
+             FROM v_citations v WHERE v.id = ?1",
+            &[&n],
+        )?;
+        if facts.is_empty() {
+            return Err(StoreError::Query(format!("there is no citation {n}")));
+        }
+        // The quotation beside its source, with the differences marked.
+        let e = |e| sqlite_err(&self.path, e);
+        let (quote, diff, source): (Option<String>, Option<String>, Option<String>) = self
+            .conn
+            .query_row(
+                "SELECT ci.quote, ci.diff, c.text FROM citations ci LEFT JOIN clauses c ON c.id = ci.to_clause_id WHERE ci.id = ?1",
+                [n],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(e)?;
+        let diff: Option<serde_json::Value> = diff.and_then(|d| serde_json::from_str(&d).ok());
+        if let Some(q) = &quote {
+            facts.push(("quotation".into(), mark(q, diff.as_ref())));
+        }
+        let matched = diff
+            .as_ref()
+            .and_then(|d| d["source"].as_str().map(str::to_string));
+        if let Some(src) = matched.or(source) {
+            facts.push(("source text".into(), src));
+        }
+        if let Some(d) = &diff {
+            facts.push((
+                "verdict".into(),
+                d["verdict"].as_str().unwrap_or("").to_string(),
+            ));
+            let pairs: Vec<String> = d["changed"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|p| Some(format!("{} → {}", p[0].as_str()?, p[1].as_str()?)))
+                .collect();
+            for (key, list) in [
+                ("changed", pairs),
+                ("added", words(&d["added"])),
+                ("dropped", words(&d["dropped"])),
+            ] {
+                if !list.is_empty() {
+                    facts.push((key.into(), list.join(", ")));
+                }
+            }
+        }
+        Ok(Card {
+            title: format!("citation {n}"),
+            facts,
+            sections: Vec::new(),
+        })
+    }
+}
+
+fn words(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w.as_str().map(str::to_string))
+        .collect()
+}
+
+/// The quotation with the words that differ from the source marked `[[like this]]`.
+fn mark(quote: &str, diff: Option<&serde_json::Value>) -> String {
+    let Some(d) = diff else {
+        return quote.to_string();
+    };
+    let mut odd: Vec<String> = words(&d["added"]);
+    odd.extend(
+        d["changed"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p[1].as_str().map(str::to_string)),
+    );
+    if odd.is_empty() {
+        return quote.to_string();
+    }
+    quote
+        .split(' ')
+        .map(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if odd.iter().any(|o| o.eq_ignore_ascii_case(bare)) {
+                format!("[[{w}]]")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

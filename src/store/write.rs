@@ -19,7 +19,10 @@ pub struct Counts {
     pub actors: usize,
     pub principles: usize,
     pub relations: usize,
+    /// Curated citations (written in the corpus).
     pub citations: usize,
+    /// Citations found in the text.
+    pub found: usize,
     /// Bytes of clause text.
     pub text_bytes: usize,
 }

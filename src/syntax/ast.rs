@@ -208,6 +208,8 @@ pub enum KindPrefix {
     Statement,
     Principle,
     Clause,
+    /// `show citation 12`: a citation by its number.
+    Citation,
 }
 
 impl KindPrefix {
@@ -219,6 +221,7 @@ impl KindPrefix {
             KindPrefix::Statement => "statement",
             KindPrefix::Principle => "principle",
             KindPrefix::Clause => "clause",
+            KindPrefix::Citation => "citation",
         }
     }
 }

@@ -120,7 +120,9 @@ impl<'s> Parser<'s> {
         let prefix = kind_prefix(kw).unwrap_or(KindPrefix::Clause);
         let (t, rest) = next_token(i);
         match t.tok {
-            Tok::Word | Tok::Str => {
+            Tok::Word | Tok::Str | Tok::Number
+                if t.tok != Tok::Number || prefix == KindPrefix::Citation =>
+            {
                 let kind = Some(Spanned {
                     node: prefix,
                     span: self.span(k, i),
@@ -301,6 +303,7 @@ pub(crate) fn kind_prefix(k: Kw) -> Option<KindPrefix> {
         Kw::Statement => KindPrefix::Statement,
         Kw::Principle => KindPrefix::Principle,
         Kw::Clause => KindPrefix::Clause,
+        Kw::Citation => KindPrefix::Citation,
         _ => return None,
     })
 }

@@ -177,7 +177,9 @@ impl Display for Target {
 
 impl Display for Name {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        if !self.quoted && is_bare_word(&self.text) {
+        // A number stands bare only as it was typed: after `citation`.
+        let number = !self.text.is_empty() && self.text.bytes().all(|b| b.is_ascii_digit());
+        if !self.quoted && (is_bare_word(&self.text) || number) {
             f.write_str(&self.text)
         } else {
             quoted(f, &self.text)

@@ -1,0 +1,162 @@
+//! `concord verify FILE`: check a draft's citations and quotations against a
+//! store, without importing it. Exits 1 when a quotation is altered or has no
+//! source.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use concord::cite::{Found, Method, Target};
+use concord::engine::Engine;
+use concord::store::cite::Paragraph;
+
+fn target(t: &Target) -> String {
+    match t {
+        Target::Document(d) => d.clone(),
+        Target::Clause { doc, label } | Target::DocumentLabel { doc, label } => {
+            format!("{doc}#{label}")
+        }
+        Target::Principle(p) => format!("principle {p}"),
+        Target::None => "(no source found)".into(),
+    }
+}
+
+/// The characters `span` covers in `text` (spans count characters).
+fn slice(text: &str, span: (usize, usize)) -> String {
+    text.chars()
+        .skip(span.0)
+        .take(span.1.saturating_sub(span.0))
+        .collect()
+}
+
+struct Tally {
+    citations: usize,
+    quotations: usize,
+    verified: usize,
+    altered: usize,
+    unverified: usize,
+}
+
+fn print_quote(out: &mut dyn Write, p: &Paragraph, f: &Found, color: bool) -> std::io::Result<()> {
+    let check = f.check.as_ref();
+    let verdict = check.map_or("unverified", |c| c.verdict.as_str());
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let mark = match f.method {
+        Method::QuoteExact | Method::QuoteNormalized => paint("32", "ok"),
+        Method::QuoteNear => paint("1;33", "ALTERED"),
+        _ => paint("1;31", "NO SOURCE"),
+    };
+    writeln!(
+        out,
+        "{}:{} quotation {mark} ({verdict}, confidence {:.2}) → {}",
+        p.label,
+        p.line,
+        f.confidence,
+        target(&f.target)
+    )?;
+    writeln!(
+        out,
+        "    quoted: “{}”",
+        f.quote.clone().unwrap_or_else(|| slice(&p.text, f.span))
+    )?;
+    if let Some(c) = check {
+        if let Some(src) = &c.source_text {
+            writeln!(out, "    source: {src}")?;
+        }
+        for (was, now) in &c.changed {
+            writeln!(
+                out,
+                "    changed: {} → {}",
+                paint("31", was),
+                paint("32", now)
+            )?;
+        }
+        if !c.added.is_empty() {
+            writeln!(out, "    added: {}", c.added.join(" "))?;
+        }
+        if !c.dropped.is_empty() {
+            writeln!(out, "    dropped: {}", c.dropped.join(" "))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn verify(file: &Path, db: Option<PathBuf>, color: bool) -> ExitCode {
+    let draft = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    let engine = match db {
+        Some(p) => Engine::open(&p).map_err(|e| e.to_string()),
+        None => Engine::example(),
+    };
+    let engine = match engine {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let paragraphs = match engine.store().verify(&draft) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let mut t = Tally {
+        citations: 0,
+        quotations: 0,
+        verified: 0,
+        altered: 0,
+        unverified: 0,
+    };
+    for p in &paragraphs {
+        for f in &p.found {
+            t.citations += 1;
+            let written = if f.quote.is_some() || f.check.is_some() {
+                t.quotations += 1;
+                match f.method {
+                    Method::QuoteExact | Method::QuoteNormalized => t.verified += 1,
+                    Method::QuoteNear => t.altered += 1,
+                    _ => t.unverified += 1,
+                }
+                print_quote(&mut out, p, f, color)
+            } else {
+                let words = slice(&p.text, f.span);
+                writeln!(
+                    out,
+                    "{}:{} {} “{words}” → {} ({:.2})",
+                    p.label,
+                    p.line,
+                    f.method.as_str(),
+                    target(&f.target),
+                    f.confidence
+                )
+            };
+            if written.is_err() {
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} citations; {} quotations: {} verified, {} altered, {} without a source",
+        t.citations, t.quotations, t.verified, t.altered, t.unverified
+    );
+    if t.altered + t.unverified > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

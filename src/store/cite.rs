@@ -1,0 +1,386 @@
+//! Citations found in text, on `build`, `import` and `concord verify`.
+//!
+//! In: the clauses of a store (or a draft text) and the finder of
+//! [`crate::cite`]. Out: found citations written beside the curated ones, each
+//! with its method, confidence, span and, for quotations, the word-level
+//! differences from its source. Quotation sources are looked up in SQLite: the
+//! clauses of the document named nearby, else the full-text index.
+
+use std::collections::HashSet;
+
+use rusqlite::{Connection, params};
+
+use super::write::Ids;
+use crate::cite::{self, Found, Method, QuoteSources, SourceClause, Target};
+use crate::corpus::Corpus;
+
+/// Quotation sources read from a store's connection.
+pub struct ConnSources<'a>(pub &'a Connection);
+
+impl QuoteSources for ConnSources<'_> {
+    fn candidates(&self, words: &[&str], doc: Option<&str>, limit: usize) -> Vec<SourceClause> {
+        let rows = match doc {
+            Some(d) => self.document_clauses(d, words),
+            None => self.full_text(words, limit),
+        };
+        rows.unwrap_or_default()
+    }
+}
+
+impl ConnSources<'_> {
+    /// The clauses of `doc` that hold at least one of the quoted words.
+    fn document_clauses(&self, doc: &str, words: &[&str]) -> rusqlite::Result<Vec<SourceClause>> {
+        let mut st = self.0.prepare_cached(
+            "SELECT c.label, c.text FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 ORDER BY c.position",
+        )?;
+        let rows = st.query_map([doc], |r| {
+            Ok(SourceClause {
+                doc: doc.to_string(),
+                label: r.get(0)?,
+                text: r.get(1)?,
+            })
+        })?;
+        let longest = words.iter().max_by_key(|w| w.len()).copied().unwrap_or("");
+        let mut out = Vec::new();
+        for r in rows {
+            let c = r?;
+            if longest.is_empty() || crate::fold::fold(&c.text).contains(longest) {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The best full-text matches for the quoted words (any of them, ranked).
+    fn full_text(&self, words: &[&str], limit: usize) -> rusqlite::Result<Vec<SourceClause>> {
+        let terms: Vec<String> = words
+            .iter()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect();
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The FTS query is a bound parameter: words become quoted FTS5 strings, never SQL.
+        let mut st = self.0.prepare_cached(
+            "SELECT d.slug, c.label, c.text FROM clauses_fts f JOIN clauses c ON c.id = f.rowid
+             JOIN documents d ON d.id = c.document_id WHERE clauses_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![terms.join(" OR "), limit as i64], |r| {
+            Ok(SourceClause {
+                doc: r.get(0)?,
+                label: r.get(1)?,
+                text: r.get(2)?,
+            })
+        })?;
+        rows.collect()
+    }
+}
+
+/// The finder's catalog of a corpus: names and labels (texts stay in the store).
+pub fn catalog_of(corpus: &Corpus) -> cite::Catalog {
+    let documents = corpus
+        .documents
+        .iter()
+        .map(|d| cite::DocEntry {
+            id: d.rec.id.clone(),
+            title: d.rec.title.clone(),
+            aliases: d.rec.aliases.clone(),
+            year: d
+                .rec
+                .date
+                .as_ref()
+                .and_then(|dt| dt.text.get(..4))
+                .and_then(|y| y.parse().ok()),
+            clauses: d
+                .rec
+                .clauses
+                .iter()
+                .map(|c| cite::ClauseEntry {
+                    label: c.label.clone(),
+                    text: String::new(),
+                })
+                .collect(),
+        })
+        .collect();
+    let principles = corpus
+        .principles
+        .iter()
+        .map(|p| cite::PrincipleEntry {
+            id: p.rec.id.clone(),
+            name: p.rec.name.clone(),
+            aliases: p.rec.aliases.clone(),
+        })
+        .collect();
+    cite::Catalog {
+        documents,
+        principles,
+    }
+}
+
+/// The finder's catalog of an open store.
+pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
+    let mut docs: Vec<cite::DocEntry> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    let mut st =
+        conn.prepare("SELECT id, slug, title, substr(date, 1, 4) FROM documents ORDER BY id")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+        ))
+    })?;
+    for r in rows {
+        let (id, slug, title, year) = r?;
+        index.insert(id, docs.len());
+        docs.push(cite::DocEntry {
+            id: slug,
+            title,
+            year: year.and_then(|y| y.parse().ok()),
+            ..Default::default()
+        });
+    }
+    let mut st = conn.prepare("SELECT document_id, alias FROM document_aliases")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (d, alias) = r?;
+        if let Some(&i) = index.get(&d) {
+            docs[i].aliases.push(alias);
+        }
+    }
+    let mut st =
+        conn.prepare("SELECT document_id, label FROM clauses ORDER BY document_id, position")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (d, label) = r?;
+        if let Some(&i) = index.get(&d) {
+            docs[i].clauses.push(cite::ClauseEntry {
+                label,
+                text: String::new(),
+            });
+        }
+    }
+    let mut principles: Vec<cite::PrincipleEntry> = Vec::new();
+    let mut st = conn.prepare("SELECT p.slug, p.name, x.alias FROM principles p LEFT JOIN principle_aliases x ON x.principle_id = p.id ORDER BY p.id")?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })? {
+        let (id, name, alias) = r?;
+        if principles.last().is_none_or(|p| p.id != id) {
+            principles.push(cite::PrincipleEntry {
+                id,
+                name,
+                aliases: Vec::new(),
+            });
+        }
+        if let (Some(a), Some(p)) = (alias, principles.last_mut()) {
+            p.aliases.push(a);
+        }
+    }
+    Ok(cite::Catalog {
+        documents: docs,
+        principles,
+    })
+}
+
+/// The word-level differences of a quotation, as stored in `citations.diff`.
+pub fn diff_json(f: &Found) -> Option<String> {
+    let c = f.check.as_ref()?;
+    let v = serde_json::json!({
+        "verdict": c.verdict.as_str(),
+        "similarity": (c.similarity * 1000.0).round() / 1000.0,
+        "source": c.source_text,
+        "added": c.added,
+        "dropped": c.dropped,
+        "changed": c.changed,
+    });
+    Some(v.to_string())
+}
+
+/// Finds the citations in every clause of `corpus` and writes them, after
+/// the curated ones (which they never duplicate). Returns how many it wrote.
+pub fn write_found(
+    conn: &Connection,
+    corpus: &Corpus,
+    ids: &Ids,
+    first_id: i64,
+    tick: &mut dyn FnMut(usize),
+) -> rusqlite::Result<usize> {
+    let catalog = catalog_of(corpus);
+    let finder = cite::Finder::with_sources(&catalog, ConnSources(conn));
+    let curated = curated_pairs(conn)?;
+    let mut ins = conn.prepare(
+        "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id, to_label,
+                                quote, stance, source_document_id, method, confidence, span_start, span_end, diff)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    let mut by = conn
+        .prepare("INSERT OR IGNORE INTO citation_actors (citation_id, actor_id) VALUES (?1, ?2)")?;
+    // A text cannot quote what was written after it.
+    let dates: std::collections::HashMap<&str, (&str, &str)> = corpus
+        .documents
+        .iter()
+        .filter_map(|d| {
+            d.rec
+                .date
+                .as_ref()
+                .map(|dt| (d.rec.id.as_str(), (dt.start.as_str(), dt.end.as_str())))
+        })
+        .collect();
+    let later = |citing: &str, t: &Target| match (t, dates.get(citing)) {
+        (
+            Target::Clause { doc, .. } | Target::DocumentLabel { doc, .. } | Target::Document(doc),
+            Some((_, end)),
+        ) => dates
+            .get(doc.as_str())
+            .is_some_and(|(start, _)| start > end),
+        _ => false,
+    };
+    let mut next = first_id;
+    let mut last_file = usize::MAX;
+    for d in &corpus.documents {
+        let doc_id = ids.documents[&d.rec.id];
+        let authors = ids.authors.get(&doc_id).cloned().unwrap_or_default();
+        let mut ctx = cite::Context::default();
+        for c in &d.rec.clauses {
+            let clause_id = ids.clauses[&format!("{}#{}", d.rec.id, c.label)];
+            let mut seen = HashSet::new();
+            for f in finder.find_with(&d.rec.id, &c.text, &mut ctx) {
+                let (to_doc, to_clause, to_principle, to_label) = target_ids(&f.target, ids);
+                let key = (to_doc, to_clause, to_principle, to_label.clone());
+                // A clause tagged with a principle expresses it; naming it is no citation.
+                let tagged = matches!(&f.target, Target::Principle(p) if c.principles.iter().any(|r| &r.id == p));
+                if tagged
+                    || curated.contains(&(clause_id, to_doc, to_clause, to_principle))
+                    || (f.quote.is_some() && later(&d.rec.id, &f.target))
+                    || !seen.insert((key, f.method))
+                {
+                    continue;
+                }
+                next += 1;
+                let stance = if f.quote.is_some() {
+                    "quotes"
+                } else {
+                    "mentions"
+                };
+                ins.execute(params![
+                    next,
+                    doc_id,
+                    clause_id,
+                    to_doc,
+                    to_clause,
+                    to_principle,
+                    to_label,
+                    f.quote,
+                    stance,
+                    f.method.as_str(),
+                    (f.confidence * 1000.0).round() / 1000.0,
+                    f.span.0 as i64,
+                    f.span.1 as i64,
+                    diff_json(&f)
+                ])?;
+                for a in &authors {
+                    by.execute(params![next, a])?;
+                }
+            }
+        }
+        if d.file != last_file {
+            last_file = d.file;
+            tick(d.file);
+        }
+    }
+    Ok((next - first_id) as usize)
+}
+
+type TargetIds = (Option<i64>, Option<i64>, Option<i64>, Option<String>);
+
+fn target_ids(t: &Target, ids: &Ids) -> TargetIds {
+    match t {
+        Target::Document(d) => (ids.documents.get(d).copied(), None, None, None),
+        Target::Clause { doc, label } => (
+            None,
+            ids.clauses.get(&format!("{doc}#{label}")).copied(),
+            None,
+            None,
+        ),
+        Target::DocumentLabel { doc, label } => (
+            ids.documents.get(doc).copied(),
+            None,
+            None,
+            Some(label.clone()),
+        ),
+        Target::Principle(p) => (None, None, ids.principles.get(p).copied(), None),
+        Target::None => (None, None, None, None),
+    }
+}
+
+/// (citing clause, target) of every curated citation, so that a found one never repeats it.
+fn curated_pairs(
+    conn: &Connection,
+) -> rusqlite::Result<HashSet<(i64, Option<i64>, Option<i64>, Option<i64>)>> {
+    let mut st = conn.prepare(
+        "SELECT from_clause_id, to_document_id, to_clause_id, to_principle_id FROM citations WHERE from_clause_id IS NOT NULL",
+    )?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    rows.collect()
+}
+
+/// Whether a found citation is a quotation whose words differ from its source.
+pub fn is_altered(f: &Found) -> bool {
+    matches!(f.method, Method::QuoteNear | Method::QuoteUnverified)
+}
+
+/// One paragraph of a draft checked by `concord verify`.
+#[derive(Debug, Clone)]
+pub struct Paragraph {
+    /// `pN`, or the label the paragraph opens with.
+    pub label: String,
+    /// Line of the draft where it starts (1-based).
+    pub line: usize,
+    pub text: String,
+    pub found: Vec<Found>,
+}
+
+impl super::Store {
+    /// Finds the citations of a draft text (with or without `+++` front matter)
+    /// against this store, without changing it.
+    pub fn verify(&self, draft: &str) -> Result<Vec<Paragraph>, super::StoreError> {
+        let e = |e| super::sqlite_err(&self.path, e);
+        let catalog = catalog_of_store(&self.conn).map_err(e)?;
+        let finder = cite::Finder::with_sources(&catalog, ConnSources(&self.conn));
+        let body_start = front_matter_end(draft);
+        let body = &draft[body_start..];
+        let mut ctx = cite::Context::default();
+        let mut out = Vec::new();
+        for c in crate::corpus::cut::cut(body) {
+            let line = draft[..body_start + c.offset].matches('\n').count() + 1;
+            let found = finder.find_with("(draft)", &c.text, &mut ctx);
+            out.push(Paragraph {
+                label: c.label,
+                line,
+                text: c.text,
+                found,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Where the body of a text starts: after a `+++` front-matter block, if any.
+fn front_matter_end(text: &str) -> usize {
+    if text.lines().next().map(str::trim_end) != Some("+++") {
+        return 0;
+    }
+    let mut pos = text.find('\n').map_or(text.len(), |i| i + 1);
+    for line in text[pos..].split_inclusive('\n') {
+        pos += line.len();
+        if line.trim_end() == "+++" {
+            return pos;
+        }
+    }
+    0
+}
