@@ -220,6 +220,13 @@ const CITATIONS: &[FieldDef] = &[
     ),
     f("confidence", CitationConfidence, Number, false, "0 to 1"),
     f("note", CitationNote, Text, false, "the curator's note"),
+    f(
+        "diff",
+        CitationDiff,
+        Text,
+        false,
+        "a found quotation's verdict and changed words (JSON)",
+    ),
 ];
 
 /// The fields of `set`, in the order `.fields` lists them.

@@ -186,6 +186,7 @@ pub enum Field {
     CitationMethod,
     CitationConfidence,
     CitationNote,
+    CitationDiff,
     // count by
     Count,
 }

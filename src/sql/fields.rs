@@ -197,6 +197,7 @@ pub fn scalar(field: Field) -> Expr {
         Field::CitationMethod => c("method"),
         Field::CitationConfidence => c("confidence"),
         Field::CitationNote => c("note"),
+        Field::CitationDiff => c("diff"),
         // Many-valued fields shown as one string.
         f => joined(f).unwrap_or(Expr::Null),
     }
