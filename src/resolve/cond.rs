@@ -33,7 +33,14 @@ impl Resolver<'_> {
                     self.errors.push(e);
                     return None;
                 }
-                let (text, _) = self.raw(query)?;
+                let (text, span) = self.raw(query)?;
+                if let Err(why) = self.clauses.check_full_text(&text) {
+                    let e = ResolveError::new(ErrorKind::BadValue, span, format!("malformed full-text query: {why}"))
+                        .note("words match words; \"quoted phrases\" match in order; AND, OR, NOT and NEAR(a b) in capitals; prefix* matches prefixes")
+                        .note("to search for text as written, use `~` (contains)");
+                    self.errors.push(e);
+                    return None;
+                }
                 Some(Cond::Matches {
                     field: f,
                     query: text,

@@ -27,6 +27,8 @@ pub trait Clauses {
     fn has_clause(&self, doc: &str, label: &str) -> bool;
     /// The labels of `doc`, for suggestions.
     fn labels(&self, doc: &str) -> Vec<String>;
+    /// Whether `query` is valid full-text syntax; the engine's message if not.
+    fn check_full_text(&self, query: &str) -> Result<(), String>;
 }
 
 /// The session's named values: `--param k=v` / `.param set`, and `let` sets.

@@ -136,8 +136,13 @@ impl Gen {
                 s.order_by.push(key);
             }
         }
-        s.limit = plan.limit.map(|n| self.param(Param::Int(n as i64)));
-        s.offset = plan.offset.map(|n| self.param(Param::Int(n as i64)));
+        // SQLite's LIMIT and OFFSET are signed: larger counts mean "all" and "past the end".
+        s.limit = plan
+            .limit
+            .map(|n| self.param(Param::Int(n.min(i64::MAX as u64) as i64)));
+        s.offset = plan
+            .offset
+            .map(|n| self.param(Param::Int(n.min(i64::MAX as u64) as i64)));
         s
     }
 
@@ -232,9 +237,16 @@ impl Gen {
     fn cond(&mut self, set: Set, c: &Cond, skip_top_match: bool) -> Option<Expr> {
         Some(match c {
             Cond::And(items) => {
+                // The first `matches` of a top-level `and` is the joined, ranked one;
+                // any other stays a condition.
+                let mut skip = skip_top_match;
                 let parts: Vec<Expr> = items
                     .iter()
-                    .filter(|c| !(skip_top_match && matches!(c, Cond::Matches { .. })))
+                    .filter(|c| {
+                        let joined = skip && matches!(c, Cond::Matches { .. });
+                        skip &= !joined;
+                        !joined
+                    })
                     .filter_map(|c| self.cond(set, c, false))
                     .collect();
                 if parts.is_empty() {

@@ -233,8 +233,15 @@ pub mod functions {
             | FunctionFlags::SQLITE_DETERMINISTIC
             | FunctionFlags::SQLITE_INNOCUOUS;
         conn.create_scalar_function("concord_fold", 1, flags, |ctx| {
-            let v: Option<String> = ctx.get(0)?;
-            Ok(v.map(|s| crate::fold::fold(&s)))
+            // Numbers fold to their text, so `~` works on any field.
+            use rusqlite::types::ValueRef;
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Null => None,
+                ValueRef::Integer(i) => Some(i.to_string()),
+                ValueRef::Real(r) => Some(crate::store::format_real(r)),
+                ValueRef::Text(t) => Some(crate::fold::fold(&String::from_utf8_lossy(t))),
+                ValueRef::Blob(_) => None,
+            })
         })
     }
 }

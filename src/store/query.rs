@@ -224,6 +224,18 @@ impl Clauses for Store {
         found
     }
 
+    fn check_full_text(&self, query: &str) -> Result<(), String> {
+        let sql = "SELECT 1 FROM clauses_fts WHERE clauses_fts MATCH ?1 LIMIT 1";
+        let mut st = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
+        match st.exists([query]) {
+            Ok(_) => Ok(()),
+            Err(rusqlite::Error::SqliteFailure(_, Some(m))) => {
+                Err(m.trim_start_matches("fts5: ").to_string())
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     fn labels(&self, doc: &str) -> Vec<String> {
         let sql = "SELECT c.label FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 ORDER BY c.position LIMIT 1000";
         let Ok(mut st) = self.conn.prepare_cached(sql) else {
