@@ -290,12 +290,43 @@ fn principles() -> String {
     s
 }
 
+/// The vocabulary: the common words above, then thousands of made-up ones,
+/// picked with a Zipf-like law as in real text (a few words very often, most rarely).
+fn vocabulary() -> &'static [String] {
+    static VOCAB: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    VOCAB.get_or_init(|| {
+        const ONSETS: &[&str] = &[
+            "b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "pr", "tr", "st",
+        ];
+        const VOWELS: &[&str] = &["a", "e", "i", "o", "u", "ia", "ou"];
+        const CODAS: &[&str] = &["", "n", "r", "s", "l", "nt", "st", "m"];
+        let mut v: Vec<String> = WORDS.iter().map(|w| w.to_string()).collect();
+        let mut rng = Rng(0xC0C0);
+        while v.len() < 6000 {
+            let syllables = 2 + rng.below(3);
+            let w: String = (0..syllables)
+                .map(|_| {
+                    format!(
+                        "{}{}{}",
+                        ONSETS[rng.below(ONSETS.len())],
+                        VOWELS[rng.below(VOWELS.len())],
+                        CODAS[rng.below(CODAS.len())]
+                    )
+                })
+                .collect();
+            v.push(w);
+        }
+        v
+    })
+}
+
 fn sentence(rng: &mut Rng, words: usize) -> String {
+    let vocab = vocabulary();
     let mut s = String::from("We ");
     s.push_str(rng.pick(VERBS));
     for _ in 0..words {
         s.push(' ');
-        s.push_str(rng.pick(WORDS));
+        s.push_str(&vocab[rng.zipf(vocab.len())]);
     }
     s.push('.');
     s

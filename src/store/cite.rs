@@ -14,8 +14,27 @@ use super::write::Ids;
 use crate::cite::{self, Found, Method, QuoteSources, SourceClause, Target};
 use crate::corpus::Corpus;
 
-/// Quotation sources read from a store's connection.
-pub struct ConnSources<'a>(pub &'a Connection);
+/// Quotation sources read from a store's connection. The clauses of recently
+/// quoted documents are kept (folded) in memory: citations follow a heavy
+/// tail, so a few documents are quoted again and again.
+pub struct ConnSources<'a> {
+    conn: &'a Connection,
+    cache: std::cell::RefCell<
+        std::collections::HashMap<String, std::rc::Rc<Vec<(SourceClause, String)>>>,
+    >,
+}
+
+/// Documents whose clauses are kept in memory at most.
+const CACHED_DOCUMENTS: usize = 256;
+
+impl<'a> ConnSources<'a> {
+    pub fn new(conn: &'a Connection) -> ConnSources<'a> {
+        ConnSources {
+            conn,
+            cache: Default::default(),
+        }
+    }
+}
 
 impl QuoteSources for ConnSources<'_> {
     fn candidates(&self, words: &[&str], doc: Option<&str>, limit: usize) -> Vec<SourceClause> {
@@ -28,9 +47,12 @@ impl QuoteSources for ConnSources<'_> {
 }
 
 impl ConnSources<'_> {
-    /// The clauses of `doc` that hold at least one of the quoted words.
-    fn document_clauses(&self, doc: &str, words: &[&str]) -> rusqlite::Result<Vec<SourceClause>> {
-        let mut st = self.0.prepare_cached(
+    /// The clauses of `doc`, with their folded text.
+    fn clauses_of(&self, doc: &str) -> rusqlite::Result<std::rc::Rc<Vec<(SourceClause, String)>>> {
+        if let Some(c) = self.cache.borrow().get(doc) {
+            return Ok(c.clone());
+        }
+        let mut st = self.conn.prepare_cached(
             "SELECT c.label, c.text FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 ORDER BY c.position",
         )?;
         let rows = st.query_map([doc], |r| {
@@ -40,40 +62,67 @@ impl ConnSources<'_> {
                 text: r.get(1)?,
             })
         })?;
-        let longest = words.iter().max_by_key(|w| w.len()).copied().unwrap_or("");
-        let mut out = Vec::new();
+        let mut list = Vec::new();
         for r in rows {
             let c = r?;
-            if longest.is_empty() || crate::fold::fold(&c.text).contains(longest) {
-                out.push(c);
-            }
+            let folded = crate::fold::fold(&c.text);
+            list.push((c, folded));
         }
-        Ok(out)
+        let list = std::rc::Rc::new(list);
+        let mut cache = self.cache.borrow_mut();
+        if cache.len() >= CACHED_DOCUMENTS {
+            cache.clear();
+        }
+        cache.insert(doc.to_string(), list.clone());
+        Ok(list)
     }
 
-    /// The best full-text matches for the quoted words (any of them, ranked).
-    fn full_text(&self, words: &[&str], limit: usize) -> rusqlite::Result<Vec<SourceClause>> {
-        let terms: Vec<String> = words
+    /// The clauses of `doc` that hold the longest of the quoted words.
+    fn document_clauses(&self, doc: &str, words: &[&str]) -> rusqlite::Result<Vec<SourceClause>> {
+        let all = self.clauses_of(doc)?;
+        let longest = words.iter().max_by_key(|w| w.len()).copied().unwrap_or("");
+        let finder = memchr::memmem::Finder::new(longest.as_bytes());
+        Ok(all
             .iter()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .filter(|(_, folded)| finder.find(folded.as_bytes()).is_some())
+            .map(|(c, _)| c.clone())
+            .collect())
+    }
+
+    /// The best full-text matches for the quoted words: clauses holding all of
+    /// the three longest of them (the rarest, as a rule), ranked; if none does
+    /// (a changed word may be among them), the next three.
+    fn full_text(&self, words: &[&str], limit: usize) -> rusqlite::Result<Vec<SourceClause>> {
+        let mut distinct: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| w.chars().filter(|c| c.is_alphanumeric()).count() > 2)
             .collect();
-        if terms.is_empty() {
-            return Ok(Vec::new());
-        }
+        distinct.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        distinct.dedup();
         // The FTS query is a bound parameter: words become quoted FTS5 strings, never SQL.
-        let mut st = self.0.prepare_cached(
+        let mut st = self.conn.prepare_cached(
             "SELECT d.slug, c.label, c.text FROM clauses_fts f JOIN clauses c ON c.id = f.rowid
              JOIN documents d ON d.id = c.document_id WHERE clauses_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
         )?;
-        let rows = st.query_map(params![terms.join(" OR "), limit as i64], |r| {
-            Ok(SourceClause {
-                doc: r.get(0)?,
-                label: r.get(1)?,
-                text: r.get(2)?,
-            })
-        })?;
-        rows.collect()
+        for group in distinct.chunks(3).take(2) {
+            let query: Vec<String> = group
+                .iter()
+                .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                .collect();
+            let rows = st.query_map(params![query.join(" AND "), limit as i64], |r| {
+                Ok(SourceClause {
+                    doc: r.get(0)?,
+                    label: r.get(1)?,
+                    text: r.get(2)?,
+                })
+            })?;
+            let found: Vec<SourceClause> = rows.collect::<rusqlite::Result<_>>()?;
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Ok(Vec::new())
     }
 }
 
@@ -211,7 +260,7 @@ pub fn write_found(
     tick: &mut dyn FnMut(usize),
 ) -> rusqlite::Result<usize> {
     let catalog = catalog_of(corpus);
-    let finder = cite::Finder::with_sources(&catalog, ConnSources(conn));
+    let finder = cite::Finder::with_sources(&catalog, ConnSources::new(conn));
     let curated = curated_pairs(conn)?;
     let mut ins = conn.prepare(
         "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id, to_label,
@@ -351,7 +400,7 @@ impl super::Store {
     pub fn verify(&self, draft: &str) -> Result<Vec<Paragraph>, super::StoreError> {
         let e = |e| super::sqlite_err(&self.path, e);
         let catalog = catalog_of_store(&self.conn).map_err(e)?;
-        let finder = cite::Finder::with_sources(&catalog, ConnSources(&self.conn));
+        let finder = cite::Finder::with_sources(&catalog, ConnSources::new(&self.conn));
         let body_start = front_matter_end(draft);
         let body = &draft[body_start..];
         let mut ctx = cite::Context::default();
