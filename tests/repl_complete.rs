@@ -361,7 +361,7 @@ fn dot_commands_and_their_arguments() {
     assert_eq!(cands(&e, ".fo"), [".format"]);
     assert_eq!(
         cands(&e, ".format "),
-        ["table", "csv", "tsv", "json", "jsonl", "markdown"]
+        ["table", "csv", "tsv", "json", "jsonl", "markdown", "dot"]
     );
     assert_eq!(cands(&e, ".format j"), ["json", "jsonl"]);
     assert_eq!(cands(&e, ".sql o"), ["on", "off"]);

@@ -115,3 +115,30 @@ fn paragraph_8_script_shows_what_lavrov_invokes_and_the_us_leaves_out() {
     assert_eq!(refs(2), ["istanbul-charter#8.2"]);
     assert_eq!(refs(3), ["istanbul-charter#8.4", "istanbul-charter#8.5"]);
 }
+
+#[test]
+fn piped_statements_may_carry_dot_commands_like_the_sqlite3_shell() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("concord runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b".format csv\nclauses in istanbul-charter#8 cited-by usa select ref\n.format jsonl\nactors in nato select id\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ref\nistanbul-charter#8.2\n{\"id\":\"france\"}\n{\"id\":\"germany\"}\n{\"id\":\"usa\"}\n"
+    );
+}

@@ -53,7 +53,7 @@ pub const COMMANDS: &[Command] = &[
     ),
     c(
         ".format",
-        "[table|csv|tsv|json|jsonl|markdown]",
+        "[table|csv|tsv|json|jsonl|markdown|dot]",
         "how results are printed",
     ),
     c(

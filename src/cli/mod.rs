@@ -208,11 +208,19 @@ pub fn main() -> ExitCode {
                     eprintln!("error: cannot read standard input: {e}");
                     return ExitCode::from(2);
                 }
+                if has_dot_commands(&text) {
+                    return repl::script(cli.db, &o, &text, "<stdin>");
+                }
                 statements(cli.db, &o, &text, Some("<stdin>"))
             }
             None => repl::main(cli.db, &o),
         },
     }
+}
+
+/// Whether a script has dot-commands (`.format csv`) on lines of their own.
+fn has_dot_commands(text: &str) -> bool {
+    text.lines().any(|l| l.trim_start().starts_with('.'))
 }
 
 fn open(db: Option<PathBuf>, o: &OutputArgs) -> Result<Engine, ExitCode> {
@@ -295,6 +303,7 @@ fn script_file(db: Option<PathBuf>, o: &OutputArgs, path: &std::path::Path) -> E
         std::fs::read_to_string(path)
     };
     match text {
+        Ok(t) if has_dot_commands(&t) => repl::script(db, o, &t, &path.display().to_string()),
         Ok(t) => statements(db, o, &t, Some(&path.display().to_string())),
         Err(e) => {
             eprintln!("error: {}: {e}", path.display());

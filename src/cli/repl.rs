@@ -58,6 +58,30 @@ pub(super) struct Repl {
     depth: usize,
 }
 
+/// Runs statements and dot-commands given as text (piped input, `concord run`),
+/// as the shell would run them with `.read`.
+pub fn script(db: Option<PathBuf>, o: &OutputArgs, text: &str, origin: &str) -> ExitCode {
+    let engine = match super::open(db, o) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let stdout_tty = io::stdout().is_terminal();
+    let mut repl = Repl {
+        engine: Rc::new(RefCell::new(engine)),
+        completer: Rc::new(complete::Completer::new(
+            help::COMMANDS.iter().map(|c| c.name).collect(),
+            help::topic_words(),
+        )),
+        settings: super::settings(o, stdout_tty),
+        output: Output::Stdout,
+        fit: stdout_tty,
+        quit: false,
+        depth: 0,
+    };
+    let status = repl.run_with_dots(text, origin);
+    super::exit(status)
+}
+
 /// Runs the shell; returns when the user leaves (Ctrl-D, `.quit`).
 pub fn main(db: Option<PathBuf>, o: &OutputArgs) -> ExitCode {
     let engine = match super::open(db, o) {

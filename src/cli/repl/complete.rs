@@ -47,7 +47,7 @@ pub struct Completer {
 }
 
 /// Output formats, for `.format`.
-const FORMATS: &[&str] = &["table", "csv", "tsv", "json", "jsonl", "markdown"];
+const FORMATS: &[&str] = &["table", "csv", "tsv", "json", "jsonl", "markdown", "dot"];
 
 /// Text fields whose values are too long or too many to offer.
 const LONG_FIELDS: &[&str] = &[

@@ -18,7 +18,7 @@ use super::{Output, Repl};
 const MAX_DEPTH: usize = 16;
 
 /// The format names `.format` takes.
-const FORMATS: &str = "table, csv, tsv, json, jsonl, markdown";
+const FORMATS: &str = "table, csv, tsv, json, jsonl, markdown, dot";
 
 impl Repl {
     /// Runs one dot-command line (starting with `.`).
@@ -167,6 +167,11 @@ impl Repl {
             }
         };
         let origin = path.display().to_string();
+        self.run_with_dots(&text, &origin)
+    }
+
+    /// Runs a script whose lines starting with `.` are dot-commands.
+    pub(super) fn run_with_dots(&mut self, text: &str, origin: &str) -> Status {
         self.depth += 1;
         let mut status = Status::Ok;
         let mut chunk = 0;
@@ -177,7 +182,7 @@ impl Repl {
             if !line.trim_start().starts_with('.') {
                 continue;
             }
-            status = worst(status, self.run_part(&text, chunk..start, &origin));
+            status = worst(status, self.run_part(text, chunk..start, origin));
             chunk = offset;
             if status == Status::Interrupted {
                 break;
@@ -188,7 +193,7 @@ impl Repl {
             }
         }
         if status != Status::Interrupted && !self.quit {
-            status = worst(status, self.run_part(&text, chunk..text.len(), &origin));
+            status = worst(status, self.run_part(text, chunk..text.len(), origin));
         }
         self.depth -= 1;
         status
