@@ -131,7 +131,9 @@ impl Date {
 /// Days in month `m` of `year` in the Gregorian calendar.
 pub fn days_in_month(year: u32, m: u32) -> u32 {
     match m {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

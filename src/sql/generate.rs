@@ -107,7 +107,7 @@ impl Gen {
         }
         for f in &plan.filters {
             let e = self.filter(plan.set, f);
-            s.filter.push(if f.negated { Expr::not(e) } else { e });
+            s.filter.push(if f.negated { Expr::negate(e) } else { e });
         }
         let ranked = self.full_text_join(plan, &mut s);
         if let Some(c) = &plan.cond {
@@ -261,7 +261,7 @@ impl Gen {
                     .filter_map(|c| self.cond(set, c, false))
                     .collect(),
             ),
-            Cond::Not(inner) => Expr::not(self.cond(set, inner, false)?),
+            Cond::Not(inner) => Expr::negate(self.cond(set, inner, false)?),
             Cond::Matches { query, .. } => {
                 let q = self.text(query);
                 Expr::FullTextMatch {
@@ -281,12 +281,12 @@ impl Gen {
                         .map(|v| self.compare(set, *field, CmpOp::Eq, v))
                         .collect(),
                 );
-                if *negated { Expr::not(any) } else { any }
+                if *negated { Expr::negate(any) } else { any }
             }
             Cond::IsNull { field, negated } => match many(*field) {
                 Some(values) => {
                     let e = Expr::Exists(Box::new(values));
-                    if *negated { e } else { Expr::not(e) }
+                    if *negated { e } else { Expr::negate(e) }
                 }
                 None => Expr::IsNull(Box::new(scalar(*field)), *negated),
             },
@@ -315,7 +315,7 @@ impl Gen {
             values.columns = vec![(Expr::Int(1), None)];
             values.filter.push(test);
             let e = Expr::Exists(Box::new(values));
-            return if negate { Expr::not(e) } else { e };
+            return if negate { Expr::negate(e) } else { e };
         }
         if let Value::Date { start, end } = v {
             // A row's date is a range [lo, hi]; so is the value [start, end].
@@ -326,7 +326,7 @@ impl Gen {
             };
             return match op {
                 CmpOp::Eq => within(self, lo, hi),
-                CmpOp::Ne => Expr::not(within(self, lo, hi)),
+                CmpOp::Ne => Expr::negate(within(self, lo, hi)),
                 CmpOp::Lt => Expr::bin(hi, Op::Lt, self.text(start)),
                 CmpOp::Le => Expr::bin(hi, Op::Le, self.text(end)),
                 CmpOp::Gt => Expr::bin(lo, Op::Gt, self.text(end)),

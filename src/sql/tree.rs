@@ -144,7 +144,7 @@ impl Expr {
         Expr::InSelect(Box::new(a), Box::new(s))
     }
 
-    pub fn not(e: Expr) -> Expr {
+    pub fn negate(e: Expr) -> Expr {
         Expr::Not(Box::new(e))
     }
 

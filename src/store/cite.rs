@@ -19,10 +19,11 @@ use crate::corpus::Corpus;
 /// tail, so a few documents are quoted again and again.
 pub struct ConnSources<'a> {
     conn: &'a Connection,
-    cache: std::cell::RefCell<
-        std::collections::HashMap<String, std::rc::Rc<Vec<(SourceClause, String)>>>,
-    >,
+    cache: std::cell::RefCell<std::collections::HashMap<String, Folded>>,
 }
+
+/// The clauses of one document with their folded texts.
+type Folded = std::rc::Rc<Vec<(SourceClause, String)>>;
 
 /// Documents whose clauses are kept in memory at most.
 const CACHED_DOCUMENTS: usize = 256;
@@ -48,7 +49,7 @@ impl QuoteSources for ConnSources<'_> {
 
 impl ConnSources<'_> {
     /// The clauses of `doc`, with their folded text.
-    fn clauses_of(&self, doc: &str) -> rusqlite::Result<std::rc::Rc<Vec<(SourceClause, String)>>> {
+    fn clauses_of(&self, doc: &str) -> rusqlite::Result<Folded> {
         if let Some(c) = self.cache.borrow().get(doc) {
             return Ok(c.clone());
         }
@@ -367,10 +368,11 @@ fn target_ids(t: &Target, ids: &Ids) -> TargetIds {
     }
 }
 
+/// A curated citation's citing clause and target (document, clause, principle).
+type CuratedPair = (i64, Option<i64>, Option<i64>, Option<i64>);
+
 /// (citing clause, target) of every curated citation, so that a found one never repeats it.
-fn curated_pairs(
-    conn: &Connection,
-) -> rusqlite::Result<HashSet<(i64, Option<i64>, Option<i64>, Option<i64>)>> {
+fn curated_pairs(conn: &Connection) -> rusqlite::Result<HashSet<CuratedPair>> {
     let mut st = conn.prepare(
         "SELECT from_clause_id, to_document_id, to_clause_id, to_principle_id FROM citations WHERE from_clause_id IS NOT NULL",
     )?;

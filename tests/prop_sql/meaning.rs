@@ -326,10 +326,10 @@ fn contains_on_number_and_boolean_fields_does_not_fail_in_sqlite() {
         "citations where confidence ~ \"0.9\"",
         "citations where id ~ \"1\"",
     ] {
-        if let Ok(sql) = engine.compile(q) {
-            if let Err(e) = engine.store().rows(&sql) {
-                panic!("`{q}` resolves but fails in SQLite: {e}\nSQL: {}", sql.text);
-            }
+        if let Ok(sql) = engine.compile(q)
+            && let Err(e) = engine.store().rows(&sql)
+        {
+            panic!("`{q}` resolves but fails in SQLite: {e}\nSQL: {}", sql.text);
         }
     }
 }
