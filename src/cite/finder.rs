@@ -50,6 +50,9 @@ impl Default for Options {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
     pub last_doc: Option<String>,
+    /// The label of the clause being read (`61.2`), so that "paragraph 3" of an
+    /// article means that article's paragraph 3.
+    pub clause: Option<String>,
 }
 
 pub(super) struct DocInfo {
@@ -248,6 +251,7 @@ impl<S: QuoteSources> Finder<S> {
             f: self,
             citing: citing_doc,
             citing_ix: self.doc_ix.get(citing_doc).copied(),
+            citing_clause: ctx.clause.clone(),
             text,
             hits: hits.collect(),
             out: Vec::new(),

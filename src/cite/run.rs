@@ -17,6 +17,8 @@ pub(super) struct Run<'a, S> {
     pub f: &'a Finder<S>,
     pub citing: &'a str,
     pub citing_ix: Option<u32>,
+    /// The label of the clause being read, when known.
+    pub citing_clause: Option<String>,
     pub text: &'a str,
     pub hits: Vec<Hit>,
     pub out: Vec<Found>,
@@ -165,8 +167,24 @@ impl<S: QuoteSources> Run<'_, S> {
                 })
                 .map(|x| x.end)
         };
-        let parsed = refs::parse(self.text, h.end, unit, &alias_end)?;
+        let mut parsed = refs::parse(self.text, h.end, unit, &alias_end)?;
         let mut start = h.start;
+        // "paragraph 3" with no article or document named, read inside article 61,
+        // is paragraph 3 of article 61 ("paragraph 3 of this article" too).
+        let article: Option<String> = self
+            .citing_clause
+            .as_deref()
+            .and_then(|l| l.split('.').next())
+            .filter(|a| a.starts_with(|c: char| c.is_ascii_digit()))
+            .map(str::to_string);
+        let own_paragraph = unit == RefUnit::Paragraph
+            && parsed.labels.iter().all(|l| !l.contains('.'))
+            && matches!(parsed.doc, DocSpec::SameClause | DocSpec::Implicit)
+            && (matches!(parsed.doc, DocSpec::SameClause) || self.name_before(h.start).is_none());
+        if let (true, Some(a)) = (own_paragraph, article) {
+            parsed.labels = parsed.labels.iter().map(|l| format!("{a}.{l}")).collect();
+            parsed.doc = DocSpec::This;
+        }
         let docs: Vec<(Option<u32>, f64, bool)> = match &parsed.doc {
             DocSpec::Implicit => match self.name_before(h.start) {
                 Some((s, d)) => {

@@ -299,6 +299,7 @@ pub fn write_found(
         for c in &d.rec.clauses {
             let clause_id = ids.clauses[&format!("{}#{}", d.rec.id, c.label)];
             let mut seen = HashSet::new();
+            ctx.clause = Some(c.label.clone());
             for f in finder.find_with(&d.rec.id, &c.text, &mut ctx) {
                 let (to_doc, to_clause, to_principle, to_label) = target_ids(&f.target, ids);
                 let key = (to_doc, to_clause, to_principle, to_label.clone());
