@@ -18,7 +18,7 @@ pub enum Dialect {
 /// Prints `select` as one statement.
 pub fn print(select: &Select, dialect: Dialect) -> String {
     let mut p = Printer {
-        out: String::new(),
+        out: String::with_capacity(2048),
         dialect,
     };
     // Writing into a String cannot fail.
@@ -66,12 +66,18 @@ impl Printer {
             }
             self.expr(e)?;
             if let Some(a) = alias {
-                write!(self.out, " AS \"{}\"", a.replace('"', "\"\""))?;
+                self.out.push_str(" AS \"");
+                if a.contains('"') {
+                    self.out.push_str(&a.replace('"', "\"\""));
+                } else {
+                    self.out.push_str(a);
+                }
+                self.out.push('"');
             }
         }
         self.from(&s.from, nl)?;
         if !s.filter.is_empty() {
-            write!(self.out, "{nl}WHERE ")?;
+            cat(&mut self.out, &[nl, "WHERE "]);
             if let [only] = s.filter.as_slice() {
                 self.expr(only)?;
             } else {
@@ -80,7 +86,7 @@ impl Printer {
         }
         self.list(&s.group_by, &format!("{nl}GROUP BY "))?;
         if !s.order_by.is_empty() {
-            write!(self.out, "{nl}ORDER BY ")?;
+            cat(&mut self.out, &[nl, "ORDER BY "]);
             for (i, (e, desc)) in s.order_by.iter().enumerate() {
                 if i > 0 {
                     self.out.push_str(", ");
@@ -144,11 +150,11 @@ impl Printer {
                 }
             };
             match join {
-                None if i == 0 => write!(self.out, "{nl}FROM {name} {alias}")?,
-                None => write!(self.out, ", {name} {alias}")?,
+                None if i == 0 => cat(&mut self.out, &[nl, "FROM ", name, " ", alias]),
+                None => cat(&mut self.out, &[", ", name, " ", alias]),
                 Some(j) => {
                     let kw = if j.left { "LEFT JOIN" } else { "JOIN" };
-                    write!(self.out, "{nl}{kw} {name} {alias} ON ")?;
+                    cat(&mut self.out, &[nl, kw, " ", name, " ", alias, " ON "]);
                     self.expr(&j.on)?;
                 }
             }
@@ -165,13 +171,40 @@ impl Printer {
 
     fn expr(&mut self, e: &Expr) -> fmt::Result {
         match e {
-            Expr::Col(a, c) => write!(self.out, "{a}.{c}"),
-            Expr::Name(n) => write!(self.out, "\"{n}\""),
-            Expr::Param(n) => write!(self.out, "?{n}"),
-            Expr::Const(s) => write!(self.out, "'{}'", s.replace('\'', "''")),
-            Expr::Int(i) => write!(self.out, "{i}"),
-            Expr::Null => write!(self.out, "NULL"),
-            Expr::Star => write!(self.out, "*"),
+            Expr::Col(a, c) => {
+                self.out.push_str(a);
+                self.out.push('.');
+                self.out.push_str(c);
+                Ok(())
+            }
+            Expr::Name(n) => {
+                cat(&mut self.out, &["\"", n, "\""]);
+                Ok(())
+            }
+            Expr::Param(n) => {
+                self.out.push('?');
+                push_number(&mut self.out, *n as u64);
+                Ok(())
+            }
+            Expr::Const(s) => {
+                cat(&mut self.out, &["'", &s.replace('\'', "''"), "'"]);
+                Ok(())
+            }
+            Expr::Int(i) => {
+                if *i < 0 {
+                    self.out.push('-');
+                }
+                push_number(&mut self.out, i.unsigned_abs());
+                Ok(())
+            }
+            Expr::Null => {
+                self.out.push_str("NULL");
+                Ok(())
+            }
+            Expr::Star => {
+                self.out.push('*');
+                Ok(())
+            }
             Expr::Bin(a, op, b) => {
                 self.expr(a)?;
                 let op = match op {
@@ -299,5 +332,27 @@ impl Printer {
             self.expr(e)?;
         }
         Ok(())
+    }
+}
+
+/// Appends the decimal digits of `n` without going through `fmt`.
+fn push_number(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&b| b as char));
+}
+
+/// Appends every piece to `out`.
+fn cat(out: &mut String, pieces: &[&str]) {
+    for p in pieces {
+        out.push_str(p);
     }
 }
