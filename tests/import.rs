@@ -135,7 +135,7 @@ fn import_adds_a_new_statement_document_and_keeps_every_other_row() {
     let r = import(&[&file], &db);
     assert!(r.ok(), "{r:?}");
     let summary = format!(
-        "imported 1 file(s) into {}: 12 documents, 40 clauses, 14 actors, 7 principles, 6 relations, 57 citations (",
+        "imported 1 file(s) into {}: 12 documents, 40 clauses, 14 actors, 7 principles, 6 relations, 57 curated and ",
         db.display()
     );
     assert!(

@@ -124,16 +124,28 @@ fn head_noun(title: &str) -> Option<String> {
     )
 }
 
-/// For each document, the others whose (folded) title its own title contains.
+/// For each document, the others whose (folded) title its own title contains:
+/// one automaton over the titles, so that this stays linear in their length.
 fn parents(titles: &[String]) -> Vec<Vec<u32>> {
+    let long: Vec<u32> = (0..titles.len() as u32)
+        .filter(|&j| titles[j as usize].len() >= 10)
+        .collect();
+    let ac = aho_corasick::AhoCorasick::new(long.iter().map(|&j| titles[j as usize].as_str()));
+    let Ok(ac) = ac else {
+        return vec![Vec::new(); titles.len()];
+    };
     titles
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            (0..titles.len())
-                .filter(|&j| j != i && titles[j].len() >= 10 && t.contains(&titles[j]))
-                .map(|j| j as u32)
-                .collect()
+            let mut found: Vec<u32> = ac
+                .find_overlapping_iter(t.as_str())
+                .map(|m| long[m.pattern().as_usize()])
+                .filter(|&j| j as usize != i)
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            found
         })
         .collect()
 }

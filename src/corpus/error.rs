@@ -58,9 +58,16 @@ impl CorpusError {
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1;
-        let line_text = text[line_start..line_end].trim_end_matches('\r');
-        let col = display_width(&text[line_start..start]);
-        let end = floor_char(text, p.span.end.clamp(start, line_end));
+        // A long line is quoted only around the problem (80 bytes either side).
+        let from = floor_char(text, start.saturating_sub(80).max(line_start));
+        let to = floor_char(text, (start + 80).min(line_end)).max(start);
+        let (lead, tail) = (
+            if from > line_start { "…" } else { "" },
+            if to < line_end { "…" } else { "" },
+        );
+        let line_text = format!("{lead}{}{tail}", text[from..to].trim_end_matches('\r'));
+        let col = display_width(lead) + display_width(&text[from..start]);
+        let end = floor_char(text, p.span.end.clamp(start, to));
         let width = display_width(&text[start..end]).max(1);
         CorpusError {
             path: file.path.clone(),

@@ -43,7 +43,50 @@ pub fn build(
     progress: Progress<'_>,
 ) -> Result<BuildStats, StoreError> {
     let _lock = WriteLock::acquire(out)?;
+    refuse_foreign(out)?;
     build_locked(corpus, root, out, progress)
+}
+
+/// An existing `out` may be replaced only when it is a concord store this
+/// version writes: never a text file, another program's database, or a store
+/// of a newer concord; and not a store made read-only.
+fn refuse_foreign(out: &Path) -> Result<(), StoreError> {
+    let Ok(meta) = fs::metadata(out) else {
+        return Ok(());
+    };
+    if meta.permissions().readonly() {
+        return Err(StoreError::ReadOnly(out.to_path_buf()));
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let conn = Connection::open_with_flags(out, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| sqlite_err(out, e))?;
+    check_header(&conn, out).map_err(|e| match e {
+        StoreError::Foreign(p, id) => StoreError::WontReplace(
+            p,
+            format!("a SQLite database of another program (application_id {id:#x})"),
+        ),
+        StoreError::NotSqlite(p) => StoreError::WontReplace(p, "not a SQLite database".into()),
+        other => other,
+    })
+}
+
+/// Removes the temporary files of builds that were killed: while the folder
+/// lock is held no other build is running, so every such file is stale.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".concord-build-")
+            && (name.ends_with(".db") || name.ends_with(".db-journal"))
+        {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Builds while the caller holds `out`'s write lock.
@@ -62,6 +105,7 @@ fn build_locked(
         path: out.to_path_buf(),
         source: e,
     };
+    remove_stale_temporaries(&dir);
     let tmp = tempfile::Builder::new()
         .prefix(".concord-build-")
         .suffix(".db")
@@ -82,6 +126,10 @@ fn build_locked(
         Err(_) => set_default_permissions(tmp.path()).map_err(io)?,
     }
     tmp.as_file().sync_all().map_err(io)?;
+    // Another program may be writing the old store with SQLite: wait for its
+    // transaction to end (or give up, saying the store is locked), so that
+    // none of it commits into the write-ahead log the new file would inherit.
+    wait_for_sqlite_writers(out)?;
     checkpoint_old(out);
     tmp.persist(out).map_err(|e| io(e.error))?;
     if let Ok(d) = fs::File::open(&dir) {
@@ -144,6 +192,23 @@ fn checkpoint_old(out: &Path) {
         let _ = c.busy_timeout(std::time::Duration::ZERO);
         let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
     }
+}
+
+/// Takes and releases SQLite's write lock on the existing store at `out`
+/// (waiting for a writer up to the busy timeout). The connection is closed
+/// before the rename, so that it removes its `-wal` and `-shm` files.
+fn wait_for_sqlite_writers(out: &Path) -> Result<(), StoreError> {
+    if !out.exists() {
+        return Ok(());
+    }
+    let e = |e| sqlite_err(out, e);
+    let conn =
+        Connection::open_with_flags(out, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(e)?;
+    conn.busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
+        .map_err(e)?;
+    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+        .map_err(e)?;
+    conn.close().map_err(|(_, err)| e(err))
 }
 
 #[cfg(unix)]

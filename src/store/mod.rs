@@ -61,6 +61,9 @@ pub enum StoreError {
     /// The path does not exist (reading).
     #[error("{0}: no such file")]
     Missing(PathBuf),
+    /// `concord build -o FILE` where FILE is something else than a concord store.
+    #[error("{0}: will not replace it: {1}; remove it or choose another output")]
+    WontReplace(PathBuf, String),
     /// The store file is not writable (`chmod a-w`).
     #[error("{0}: the store is read-only; nothing was changed")]
     ReadOnly(PathBuf),
@@ -166,14 +169,31 @@ pub(crate) fn open_reading(path: &Path) -> Result<Connection, StoreError> {
     }
     let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
     let writable = std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly());
-    let flags = if writable {
-        base | OpenFlags::SQLITE_OPEN_READ_WRITE
-    } else {
-        base | OpenFlags::SQLITE_OPEN_READ_ONLY
-    };
-    Connection::open_with_flags(path, flags)
-        .or_else(|_| Connection::open_with_flags(path, base | OpenFlags::SQLITE_OPEN_READ_ONLY))
+    if writable {
+        let rw = Connection::open_with_flags(path, base | OpenFlags::SQLITE_OPEN_READ_WRITE);
+        if let Ok(c) = rw {
+            return Ok(c);
+        }
+    }
+    // A read-only file: nobody writes it, so SQLite may read it as immutable,
+    // without the `-wal` and `-shm` files it would otherwise leave beside it.
+    let uri = format!("file:{}?immutable=1", uri_path(path));
+    Connection::open_with_flags(&uri, base | OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| sqlite_err(path, e))
+}
+
+/// `path` for a `file:` URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub(crate) fn sqlite_err(path: &Path, e: rusqlite::Error) -> StoreError {
