@@ -60,12 +60,12 @@ fn refuse_foreign(out: &Path) -> Result<(), StoreError> {
     if meta.len() == 0 {
         return Ok(());
     }
-    let conn = Connection::open_with_flags(out, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| sqlite_err(out, e))?;
+    // Opened as queries open it, so that closing leaves no -wal or -shm behind.
+    let conn = super::open_reading(out)?;
     check_header(&conn, out).map_err(|e| match e {
         StoreError::Foreign(p, id) => StoreError::WontReplace(
             p,
-            format!("a SQLite database of another program (application_id {id:#x})"),
+            format!("a SQLite database, but not a concord store (application_id {id:#x})"),
         ),
         StoreError::NotSqlite(p) => StoreError::WontReplace(p, "not a SQLite database".into()),
         other => other,
