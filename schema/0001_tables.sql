@@ -186,6 +186,7 @@ CREATE INDEX citations_to_clause ON citations (to_clause_id) WHERE to_clause_id 
 CREATE INDEX citations_to_document ON citations (to_document_id) WHERE to_document_id IS NOT NULL;
 CREATE INDEX citations_to_principle ON citations (to_principle_id) WHERE to_principle_id IS NOT NULL;
 CREATE INDEX citations_method ON citations (method, confidence);
+CREATE INDEX citations_source ON citations (source_document_id);
 
 -- The actors who made a citation (the `by` list; default: the citing document's authors).
 CREATE TABLE citation_actors (

@@ -10,6 +10,14 @@ fn col(a: &'static str, c: &'static str) -> Expr {
     Expr::col(a, c)
 }
 
+/// An id column whose NULLs read as 0 (no row has id 0): membership tests on
+/// it stay NULL-free, so `not` is exact, without an `IS NOT NULL` filter that
+/// would make SQLite walk a whole index.
+fn or_zero(e: Expr) -> Expr {
+    Expr::Func(super::tree::Func::OrZero, Box::new(e))
+}
+
+#[allow(dead_code)]
 fn not_null(a: &'static str, c: &'static str) -> Expr {
     Expr::IsNull(Box::new(col(a, c)), true)
 }
@@ -306,10 +314,10 @@ impl Gen {
     /// The documents cited (directly or through a clause) by citations meeting `cond`.
     fn cited_documents(cond: &Expr) -> [Select; 2] {
         let direct = Select::from_table(
-            col("ci", "to_document_id"),
+            or_zero(col("ci", "to_document_id")),
             "citations",
             "ci",
-            vec![not_null("ci", "to_document_id"), cond.clone()],
+            vec![cond.clone()],
         );
         let via = Select::from_table(
             col("c", "document_id"),
@@ -332,18 +340,18 @@ impl Gen {
                 T,
                 "id",
                 Select::from_table(
-                    col("ci", "to_clause_id"),
+                    or_zero(col("ci", "to_clause_id")),
                     "citations",
                     "ci",
-                    vec![not_null("ci", "to_clause_id"), cond],
+                    vec![cond],
                 ),
             ),
             Set::Principles => {
                 let direct = Select::from_table(
-                    col("ci", "to_principle_id"),
+                    or_zero(col("ci", "to_principle_id")),
                     "citations",
                     "ci",
-                    vec![not_null("ci", "to_principle_id"), cond.clone()],
+                    vec![cond.clone()],
                 );
                 let via =
                     Select::from_table(col("cp", "principle_id"), "citations", "ci", vec![cond])
@@ -376,7 +384,7 @@ impl Gen {
     }
 
     /// A condition on citation `ci`: its target is one of `t`.
-    fn cites(&mut self, t: &Targets) -> Expr {
+    fn cites(&mut self, t: &Targets) -> Vec<Expr> {
         let mut any = Vec::new();
         if !t.clauses.is_empty() {
             let cl = self.clause_ids(&t.clauses, true);
@@ -401,20 +409,31 @@ impl Gen {
             any.push(id_in("ci", "to_principle_id", p));
             any.push(id_in("ci", "to_clause_id", tagged));
         }
-        Expr::or(any)
+        any
     }
 
     fn citing(&mut self, set: Set, t: &Targets) -> Expr {
-        let cond = self.cites(t);
+        let conds = self.cites(t);
+        // One membership test per kind of target: an OR inside one subquery
+        // would make SQLite read every citation.
+        let per = |column: Expr, conds: Vec<Expr>| {
+            Expr::or(conds.into_iter().map(|c| id_in(T, "id", Select::from_table(column.clone(), "citations", "ci", vec![c]))).collect())
+        };
+        let cond = Expr::or(conds.clone());
+        match set {
+            Set::Clauses => return per(or_zero(col("ci", "from_clause_id")), conds),
+            Set::Documents | Set::Statements => return per(col("ci", "from_document_id"), conds),
+            _ => {}
+        }
         match set {
             Set::Clauses => id_in(
                 T,
                 "id",
                 Select::from_table(
-                    col("ci", "from_clause_id"),
+                    or_zero(col("ci", "from_clause_id")),
                     "citations",
                     "ci",
-                    vec![not_null("ci", "from_clause_id"), cond],
+                    vec![cond],
                 ),
             ),
             Set::Actors => {

@@ -317,6 +317,15 @@ impl Gen {
             let e = Expr::Exists(Box::new(values));
             return if negate { Expr::negate(e) } else { e };
         }
+        // A citation's source by id, through the index (not a lookup per row).
+        if f == Field::CitationSource
+            && op == CmpOp::Eq
+            && let Value::Text(slug) = v
+        {
+            let p = self.text(slug);
+            let ids = Select::from_table(Expr::col("x", "id"), "documents", "x", vec![Expr::eq(Expr::col("x", "slug"), p)]);
+            return Expr::in_select(Expr::col(T, "source_document_id"), ids);
+        }
         if let Value::Date { start, end } = v {
             // A row's date is a range [lo, hi]; so is the value [start, end].
             let (lo, hi) = date_bounds(set);

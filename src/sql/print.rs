@@ -290,6 +290,12 @@ impl Printer {
         match f {
             Func::Count => self.out.push_str("count("),
             Func::CountDistinct => self.out.push_str("count(DISTINCT "),
+            Func::OrZero => {
+                self.out.push_str("coalesce(");
+                self.expr(arg)?;
+                self.out.push_str(", 0)");
+                return Ok(());
+            }
             Func::GroupConcat => {
                 self.out.push_str("group_concat(");
                 self.expr(arg)?;

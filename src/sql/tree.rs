@@ -83,6 +83,8 @@ pub enum Func {
     CountDistinct,
     /// String aggregation with `', '` as separator.
     GroupConcat,
+    /// `coalesce(x, 0)`: an id column whose NULLs become 0, a value no row has.
+    OrZero,
 }
 
 /// An expression.
