@@ -417,7 +417,18 @@ impl Gen {
         // One membership test per kind of target: an OR inside one subquery
         // would make SQLite read every citation.
         let per = |column: Expr, conds: Vec<Expr>| {
-            Expr::or(conds.into_iter().map(|c| id_in(T, "id", Select::from_table(column.clone(), "citations", "ci", vec![c]))).collect())
+            Expr::or(
+                conds
+                    .into_iter()
+                    .map(|c| {
+                        id_in(
+                            T,
+                            "id",
+                            Select::from_table(column.clone(), "citations", "ci", vec![c]),
+                        )
+                    })
+                    .collect(),
+            )
         };
         let cond = Expr::or(conds.clone());
         match set {

@@ -323,7 +323,12 @@ impl Gen {
             && let Value::Text(slug) = v
         {
             let p = self.text(slug);
-            let ids = Select::from_table(Expr::col("x", "id"), "documents", "x", vec![Expr::eq(Expr::col("x", "slug"), p)]);
+            let ids = Select::from_table(
+                Expr::col("x", "id"),
+                "documents",
+                "x",
+                vec![Expr::eq(Expr::col("x", "slug"), p)],
+            );
             return Expr::in_select(Expr::col(T, "source_document_id"), ids);
         }
         if let Value::Date { start, end } = v {
