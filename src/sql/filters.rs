@@ -145,11 +145,25 @@ impl Gen {
                 vec![id_in("c", "parent_id", seeds)],
             )
         };
-        let name = self.cte("id", base, |me| {
-            Some(Select::from_cte(col("c", "id"), me, "p").join(
-                "clauses",
-                "c",
-                Expr::eq(col("c", "parent_id"), col("p", "id")),
+        self.closure(base, "clauses", "c", "parent_id", "id")
+    }
+
+    /// Everything reachable from `seeds` by following the link `table` from
+    /// its column `from` to its column `to`, again and again (a recursive
+    /// CTE): `SELECT q.id FROM rN q`.
+    fn closure(
+        &mut self,
+        seeds: Select,
+        table: &'static str,
+        alias: &'static str,
+        from: &'static str,
+        to: &'static str,
+    ) -> Select {
+        let name = self.cte("id", seeds, |me| {
+            Some(Select::from_cte(col(alias, to), me, "s").join(
+                table,
+                alias,
+                Expr::eq(col(alias, from), col("s", "id")),
             ))
         });
         Select::from_cte(col("q", "id"), &name, "q")
@@ -158,27 +172,13 @@ impl Gen {
     /// Actors and everyone who represents them, transitively.
     fn speakers(&mut self, actors: &[Source]) -> Select {
         let seeds = self.ids_of("actors", actors);
-        let name = self.cte("id", seeds, |me| {
-            Some(Select::from_cte(col("r", "actor_id"), me, "s").join(
-                "representations",
-                "r",
-                Expr::eq(col("r", "represented_id"), col("s", "id")),
-            ))
-        });
-        Select::from_cte(col("q", "id"), &name, "q")
+        self.closure(seeds, "representations", "r", "represented_id", "actor_id")
     }
 
     /// The actors of `seeds` and everyone they speak for, transitively
     /// (Lavrov's citations are Russia's too).
     fn and_represented(&mut self, seeds: Select) -> Select {
-        let name = self.cte("id", seeds, |me| {
-            Some(Select::from_cte(col("r", "represented_id"), me, "s").join(
-                "representations",
-                "r",
-                Expr::eq(col("r", "actor_id"), col("s", "id")),
-            ))
-        });
-        Select::from_cte(col("q", "id"), &name, "q")
+        self.closure(seeds, "representations", "r", "actor_id", "represented_id")
     }
 
     /// Documents authored by the actors (or their representatives).
@@ -202,14 +202,8 @@ impl Gen {
                     "m",
                     vec![id_in("m", "group_id", groups)],
                 );
-                let name = self.cte("id", base, |me| {
-                    Some(Select::from_cte(col("m", "member_id"), me, "g").join(
-                        "memberships",
-                        "m",
-                        Expr::eq(col("m", "group_id"), col("g", "id")),
-                    ))
-                });
-                id_in(T, "id", Select::from_cte(col("q", "id"), &name, "q"))
+                let members = self.closure(base, "memberships", "m", "group_id", "member_id");
+                id_in(T, "id", members)
             }
             Set::Principles => {
                 let mut any = Vec::new();
