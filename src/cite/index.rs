@@ -5,12 +5,14 @@
 //! verifying word by word.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use super::Catalog;
 use super::fold::{fold, words};
+use super::verify::SourceText;
 
 /// A clause offered as a possible source of a quotation.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 pub struct SourceClause {
     /// Document id.
     pub doc: String,
@@ -18,6 +20,36 @@ pub struct SourceClause {
     pub label: String,
     /// The clause's text as stored.
     pub text: String,
+    /// The text normalized for quotation checks, filled on first need; shared by the copies
+    /// of this clause that the same source hands out.
+    pub norm: Arc<OnceLock<SourceText>>,
+}
+
+impl PartialEq for SourceClause {
+    fn eq(&self, other: &SourceClause) -> bool {
+        (&self.doc, &self.label, &self.text) == (&other.doc, &other.label, &other.text)
+    }
+}
+
+impl std::fmt::Debug for SourceClause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceClause")
+            .field("doc", &self.doc)
+            .field("label", &self.label)
+            .field("text", &self.text)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SourceClause {
+    pub fn new(doc: String, label: String, text: String) -> SourceClause {
+        SourceClause {
+            doc,
+            label,
+            text,
+            norm: Arc::default(),
+        }
+    }
 }
 
 /// A store of clauses that can propose the likely sources of a quotation.
@@ -45,8 +77,8 @@ pub trait QuoteSources {
 pub struct MemoryIndex {
     docs: Vec<String>,
     doc_ids: HashMap<String, u32>,
-    /// (document index, label, text) by clause number.
-    clauses: Vec<(u32, String, String)>,
+    /// (document index, label, text, normalized text once needed) by clause number.
+    clauses: Vec<(u32, String, String, Arc<OnceLock<SourceText>>)>,
     vocab: HashMap<String, u32>,
     /// Clause numbers holding each word, ascending, no repeats.
     postings: Vec<Vec<u32>>,
@@ -96,7 +128,7 @@ impl MemoryIndex {
             }
         }
         self.clauses
-            .push((doc, label.to_string(), text.to_string()));
+            .push((doc, label.to_string(), text.to_string(), Arc::default()));
     }
 
     /// Number of clauses indexed.
@@ -178,11 +210,12 @@ impl QuoteSources for MemoryIndex {
             .filter(|&(c, _, _)| holds(c) as f64 >= need)
             .take(limit)
             .map(|(c, _, _)| {
-                let (d, label, text) = &self.clauses[c as usize];
+                let (d, label, text, norm) = &self.clauses[c as usize];
                 SourceClause {
                     doc: self.docs[*d as usize].clone(),
                     label: label.clone(),
                     text: text.clone(),
+                    norm: norm.clone(),
                 }
             })
             .collect()

@@ -82,6 +82,7 @@ mod quoting;
 mod refs;
 mod run;
 mod verify;
+pub use verify::SourceText;
 
 pub use finder::{Context, Finder, Options};
 pub use index::{

@@ -173,7 +173,20 @@ impl<S: QuoteSources> Run<'_, S> {
         let mut best: Option<Source> = None;
         let mut consider = |cands: Vec<SourceClause>, named: bool| {
             for c in cands.into_iter().filter(|c| c.doc != self.citing) {
-                let Some(check) = prep.check(&c.text, o.near_threshold, near) else {
+                // Only what could beat the best so far is computed: after an exact match, only
+                // another exact one (in a shorter clause); after a normalized one, no alignment.
+                let b_sim = best.as_ref().map_or(0.0, |b| b.check.similarity);
+                let check = match best.as_ref().map(|b| b.check.verdict) {
+                    Some(Verdict::Exact) => prep.exact(&c.text),
+                    Some(Verdict::Normalized) => {
+                        prep.check_with(&c.text, &c.norm, o.near_threshold, false)
+                    }
+                    // After a near match, one as similar at least (an alignment that cannot
+                    // reach it is never computed).
+                    Some(_) => prep.check_with(&c.text, &c.norm, b_sim.max(o.near_threshold), near),
+                    None => prep.check_with(&c.text, &c.norm, o.near_threshold, near),
+                };
+                let Some(check) = check else {
                     continue;
                 };
                 if best

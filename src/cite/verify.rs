@@ -4,6 +4,8 @@
 //! text. Out: the best verdict for that clause, the matched span of the clause, and the words
 //! added, dropped and changed.
 
+use std::sync::OnceLock;
+
 use memchr::memmem;
 
 use super::Verdict;
@@ -17,6 +19,35 @@ pub(crate) struct Prepared {
     norm: Vec<String>,
     /// Words of each part: (folded, as written).
     words: Vec<Vec<(String, String)>>,
+    /// All folded words of the quotation, sorted (repeats kept).
+    sorted: Vec<String>,
+}
+
+/// A source text made ready for checking against many quotations: normalized, cut into words,
+/// the words also in sorted order.
+pub struct SourceText {
+    folded: Folded,
+    /// Byte spans of the words in the folded text.
+    spans: Vec<(usize, usize)>,
+    /// Indexes into `spans`, ordered by the words' text.
+    sorted: Vec<u32>,
+}
+
+impl SourceText {
+    pub fn new(text: &str) -> SourceText {
+        let folded = normalize(text);
+        let spans = words(&folded.text);
+        let mut sorted: Vec<u32> = (0..spans.len() as u32).collect();
+        sorted.sort_unstable_by_key(|&k| {
+            let (s, e) = spans[k as usize];
+            &folded.text[s..e]
+        });
+        SourceText {
+            folded,
+            spans,
+            sorted,
+        }
+    }
 }
 
 /// The outcome against one clause.
@@ -30,13 +61,6 @@ pub(crate) struct Check {
     pub dropped: Vec<String>,
     pub changed: Vec<(String, String)>,
 }
-
-/// Words too common to anchor a search window.
-const STOP_WORDS: &[&str] = &[
-    "the", "and", "for", "with", "that", "this", "which", "will", "shall", "have", "has", "are",
-    "was", "were", "been", "from", "its", "their", "they", "our", "not", "any", "all", "other",
-    "such", "may", "into", "upon", "under", "also", "more", "each", "these", "those", "there",
-];
 
 const ELISIONS: &[&str] = &["[…]", "[...]", "(…)", "(...)", "…", "..."];
 
@@ -77,10 +101,17 @@ impl Prepared {
                     .collect(),
             );
         }
+        let mut sorted: Vec<String> = all_words
+            .iter()
+            .flatten()
+            .map(|(w, _): &(String, String)| w.clone())
+            .collect();
+        sorted.sort_unstable();
         Prepared {
             parts: parts.into_iter().map(String::from).collect(),
             norm,
             words: all_words,
+            sorted,
         }
     }
 
@@ -100,98 +131,67 @@ impl Prepared {
 
     /// Compares with one clause text; `None` when not even near (`threshold` similarity), or
     /// when not exact or normalized and `near` is false.
+    #[cfg(test)]
     pub fn check(&self, source: &str, threshold: f64, near: bool) -> Option<Check> {
+        self.check_with(source, &OnceLock::new(), threshold, near)
+    }
+
+    /// [`Prepared::check`] with the source's normalized form kept in `norm` (computed on first
+    /// need, then shared by every quotation checked against the same clause); `norm` must only
+    /// ever hold [`SourceText::new`] of `source`. The whole source is compared at once: a long
+    /// one is cut by the alignment to the densest run of the quotation's words.
+    pub fn check_with(
+        &self,
+        source: &str,
+        norm: &OnceLock<SourceText>,
+        threshold: f64,
+        near: bool,
+    ) -> Option<Check> {
+        if let Some(exact) = self.exact(source) {
+            return Some(exact);
+        }
         if self.parts.is_empty() {
             return None;
         }
-        if let Some(span) = find_in_order(source, self.parts.iter().map(String::as_str), |i| i) {
-            return Some(Check::whole(Verdict::Exact, span));
-        }
-        let mut best: Option<Check> = None;
-        for (ws, we) in self.windows(source) {
-            let Some(mut c) = self.check_window(&source[ws..we], threshold, near) else {
-                continue;
-            };
-            c.span = (c.span.0 + ws, c.span.1 + ws);
-            if c.verdict == Verdict::Normalized {
-                return Some(c);
-            }
-            if best.as_ref().is_none_or(|b| c.similarity > b.similarity) {
-                best = Some(c);
-            }
-        }
-        best
+        let norm = norm.get_or_init(|| SourceText::new(source));
+        self.check_normalized(source, norm, threshold, near)
     }
 
-    fn check_window(&self, source: &str, threshold: f64, near: bool) -> Option<Check> {
-        let n = normalize(source);
+    /// The exact comparison alone: every part found as written, in order, whole words at the
+    /// edges. What a caller holding an exact match already needs to check the other clauses.
+    pub fn exact(&self, source: &str) -> Option<Check> {
+        if self.parts.is_empty() {
+            return None;
+        }
+        find_in_order(source, self.parts.iter().map(String::as_str), |i| i)
+            .map(|span| Check::whole(Verdict::Exact, span))
+    }
+
+    fn check_normalized(
+        &self,
+        source: &str,
+        norm: &SourceText,
+        threshold: f64,
+        near: bool,
+    ) -> Option<Check> {
+        let n = &norm.folded;
         let map = |i| n.orig(i);
         if let Some((s, e)) = find_in_order(&n.text, self.norm.iter().map(String::as_str), map) {
             return Some(Check::whole(Verdict::Normalized, (s, e)));
         }
         if near {
-            self.near(source, &n, threshold)
+            self.near(source, norm, threshold)
         } else {
             None
         }
     }
 
-    /// The parts of a long source worth comparing word by word: around each occurrence of one
-    /// of the quotation's three longest words that are no stop words (a near quotation keeps
-    /// most of its words, so at least one of them). The whole source when it is short, when the
-    /// quotation is elided (its parts may lie far apart), or when no such ASCII word exists.
-    fn windows(&self, source: &str) -> Vec<(usize, usize)> {
-        let span: usize = self.parts.iter().map(String::len).sum();
-        let whole = vec![(0, source.len())];
-        if source.len() <= 4 * span + 400 || self.parts.len() > 1 {
-            return whole;
-        }
-        let mut anchors: Vec<&str> = self
-            .words
-            .iter()
-            .flatten()
-            .map(|(w, _)| w.as_str())
-            .collect();
-        anchors.retain(|w| w.is_ascii() && w.len() > 2 && !STOP_WORDS.contains(w));
-        anchors.sort_by_key(|w| std::cmp::Reverse(w.len()));
-        anchors.dedup();
-        if anchors.is_empty() {
-            return whole;
-        }
-        let lower = source.to_ascii_lowercase();
-        let mut out: Vec<(usize, usize)> = Vec::new();
-        for a in anchors.iter().take(3) {
-            for at in memmem::find_iter(lower.as_bytes(), a.as_bytes()) {
-                let (mut s, mut e) = (
-                    at.saturating_sub(2 * span + 100),
-                    (at + 2 * span + 100).min(source.len()),
-                );
-                while !source.is_char_boundary(s) {
-                    s -= 1;
-                }
-                while !source.is_char_boundary(e) {
-                    e += 1;
-                }
-                out.push((s, e));
-            }
-        }
-        out.sort_unstable();
-        let mut merged: Vec<(usize, usize)> = Vec::new();
-        for (s, e) in out {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
-            }
-        }
-        merged
-    }
-
-    fn near(&self, source: &str, n: &Folded, threshold: f64) -> Option<Check> {
-        let spans = words(&n.text);
-        let src: Vec<&str> = spans.iter().map(|&(s, e)| &n.text[s..e]).collect();
-        if self.similarity_bound(&src) < threshold {
+    fn near(&self, source: &str, norm: &SourceText, threshold: f64) -> Option<Check> {
+        if self.similarity_bound(norm) < threshold {
             return None;
         }
+        let (n, spans) = (&norm.folded, &norm.spans);
+        let src: Vec<&str> = spans.iter().map(|&(s, e)| &n.text[s..e]).collect();
         let orig = |k: usize| &source[n.orig(spans[k].0)..n.orig(spans[k].1)];
         let mut check = Check::whole(Verdict::Near, (usize::MAX, 0));
         let (mut cursor, mut matched, mut total) = (0usize, 0usize, 0usize);
@@ -222,18 +222,16 @@ impl Prepared {
     /// An upper bound of the similarity an alignment with `src` can reach: the quotation's
     /// words that occur in `src` at all (counted with repeats, at most as often as in `src`)
     /// are the most it can match.
-    fn similarity_bound(&self, src: &[&str]) -> f64 {
-        let mut quoted: Vec<&str> = self.query_words();
-        quoted.sort_unstable();
-        let mut have: Vec<&str> = src
-            .iter()
-            .copied()
-            .filter(|w| quoted.binary_search(w).is_ok())
-            .collect();
-        have.sort_unstable();
+    fn similarity_bound(&self, src: &SourceText) -> f64 {
+        let quoted = &self.sorted;
+        let have = &src.sorted;
+        let word = |k: u32| {
+            let (s, e) = src.spans[k as usize];
+            &src.folded.text[s..e]
+        };
         let (mut i, mut j, mut common) = (0, 0, 0);
         while i < quoted.len() && j < have.len() {
-            match quoted[i].cmp(have[j]) {
+            match quoted[i].as_str().cmp(word(have[j])) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => (i, j, common) = (i + 1, j + 1, common + 1),

@@ -57,11 +57,7 @@ impl ConnSources<'_> {
             "SELECT c.label, c.text FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 ORDER BY c.position",
         )?;
         let rows = st.query_map([doc], |r| {
-            Ok(SourceClause {
-                doc: doc.to_string(),
-                label: r.get(0)?,
-                text: r.get(1)?,
-            })
+            Ok(SourceClause::new(doc.to_string(), r.get(0)?, r.get(1)?))
         })?;
         let mut list = Vec::new();
         for r in rows {
@@ -112,11 +108,7 @@ impl ConnSources<'_> {
                 .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
                 .collect();
             let rows = st.query_map(params![query.join(" AND "), limit as i64], |r| {
-                Ok(SourceClause {
-                    doc: r.get(0)?,
-                    label: r.get(1)?,
-                    text: r.get(2)?,
-                })
+                Ok(SourceClause::new(r.get(0)?, r.get(1)?, r.get(2)?))
             })?;
             let found: Vec<SourceClause> = rows.collect::<rusqlite::Result<_>>()?;
             if !found.is_empty() {
