@@ -252,6 +252,18 @@ impl<S: QuoteSources> Finder<S> {
 
     /// Like [`Finder::find`], carrying `ctx` from one clause of a document to the next.
     pub fn find_with(&self, citing_doc: &str, text: &str, ctx: &mut Context) -> Vec<Found> {
+        self.find_using(&self.sources, citing_doc, text, ctx)
+    }
+
+    /// Like [`Finder::find_with`], with quotations looked up in `sources` instead of the
+    /// finder's own: one finder shared by threads that each read their own connection.
+    pub fn find_using(
+        &self,
+        sources: &dyn QuoteSources,
+        citing_doc: &str,
+        text: &str,
+        ctx: &mut Context,
+    ) -> Vec<Found> {
         let folded = fold(text);
         let hits = self.patterns.scan(&folded.text);
         let hits = hits.into_iter().map(|h| Hit {
@@ -261,6 +273,7 @@ impl<S: QuoteSources> Finder<S> {
         });
         let mut run = Run {
             f: self,
+            sources,
             citing: citing_doc,
             citing_ix: self.doc_ix.get(citing_doc).copied(),
             citing_clause: ctx.clause.clone(),

@@ -212,15 +212,14 @@ impl<S: QuoteSources> Run<'_, S> {
         };
         for d in self.preferred(q) {
             if consider(
-                self.f
-                    .sources
+                self.sources
                     .candidates(&words, Some(&self.f.docs[d as usize].id), o.candidates),
                 true,
             ) {
                 return best;
             }
         }
-        consider(self.f.sources.candidates(&words, None, o.candidates), false);
+        consider(self.sources.candidates(&words, None, o.candidates), false);
         if let Some(b) = best.as_mut() {
             b.named = b.named
                 || self

@@ -15,6 +15,8 @@ use super::{Found, Method, RefUnit, Target};
 /// The state of one `find` call. Spans are in bytes until [`Run::finish`].
 pub(super) struct Run<'a, S> {
     pub f: &'a Finder<S>,
+    /// Where quotations are looked up: the finder's own sources, or the caller's.
+    pub sources: &'a dyn QuoteSources,
     pub citing: &'a str,
     pub citing_ix: Option<u32>,
     /// The label of the clause being read, when known.

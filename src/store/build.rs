@@ -82,7 +82,9 @@ fn remove_stale_temporaries(dir: &Path) {
         let name = e.file_name();
         let name = name.to_string_lossy();
         if name.starts_with(".concord-build-")
-            && (name.ends_with(".db") || name.ends_with(".db-journal"))
+            && [".db", ".db-journal", ".db-wal", ".db-shm"]
+                .iter()
+                .any(|end| name.ends_with(end))
         {
             let _ = fs::remove_file(e.path());
         }
@@ -113,7 +115,8 @@ fn build_locked(
         .map_err(io)?;
     let counts = {
         let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(out, e))?;
-        let counts = fill(&conn, corpus, root, progress).map_err(|e| sqlite_err(out, e))?;
+        let counts = fill(&conn, Some(tmp.path()), corpus, root, progress)
+            .map_err(|e| sqlite_err(out, e))?;
         conn.pragma_update(None, "journal_mode", "wal")
             .map_err(|e| sqlite_err(out, e))?;
         conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
@@ -144,13 +147,15 @@ fn build_locked(
 /// Builds `corpus` into a new in-memory database (the built-in example).
 pub fn build_in_memory(corpus: &Corpus) -> rusqlite::Result<(Connection, Counts)> {
     let conn = Connection::open_in_memory()?;
-    let counts = fill(&conn, corpus, None, &mut |_, _| {})?;
+    let counts = fill(&conn, None, corpus, None, &mut |_, _| {})?;
     Ok((conn, counts))
 }
 
-/// Creates the schema and writes the corpus in one transaction.
+/// Creates the schema and writes the corpus: the records in one transaction,
+/// the citations found in them in a second one (see below).
 fn fill(
     conn: &Connection,
+    path: Option<&Path>,
     corpus: &Corpus,
     root: Option<&Path>,
     progress: Progress<'_>,
@@ -171,13 +176,42 @@ fn fill(
     let total = 2 * corpus.files.len();
     let (mut counts, ids) = write_corpus(conn, corpus, &mut |f| progress(f + 1, total))?;
     let n = corpus.files.len();
-    counts.found =
-        super::cite::write_found(conn, corpus, &ids, counts.citations as i64, &mut |f| {
-            progress(n + f + 1, total)
-        })?;
+    // A store in a file is searched on every core: the records are committed
+    // first (the file is still a temporary one, renamed only when complete),
+    // then the finder's threads read them on connections of their own while
+    // this one writes the citations, the log now write-ahead so that the
+    // readers keep the records' state.
+    let readers = match path {
+        Some(p) => {
+            conn.execute_batch("COMMIT")?;
+            conn.pragma_update(None, "journal_mode", "wal")?;
+            conn.execute_batch("BEGIN")?;
+            let threads = search_threads();
+            Some((p, threads))
+        }
+        None => None,
+    };
+    counts.found = super::cite::write_found(
+        conn,
+        corpus,
+        &ids,
+        counts.citations as i64,
+        readers,
+        &mut |f| progress(n + f + 1, total),
+    )?;
     conn.execute_batch("COMMIT; PRAGMA optimize;")?;
     progress(total, total);
     Ok(counts)
+}
+
+/// Threads that search for citations: `CONCORD_THREADS` when set to a number,
+/// else one per core.
+fn search_threads() -> usize {
+    std::env::var("CONCORD_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// Folds a leftover write-ahead log of the old store into it before the

@@ -6,13 +6,16 @@
 //! differences from its source. Quotation sources are looked up in SQLite: the
 //! clauses of the document named nearby, else the full-text index.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OpenFlags, params};
 
 use super::write::Ids;
 use crate::cite::{self, Found, Method, QuoteSources, SourceClause, Target};
-use crate::corpus::Corpus;
+use crate::corpus::{At, Corpus};
+
+type Document = At<crate::corpus::Document>;
 
 /// Quotation sources read from a store's connection. The clauses of recently
 /// quoted documents are kept (folded) in memory: citations follow a heavy
@@ -245,72 +248,204 @@ pub fn diff_json(f: &Found) -> Option<String> {
 
 /// Finds the citations in every clause of `corpus` and writes them, after
 /// the curated ones (which they never duplicate). Returns how many it wrote.
+///
+/// With `readers` (the path of the store being built, its records committed),
+/// documents are searched on that many threads, each with its own read-only
+/// connection for quotation sources, while this thread writes what they find
+/// in document order: the store is the same as with one thread. Without, the
+/// search runs here on `conn` (an in-memory store has no second connection).
 pub fn write_found(
     conn: &Connection,
     corpus: &Corpus,
     ids: &Ids,
     first_id: i64,
+    readers: Option<(&Path, usize)>,
     tick: &mut dyn FnMut(usize),
 ) -> rusqlite::Result<usize> {
     let catalog = catalog_of(corpus);
-    let finder = cite::Finder::with_sources(&catalog, ConnSources::new(conn));
-    let curated = curated_pairs(conn)?;
-    let mut ins = conn.prepare(
-        "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id, to_label,
-                                quote, stance, source_document_id, method, confidence, span_start, span_end, diff)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?11, ?12, ?13, ?14)",
-    )?;
-    let mut by = conn
-        .prepare("INSERT OR IGNORE INTO citation_actors (citation_id, actor_id) VALUES (?1, ?2)")?;
-    // A text cannot quote what was written after it.
-    let dates: std::collections::HashMap<&str, (&str, &str)> = corpus
-        .documents
-        .iter()
-        .filter_map(|d| {
-            d.rec
-                .date
-                .as_ref()
-                .map(|dt| (d.rec.id.as_str(), (dt.start.as_str(), dt.end.as_str())))
-        })
-        .collect();
-    let later = |citing: &str, t: &Target| match (t, dates.get(citing)) {
-        (
-            Target::Clause { doc, .. } | Target::DocumentLabel { doc, .. } | Target::Document(doc),
-            Some((_, end)),
-        ) => dates
-            .get(doc.as_str())
-            .is_some_and(|(start, _)| start > end),
-        _ => false,
-    };
-    let mut next = first_id;
+    // The finder's own sources are left empty: each search is given a connection's.
+    let finder = cite::Finder::with_sources(&catalog, cite::MemoryIndex::default());
+    let mut writer = FoundWriter::new(conn, corpus, ids, first_id)?;
     let mut last_file = usize::MAX;
-    for d in &corpus.documents {
+    let mut written = |d: &Document, found: Vec<Vec<Found>>| -> rusqlite::Result<()> {
+        writer.document(d, found)?;
+        if d.file != last_file {
+            last_file = d.file;
+            tick(d.file);
+        }
+        Ok(())
+    };
+    match readers {
+        Some((path, threads)) if threads > 1 && corpus.documents.len() > 1 => {
+            find_parallel(&finder, corpus, path, threads, &mut written)?
+        }
+        _ => {
+            let sources = ConnSources::new(conn);
+            for d in &corpus.documents {
+                written(d, find_document(&finder, &sources, d))?;
+            }
+        }
+    }
+    Ok((writer.next - first_id) as usize)
+}
+
+/// Takes what was found in a document, clause by clause.
+type Written<'a> = dyn FnMut(&Document, Vec<Vec<Found>>) -> rusqlite::Result<()> + 'a;
+
+/// The citations found in each clause of `d`, in order.
+fn find_document<S: QuoteSources>(
+    finder: &cite::Finder<S>,
+    sources: &dyn QuoteSources,
+    d: &Document,
+) -> Vec<Vec<Found>> {
+    let mut ctx = cite::Context::default();
+    d.rec
+        .clauses
+        .iter()
+        .map(|c| {
+            ctx.clause = Some(c.label.clone());
+            finder.find_using(sources, &d.rec.id, &c.text, &mut ctx)
+        })
+        .collect()
+}
+
+/// Documents are dealt round-robin to `threads` workers, each sending its
+/// results through a bounded channel of its own; they are taken back in
+/// document order, so memory holds a few documents' results, not the corpus's.
+fn find_parallel<S: QuoteSources + Sync>(
+    finder: &cite::Finder<S>,
+    corpus: &Corpus,
+    path: &Path,
+    threads: usize,
+    written: &mut Written<'_>,
+) -> rusqlite::Result<()> {
+    type Batch = rusqlite::Result<Vec<Vec<Found>>>;
+    std::thread::scope(|s| {
+        let mut inboxes = Vec::with_capacity(threads);
+        for k in 0..threads {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Batch>(16);
+            inboxes.push(rx);
+            s.spawn(move || {
+                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let conn = match Connection::open_with_flags(path, flags) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                };
+                let sources = ConnSources::new(&conn);
+                for d in corpus.documents.iter().skip(k).step_by(threads) {
+                    // The receiver is gone when writing failed: stop.
+                    if tx.send(Ok(find_document(finder, &sources, d))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for (i, d) in corpus.documents.iter().enumerate() {
+            let found = inboxes[i % threads].recv().map_err(|_| {
+                rusqlite::Error::UserFunctionError("a citation search thread stopped".into())
+            })??;
+            written(d, found)?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes found citations, skipping those a curated citation already makes,
+/// repeats within a clause, and quotations of texts written later.
+struct FoundWriter<'c> {
+    ins: rusqlite::Statement<'c>,
+    by: rusqlite::Statement<'c>,
+    curated: HashSet<CuratedPair>,
+    ids: &'c Ids,
+    /// (start, end) of each dated document.
+    dates: HashMap<&'c str, (&'c str, &'c str)>,
+    next: i64,
+}
+
+impl<'c> FoundWriter<'c> {
+    fn new(
+        conn: &'c Connection,
+        corpus: &'c Corpus,
+        ids: &'c Ids,
+        first_id: i64,
+    ) -> rusqlite::Result<FoundWriter<'c>> {
+        let ins = conn.prepare(
+            "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id, to_label,
+                                    quote, stance, source_document_id, method, confidence, span_start, span_end, diff)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?11, ?12, ?13, ?14)",
+        )?;
+        let by = conn.prepare(
+            "INSERT OR IGNORE INTO citation_actors (citation_id, actor_id) VALUES (?1, ?2)",
+        )?;
+        let dates = corpus
+            .documents
+            .iter()
+            .filter_map(|d| {
+                d.rec
+                    .date
+                    .as_ref()
+                    .map(|dt| (d.rec.id.as_str(), (dt.start.as_str(), dt.end.as_str())))
+            })
+            .collect();
+        Ok(FoundWriter {
+            ins,
+            by,
+            curated: curated_pairs(conn)?,
+            ids,
+            dates,
+            next: first_id,
+        })
+    }
+
+    /// A text cannot quote what was written after it.
+    fn later(&self, citing: &str, t: &Target) -> bool {
+        match (t, self.dates.get(citing)) {
+            (
+                Target::Clause { doc, .. }
+                | Target::DocumentLabel { doc, .. }
+                | Target::Document(doc),
+                Some((_, end)),
+            ) => self
+                .dates
+                .get(doc.as_str())
+                .is_some_and(|(start, _)| start > end),
+            _ => false,
+        }
+    }
+
+    /// Writes what was found in `d`, clause by clause (`found[i]` for its clause `i`).
+    fn document(&mut self, d: &Document, found: Vec<Vec<Found>>) -> rusqlite::Result<()> {
+        let ids = self.ids;
         let doc_id = ids.documents[&d.rec.id];
         let authors = ids.authors.get(&doc_id).cloned().unwrap_or_default();
-        let mut ctx = cite::Context::default();
-        for c in &d.rec.clauses {
+        for (c, found) in d.rec.clauses.iter().zip(found) {
             let clause_id = ids.clauses[&format!("{}#{}", d.rec.id, c.label)];
             let mut seen = HashSet::new();
-            ctx.clause = Some(c.label.clone());
-            for f in finder.find_with(&d.rec.id, &c.text, &mut ctx) {
+            for f in found {
                 let (to_doc, to_clause, to_principle, to_label) = target_ids(&f.target, ids);
                 let key = (to_doc, to_clause, to_principle, to_label.clone());
                 // A clause tagged with a principle expresses it; naming it is no citation.
                 let tagged = matches!(&f.target, Target::Principle(p) if c.principles.iter().any(|r| &r.id == p));
                 if tagged
-                    || curated.contains(&(clause_id, to_doc, to_clause, to_principle))
-                    || (f.quote.is_some() && later(&d.rec.id, &f.target))
+                    || self
+                        .curated
+                        .contains(&(clause_id, to_doc, to_clause, to_principle))
+                    || (f.quote.is_some() && self.later(&d.rec.id, &f.target))
                     || !seen.insert((key, f.method))
                 {
                     continue;
                 }
-                next += 1;
+                self.next += 1;
+                let next = self.next;
                 let stance = if f.quote.is_some() {
                     "quotes"
                 } else {
                     "mentions"
                 };
-                ins.execute(params![
+                self.ins.execute(params![
                     next,
                     doc_id,
                     clause_id,
@@ -327,16 +462,12 @@ pub fn write_found(
                     diff_json(&f)
                 ])?;
                 for a in &authors {
-                    by.execute(params![next, a])?;
+                    self.by.execute(params![next, a])?;
                 }
             }
         }
-        if d.file != last_file {
-            last_file = d.file;
-            tick(d.file);
-        }
+        Ok(())
     }
-    Ok((next - first_id) as usize)
 }
 
 type TargetIds = (Option<i64>, Option<i64>, Option<i64>, Option<String>);
