@@ -146,7 +146,9 @@ pub fn is_slug(s: &str) -> bool {
         && s.chars().all(|c| {
             c.is_ascii_digit()
                 || matches!(c, '-' | '_' | '.')
-                || (c.is_alphabetic() && !c.is_uppercase())
+                // A letter that is its own lower case, so that a slug is its own
+                // folded form (names are looked up folded; see `Store::catalog_of_names`).
+                || (c.is_alphabetic() && c.to_lowercase().eq(std::iter::once(c)))
         })
 }
 
@@ -381,6 +383,7 @@ mod tests {
         assert!(is_slug("un_charter.v2"));
         assert!(is_slug("лавров"));
         assert!(!is_slug("Lavrov"));
+        assert!(!is_slug("ǅemal")); // a titlecase letter folds to `ǆ`
         assert!(!is_slug("two words"));
         assert!(!is_slug(""));
     }

@@ -8,6 +8,7 @@ pub mod catalog;
 mod cond;
 mod error;
 pub mod fields;
+pub mod names;
 pub mod plan;
 mod target;
 
@@ -39,7 +40,7 @@ pub struct Env {
 }
 
 /// How deeply `let` sets may refer to each other before it is called a cycle.
-const MAX_LET_DEPTH: usize = 16;
+pub(crate) const MAX_LET_DEPTH: usize = 16;
 
 /// Resolves `query`; all errors found are returned together.
 pub fn resolve(

@@ -92,16 +92,95 @@ impl Store {
                 aliases.push(row.map_err(e)?);
             }
         }
+        let types = self.relation_types()?;
+        Ok(Catalog::new(actors, documents, principles, aliases, types))
+    }
+
+    /// The part of the catalog that `names` denote: the actors, documents and
+    /// principles whose id (a slug is its own folded form), name or alias folds
+    /// to one of them, read through the indexes on `slug` and on the aliases'
+    /// `folded` column, plus the relation types. Every entry a name denotes is
+    /// in it, so the resolver sees the same hits (and ambiguities) as with the
+    /// whole catalog; the names of a statement are few, a store's may be
+    /// hundreds of thousands.
+    pub fn catalog_of_names(&self, names: &[String]) -> Result<Catalog, StoreError> {
+        let e = |e| sqlite_err(&self.path, e);
+        let mut found: [Vec<(i64, Entry)>; 3] = Default::default();
+        let mut aliases = Vec::new();
+        let kinds = [
+            (
+                Kind::Actor,
+                "SELECT id, slug, name, kind FROM actors WHERE slug = ?1
+                 UNION SELECT a.id, a.slug, a.name, a.kind FROM actor_aliases x
+                 JOIN actors a ON a.id = x.actor_id WHERE x.folded = ?1",
+            ),
+            (
+                Kind::Document,
+                "SELECT id, slug, title, kind FROM documents WHERE slug = ?1
+                 UNION SELECT d.id, d.slug, d.title, d.kind FROM document_aliases x
+                 JOIN documents d ON d.id = x.document_id WHERE x.folded = ?1",
+            ),
+            (
+                Kind::Principle,
+                "SELECT id, slug, name, '' FROM principles WHERE slug = ?1
+                 UNION SELECT p.id, p.slug, p.name, '' FROM principle_aliases x
+                 JOIN principles p ON p.id = x.principle_id WHERE x.folded = ?1",
+            ),
+        ];
+        for name in names {
+            let key = crate::fold::name_key(name);
+            if key.is_empty() {
+                continue;
+            }
+            for (i, (kind, sql)) in kinds.iter().enumerate() {
+                let mut st = self.conn.prepare_cached(sql).map_err(e)?;
+                let rows = st
+                    .query_map([&key], |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            Entry {
+                                id: r.get(1)?,
+                                name: r.get(2)?,
+                                detail: r.get(3)?,
+                            },
+                        ))
+                    })
+                    .map_err(e)?;
+                for row in rows {
+                    let (id, entry) = row.map_err(e)?;
+                    aliases.push((*kind, entry.id.clone(), name.clone()));
+                    if !found[i].iter().any(|(have, _)| *have == id) {
+                        found[i].push((id, entry));
+                    }
+                }
+            }
+        }
+        // In store order, as the whole catalog has them.
+        let [actors, documents, principles] = found.map(|mut v| {
+            v.sort_by_key(|(id, _)| *id);
+            v.into_iter().map(|(_, entry)| entry).collect::<Vec<_>>()
+        });
+        Ok(Catalog::new(
+            actors,
+            documents,
+            principles,
+            aliases,
+            self.relation_types()?,
+        ))
+    }
+
+    fn relation_types(&self) -> Result<Vec<String>, StoreError> {
+        let e = |e| sqlite_err(&self.path, e);
         let mut st = self
             .conn
-            .prepare("SELECT DISTINCT type FROM relations ORDER BY type")
+            .prepare_cached("SELECT DISTINCT type FROM relations ORDER BY type")
             .map_err(e)?;
         let types = st
             .query_map([], |r| r.get(0))
             .map_err(e)?
             .collect::<Result<Vec<String>, _>>()
             .map_err(e)?;
-        Ok(Catalog::new(actors, documents, principles, aliases, types))
+        Ok(types)
     }
 
     /// Runs `sql`, calling `row` with each result row until it says stop.
