@@ -145,7 +145,7 @@ impl Gen {
                 vec![id_in("c", "parent_id", seeds)],
             )
         };
-        self.closure(base, "clauses", "c", "parent_id", "id")
+        self.closure(vec![base], "clauses", "c", "parent_id", "id")
     }
 
     /// Everything reachable from `seeds` by following the link `table` from
@@ -153,13 +153,13 @@ impl Gen {
     /// CTE): `SELECT q.id FROM rN q`.
     fn closure(
         &mut self,
-        seeds: Select,
+        seeds: Vec<Select>,
         table: &'static str,
         alias: &'static str,
         from: &'static str,
         to: &'static str,
     ) -> Select {
-        let name = self.cte("id", seeds, |me| {
+        let name = self.cte_union("id", seeds, |me| {
             Some(Select::from_cte(col(alias, to), me, "s").join(
                 table,
                 alias,
@@ -172,12 +172,18 @@ impl Gen {
     /// Actors and everyone who represents them, transitively.
     fn speakers(&mut self, actors: &[Source]) -> Select {
         let seeds = self.ids_of("actors", actors);
-        self.closure(seeds, "representations", "r", "represented_id", "actor_id")
+        self.closure(
+            vec![seeds],
+            "representations",
+            "r",
+            "represented_id",
+            "actor_id",
+        )
     }
 
     /// The actors of `seeds` and everyone they speak for, transitively
     /// (Lavrov's citations are Russia's too).
-    fn and_represented(&mut self, seeds: Select) -> Select {
+    fn and_represented(&mut self, seeds: Vec<Select>) -> Select {
         self.closure(seeds, "representations", "r", "actor_id", "represented_id")
     }
 
@@ -202,7 +208,7 @@ impl Gen {
                     "m",
                     vec![id_in("m", "group_id", groups)],
                 );
-                let members = self.closure(base, "memberships", "m", "group_id", "member_id");
+                let members = self.closure(vec![base], "memberships", "m", "group_id", "member_id");
                 id_in(T, "id", members)
             }
             Set::Principles => {
@@ -368,7 +374,7 @@ impl Gen {
                     "da",
                     vec![Expr::or(docs)],
                 );
-                id_in(T, "id", self.and_represented(authors))
+                id_in(T, "id", self.and_represented(vec![authors]))
             }
             _ => {
                 let [direct, via] = Self::cited_documents(&cond);
@@ -442,13 +448,19 @@ impl Gen {
                 ),
             ),
             Set::Actors => {
-                let makers =
-                    Select::from_table(col("ca", "actor_id"), "citation_actors", "ca", vec![cond])
-                        .join(
-                            "citations",
-                            "ci",
-                            Expr::eq(col("ci", "id"), col("ca", "citation_id")),
-                        );
+                // The makers of the citations of each kind of target, each read
+                // through that kind's index alone.
+                let makers = conds
+                    .into_iter()
+                    .map(|c| {
+                        Select::from_table(col("ca", "actor_id"), "citation_actors", "ca", vec![c])
+                            .join(
+                                "citations",
+                                "ci",
+                                Expr::eq(col("ci", "id"), col("ca", "citation_id")),
+                            )
+                    })
+                    .collect();
                 id_in(T, "id", self.and_represented(makers))
             }
             _ => id_in(

@@ -61,12 +61,28 @@ impl Gen {
         base: Select,
         step: impl FnOnce(&str) -> Option<Select>,
     ) -> String {
+        self.cte_union(column, vec![base], step)
+    }
+
+    /// A CTE whose starting rows are the union of `bases` (at least one).
+    pub fn cte_union(
+        &mut self,
+        column: &'static str,
+        mut bases: Vec<Select>,
+        step: impl FnOnce(&str) -> Option<Select>,
+    ) -> String {
         let name = format!("r{}", self.ctes.len() + 1);
         let step = step(&name);
+        let base = if bases.is_empty() {
+            Select::default()
+        } else {
+            bases.remove(0)
+        };
         self.ctes.push(Cte {
             name: name.clone(),
             column,
             base,
+            more: bases,
             step,
         });
         name
@@ -105,8 +121,20 @@ impl Gen {
             s.filter
                 .push(Expr::eq(Expr::col(T, "kind"), Expr::Const("statement")));
         }
+        // A set already narrowed by where it stands or who wrote it (`clauses
+        // in X`, `statements by Y`) holds few rows: its citation filters are
+        // then asked row by row, through the citations of each row, rather
+        // than by listing every citing or cited row of a much-cited target.
+        let narrowed = matches!(plan.set, Set::Clauses | Set::Documents | Set::Statements)
+            && plan
+                .filters
+                .iter()
+                .any(|f| !f.negated && matches!(f.kind, FilterKind::In(_) | FilterKind::By(_)));
         for f in &plan.filters {
-            let e = self.filter(plan.set, f);
+            let mut e = self.filter(plan.set, f);
+            if narrowed && matches!(f.kind, FilterKind::Citing(_) | FilterKind::CitedBy(_)) {
+                e = correlate(e);
+            }
             s.filter.push(if f.negated { Expr::negate(e) } else { e });
         }
         let ranked = self.full_text_join(plan, &mut s);
@@ -386,6 +414,45 @@ impl Gen {
             }
             other => self.relation_filter(set, other),
         }
+    }
+}
+
+/// The tables whose membership lists are worth not building: a correlated
+/// test reads only the rows of the outer row, through an index.
+const LARGE: &[&str] = &["citations", "citation_actors"];
+
+/// Turns membership tests on the large tables into correlated `EXISTS`:
+/// `x IN (SELECT col FROM citations ci WHERE cond)` becomes
+/// `EXISTS (SELECT 1 FROM citations ci WHERE col = x AND cond)`, inside
+/// `OR`, `NOT` and the conditions of the rewritten selects. The same rows
+/// pass: the listed columns are never NULL-padded ids here (`coalesce(col, 0)`
+/// is unwrapped, as a NULL never equals an id, and `NOT EXISTS` has no
+/// `NOT IN`'s trouble with NULLs).
+fn correlate(e: Expr) -> Expr {
+    match e {
+        Expr::InSelect(lhs, sel)
+            if sel.columns.len() == 1
+                && sel.ctes.is_empty()
+                && !sel.distinct
+                && sel.group_by.is_empty()
+                && sel.limit.is_none()
+                && matches!(sel.from.first(), Some(From::Table { table, .. }) if LARGE.contains(table)) =>
+        {
+            let mut sel = *sel;
+            let listed = match sel.columns.remove(0).0 {
+                Expr::Func(Func::OrZero, inner) => *inner,
+                other => other,
+            };
+            sel.columns = vec![(Expr::Int(1), None)];
+            let mut filter = vec![Expr::eq(listed, *lhs)];
+            filter.extend(sel.filter.into_iter().map(correlate));
+            sel.filter = filter;
+            Expr::Exists(Box::new(sel))
+        }
+        Expr::Or(items) => Expr::Or(items.into_iter().map(correlate).collect()),
+        Expr::And(items) => Expr::And(items.into_iter().map(correlate).collect()),
+        Expr::Not(inner) => Expr::Not(Box::new(correlate(*inner))),
+        other => other,
     }
 }
 

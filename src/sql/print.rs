@@ -47,6 +47,10 @@ impl Printer {
                 }
                 write!(self.out, "{}({}) AS (", c.name, c.column)?;
                 self.select(&c.base, false)?;
+                for more in &c.more {
+                    self.out.push_str(" UNION ");
+                    self.select(more, false)?;
+                }
                 if let Some(step) = &c.step {
                     self.out.push_str(" UNION ");
                     self.select(step, false)?;

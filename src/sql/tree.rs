@@ -20,12 +20,15 @@ pub struct Select {
 }
 
 /// A (possibly recursive) common table expression:
-/// `name(column) AS (base UNION step)`.
+/// `name(column) AS (base UNION more... UNION step)`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cte {
     pub name: String,
     pub column: &'static str,
     pub base: Select,
+    /// Further starting rows, each select read through its own index (an `OR`
+    /// across columns in one select would read the table's rows instead).
+    pub more: Vec<Select>,
     /// The recursive step, which refers to `name`.
     pub step: Option<Select>,
 }
