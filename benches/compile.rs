@@ -1,5 +1,8 @@
 //! Query compilation (parse + resolve + generate SQL) in-process, on the
 //! built-in example store: the language's own overhead, without running SQL.
+//! `compile/NAME`: with the whole catalog in memory (a shell session, once
+//! anything has loaded it); `compile-lookup/NAME`: as a one-shot `concord
+//! query` does it, the query's names looked up in the store's indexes.
 
 use concord::engine::Engine;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -33,7 +36,14 @@ const QUERIES: &[(&str, &str)] = &[
 
 fn compile(c: &mut Criterion) {
     let engine = Engine::example().expect("the built-in example builds");
-    let mut group = c.benchmark_group("compile");
+    engine.load_catalog().expect("the catalog loads");
+    bench_group(c, "compile", &engine);
+    let lookup = Engine::example().expect("the built-in example builds");
+    bench_group(c, "compile-lookup", &lookup);
+}
+
+fn bench_group(c: &mut Criterion, group: &str, engine: &Engine) {
+    let mut group = c.benchmark_group(group);
     for (name, q) in QUERIES {
         engine.compile(q).expect("the benchmark queries compile");
         group.bench_function(*name, |b| {

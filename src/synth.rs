@@ -21,6 +21,9 @@ pub struct Spec {
     pub paragraphs: usize,
     /// Make every document reaffirm the one before it: one chain as long as the corpus.
     pub chain: bool,
+    /// Times each statement paragraph draws a citing sentence (a quotation, a
+    /// named treaty, a principle, or none): about 0.7 found citations a draw.
+    pub mentions: usize,
 }
 
 impl Default for Spec {
@@ -30,6 +33,7 @@ impl Default for Spec {
             seed: 1,
             paragraphs: 20,
             chain: false,
+            mentions: 1,
         }
     }
 }
@@ -411,44 +415,54 @@ fn statement(
     let mut cites = String::new();
     let mut n_cites = 0;
     for p in 1..=paragraphs {
-        let t = &treaties[rng.zipf(treaties.len())];
-        let (label, clause) = &t.clauses[rng.zipf(t.clauses.len())];
+        let first = &treaties[rng.zipf(treaties.len())];
+        let (first_label, first_clause) = &first.clauses[rng.zipf(first.clauses.len())];
         let len = 12 + rng.below(20);
         let mut para = sentence(rng, len);
-        match rng.below(10) {
-            0..=2 => {
-                // Names a treaty and an article, and quotes it (sometimes altered).
-                let quote = if rng.chance(10) {
-                    clause.replacen("security", "safety", 1)
-                } else {
-                    clause.clone()
-                };
-                let quote = quote.trim_end_matches('.');
-                let _ = write!(
-                    para,
-                    " As Article {} of the {} says, “{quote}”.",
-                    label.split('.').next().unwrap_or(label),
-                    t.name
-                );
-            }
-            3..=4 => {
-                let _ = write!(
-                    para,
-                    " The {} of {} remains the basis of our {}.",
-                    t.name,
-                    t.year,
-                    rng.pick(WORDS)
-                );
-            }
-            5 => {
-                let (_, _, alias) = PRINCIPLES[rng.below(PRINCIPLES.len())];
-                let _ = write!(para, " We stand by the principle of {alias}.");
-            }
-            _ => {
-                para.push(' ');
-                para.push_str(&sentence(rng, 20));
+        for draw in 0..spec.mentions.max(1) {
+            let (t, label, clause) = if draw == 0 {
+                (first, first_label, first_clause)
+            } else {
+                let t = &treaties[rng.zipf(treaties.len())];
+                let (label, clause) = &t.clauses[rng.zipf(t.clauses.len())];
+                (t, label, clause)
+            };
+            match rng.below(10) {
+                0..=2 => {
+                    // Names a treaty and an article, and quotes it (sometimes altered).
+                    let quote = if rng.chance(10) {
+                        clause.replacen("security", "safety", 1)
+                    } else {
+                        clause.clone()
+                    };
+                    let quote = quote.trim_end_matches('.');
+                    let _ = write!(
+                        para,
+                        " As Article {} of the {} says, “{quote}”.",
+                        label.split('.').next().unwrap_or(label),
+                        t.name
+                    );
+                }
+                3..=4 => {
+                    let _ = write!(
+                        para,
+                        " The {} of {} remains the basis of our {}.",
+                        t.name,
+                        t.year,
+                        rng.pick(WORDS)
+                    );
+                }
+                5 => {
+                    let (_, _, alias) = PRINCIPLES[rng.below(PRINCIPLES.len())];
+                    let _ = write!(para, " We stand by the principle of {alias}.");
+                }
+                _ => {
+                    para.push(' ');
+                    para.push_str(&sentence(rng, 20));
+                }
             }
         }
+        let (t, label) = (first, first_label);
         text.push('\n');
         text.push_str(&para);
         text.push('\n');

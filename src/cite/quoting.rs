@@ -207,17 +207,27 @@ impl<S: QuoteSources> Run<'_, S> {
                     }
                 }
             }
-            best.as_ref()
-                .is_some_and(|b| b.check.verdict != Verdict::Near)
+            // Nothing yet, a near match, or one that no other clause can better.
+            best.as_ref().map(|b| b.check.verdict != Verdict::Near)
         };
+        let mut nearly = false;
         for d in self.preferred(q) {
-            if consider(
+            match consider(
                 self.sources
                     .candidates(&words, Some(&self.f.docs[d as usize].id), o.candidates),
                 true,
             ) {
-                return best;
+                Some(true) => return best,
+                Some(false) => nearly = true,
+                None => {}
             }
+        }
+        // Found in a document named beside it, if only nearly: the quotation is checked
+        // against the source it names. The whole store is searched only when no named
+        // document holds it (another text repeating the same words, or the same alteration,
+        // is no better source).
+        if nearly {
+            return best;
         }
         consider(self.sources.candidates(&words, None, o.candidates), false);
         if let Some(b) = best.as_mut() {

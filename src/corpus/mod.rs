@@ -81,12 +81,30 @@ impl LineIndex {
     }
 }
 
+/// The most bytes a corpus file may hold: SQLite's default limit on one
+/// stored value (`SQLITE_MAX_LENGTH`), as the store keeps each file whole.
+pub const MAX_FILE_BYTES: usize = 1_000_000_000;
+
 /// Parses and validates `files` into a corpus; all problems are returned
 /// together, in file order and then in order of position.
 pub fn load(files: Vec<SourceFile>) -> Result<Corpus, Vec<CorpusError>> {
     let mut corpus = Corpus::default();
     let mut problems: Vec<(usize, Problem)> = Vec::new();
     for (i, file) in files.iter().enumerate() {
+        if file.content.len() > MAX_FILE_BYTES {
+            let p = Problem::new(
+                Default::default(),
+                format!(
+                    "file too big to store: {} bytes, and SQLite keeps at most {} in one value \
+                     (a store keeps each source file whole)",
+                    file.content.len(),
+                    MAX_FILE_BYTES
+                ),
+            )
+            .help("split it into smaller files; nothing was written");
+            problems.push((i, p));
+            continue;
+        }
         problems.extend(
             extract::extract_file(i, file, &mut corpus)
                 .into_iter()

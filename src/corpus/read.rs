@@ -99,9 +99,49 @@ fn walk(
             Ok(m) if m.is_dir() => walk(root, &path, seen, out, errors),
             Ok(_) if has_corpus_extension(&path) => out.push(relative(root, &path)),
             Ok(_) => {}
-            Err(e) => errors.push(CorpusError::file(&relative(root, &path), e.to_string())),
+            Err(e) => errors.push(CorpusError::file(
+                &relative(root, &path),
+                io_message(&path, &e),
+            )),
         }
     }
+}
+
+/// What went wrong opening `path`: a symlink loop or a broken symlink said
+/// so, with the links followed; otherwise the system's message.
+fn io_message(path: &Path, e: &std::io::Error) -> String {
+    let mut chain = vec![path.to_path_buf()];
+    let mut at = path.to_path_buf();
+    while fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+        let Ok(target) = fs::read_link(&at) else {
+            break;
+        };
+        let next = match at.parent() {
+            Some(dir) if target.is_relative() => dir.join(&target),
+            _ => target,
+        };
+        let show = |p: &Path| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        if chain.contains(&next) || chain.len() > 40 {
+            chain.push(next);
+            let names: Vec<String> = chain.iter().map(|p| show(p)).collect();
+            return format!("symlink loop: {}", names.join(" → "));
+        }
+        if fs::symlink_metadata(&next).is_err() {
+            return format!(
+                "broken symlink: {} → {} does not exist",
+                show(&at),
+                next.display()
+            );
+        }
+        chain.push(next.clone());
+        at = next;
+    }
+    e.to_string()
 }
 
 fn has_corpus_extension(path: &Path) -> bool {
@@ -143,8 +183,10 @@ fn read_all(
 }
 
 /// Reads a file as UTF-8; invalid UTF-8 is reported at its line and column.
+// The error (a located, rendered problem) is large, but taken once per bad file.
+#[allow(clippy::result_large_err)]
 fn read_text(full: &Path, path: &str) -> Result<String, CorpusError> {
-    let bytes = fs::read(full).map_err(|e| CorpusError::file(path, e.to_string()))?;
+    let bytes = fs::read(full).map_err(|e| CorpusError::file(path, io_message(full, &e)))?;
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {
