@@ -19,7 +19,10 @@ pub fn base(set: Set) -> Select {
         ),
         Set::Actors => Select::from_table(Expr::Star, "actors", t, vec![]),
         Set::Principles => Select::from_table(Expr::Star, "principles", t, vec![]),
-        Set::Citations => Select::from_table(Expr::Star, "citations", t, vec![]).join(
+        // Every citation has a citing document: the outer join keeps the same rows, and
+        // keeps the citations the outer loop (in id order, so `limit` stops early) unless
+        // a condition on the document makes it an inner join the planner may turn round.
+        Set::Citations => Select::from_table(Expr::Star, "citations", t, vec![]).left_join(
             "documents",
             "fd",
             Expr::eq(Expr::col("fd", "id"), Expr::col(t, "from_document_id")),

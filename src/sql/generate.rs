@@ -148,9 +148,7 @@ impl Gen {
             if def(*f).kind == Kind::Date {
                 // Dates order by their first day, undated rows last either way.
                 let (lo, _) = date_bounds(plan.set);
-                s.order_by
-                    .push((Expr::IsNull(Box::new(lo.clone()), false), false));
-                s.order_by.push((lo, *desc));
+                s.order_by.push((Expr::NullsLast(Box::new(lo)), *desc));
             } else {
                 s.order_by.push((scalar(*f), *desc));
             }
@@ -502,11 +500,7 @@ fn left_join_values(values: Select, _alias: &str) -> (Expr, Vec<From>) {
 fn default_order(set: Set) -> Vec<(Expr, bool)> {
     match set {
         Set::Documents | Set::Statements => vec![
-            (
-                Expr::IsNull(Box::new(Expr::col(T, "date_start")), false),
-                false,
-            ),
-            (Expr::col(T, "date_start"), false),
+            (Expr::NullsLast(Box::new(Expr::col(T, "date_start"))), false),
             (Expr::col(T, "slug"), false),
         ],
         Set::Clauses => vec![

@@ -95,7 +95,16 @@ impl Printer {
                 if i > 0 {
                     self.out.push_str(", ");
                 }
-                self.expr(e)?;
+                match e {
+                    // SQLite sorts NULLs first: ascending needs a key before the value
+                    // (which forgoes an index), descending already puts them last.
+                    Expr::NullsLast(inner) if !desc => {
+                        self.expr(inner)?;
+                        self.out.push_str(" IS NULL, ");
+                        self.expr(inner)?;
+                    }
+                    e => self.expr(e)?,
+                }
                 if *desc {
                     self.out.push_str(" DESC");
                 }
@@ -228,6 +237,7 @@ impl Printer {
                 self.out.push_str("NOT ");
                 self.paren(inner)
             }
+            Expr::NullsLast(inner) => self.expr(inner),
             Expr::IsNull(inner, negated) => {
                 self.expr(inner)?;
                 self.out

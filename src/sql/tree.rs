@@ -130,6 +130,9 @@ pub enum Expr {
     },
     /// The rank of a full-text match (lower is better in SQLite).
     FtsRank(&'static str),
+    /// An `ORDER BY` key whose NULLs sort last in either direction (each dialect
+    /// spells it its own way); elsewhere, the expression itself.
+    NullsLast(Box<Expr>),
 }
 
 impl Expr {
@@ -205,6 +208,16 @@ impl Select {
             table,
             alias,
             join: Some(Join { left: false, on }),
+        });
+        self
+    }
+
+    /// `LEFT JOIN table alias ON on`.
+    pub fn left_join(mut self, table: &'static str, alias: &'static str, on: Expr) -> Select {
+        self.from.push(From::Table {
+            table,
+            alias,
+            join: Some(Join { left: true, on }),
         });
         self
     }
