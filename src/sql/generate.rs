@@ -100,6 +100,7 @@ impl Gen {
                     .iter()
                     .map(|f| (scalar(*f), Some(fields::column_name(*f).to_string())))
                     .collect();
+                s = limited_ids_first(s);
             }
             Output::Count => {
                 self.columns = vec!["count".into()];
@@ -413,6 +414,26 @@ impl Gen {
             other => self.relation_filter(set, other),
         }
     }
+}
+
+/// A limited result with computed columns (authors, principles...): the ids of
+/// its rows are chosen first, in a subquery that computes nothing else, and
+/// the columns only for them. SQLite computes every column of every row before
+/// it sorts them, so `documents order by date desc limit 3` would otherwise
+/// gather the authors of every document.
+fn limited_ids_first(s: Select) -> Select {
+    let computed = s.columns.iter().any(|(e, _)| matches!(e, Expr::Scalar(_)));
+    let ranked = s.from.iter().any(|f| matches!(f, From::FullText { .. }));
+    if s.limit.is_none() || !computed || ranked || !s.group_by.is_empty() {
+        return s;
+    }
+    let mut ids = s.clone();
+    ids.columns = vec![(Expr::col(T, "id"), None)];
+    let mut rows = s;
+    rows.filter = vec![Expr::in_select(Expr::col(T, "id"), ids)];
+    rows.limit = None;
+    rows.offset = None;
+    rows
 }
 
 /// The tables whose membership lists are worth not building: a correlated
