@@ -32,12 +32,16 @@ impl Default for TableOptions {
     }
 }
 
-/// A table sink: keeps the first `max_rows` rows, counts the rest.
+/// A table sink: keeps the first `max_rows` rows and prints them as soon as
+/// a row beyond them arrives (so a long result shows at once), then counts
+/// the rest for the footer.
 pub struct Table<W: Write> {
     out: W,
     opts: TableOptions,
     columns: Vec<String>,
     rows: Vec<Vec<Cell>>,
+    /// The table is printed; only the footer is left.
+    drawn: bool,
 }
 
 impl<W: Write> Table<W> {
@@ -47,7 +51,17 @@ impl<W: Write> Table<W> {
             opts,
             columns: Vec::new(),
             rows: Vec::new(),
+            drawn: false,
         }
+    }
+
+    fn draw_once(&mut self) -> io::Result<()> {
+        if !self.drawn && !self.columns.is_empty() {
+            writeln!(self.out, "{}", draw(&self.columns, &self.rows, &self.opts))?;
+            self.out.flush()?;
+        }
+        self.drawn = true;
+        Ok(())
     }
 }
 
@@ -176,14 +190,15 @@ impl<W: Write> Sink for Table<W> {
     fn row(&mut self, row: &[Cell]) -> io::Result<()> {
         if self.rows.len() < self.opts.max_rows {
             self.rows.push(row.to_vec());
+        } else if !self.drawn {
+            // More rows than are shown: the table is complete, print it now.
+            self.draw_once()?;
         }
         Ok(())
     }
 
     fn end(&mut self, total: u64) -> io::Result<()> {
-        if !self.columns.is_empty() {
-            writeln!(self.out, "{}", draw(&self.columns, &self.rows, &self.opts))?;
-        }
+        self.draw_once()?;
         let shown = self.rows.len() as u64;
         let noun = if total == 1 { "row" } else { "rows" };
         if shown < total {

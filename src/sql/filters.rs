@@ -3,7 +3,7 @@
 
 use super::fields::T;
 use super::generate::Gen;
-use super::tree::{Expr, Select};
+use super::tree::{Expr, From, Select};
 use crate::resolve::plan::{FilterKind, Set, Source, Targets};
 
 fn col(a: &'static str, c: &'static str) -> Expr {
@@ -38,6 +38,38 @@ fn cites_documents(docs: Select) -> [Expr; 2] {
         id_in("ci", "to_document_id", docs),
         id_in("ci", "to_clause_id", clauses),
     ]
+}
+
+/// `SELECT column FROM citations ci WHERE cond`. When `cond` only says who made
+/// the citation (`ci.id IN (SELECT ca.citation_id FROM citation_actors ca
+/// WHERE ...)`), the makers' index is read first and joined to the citations,
+/// so that SQLite streams them rather than listing every citation id first.
+/// Only for membership tests, where a citation of two makers seen twice
+/// changes nothing.
+fn citations_where(column: Expr, cond: Expr) -> Select {
+    if let Expr::InSelect(lhs, sel) = &cond
+        && **lhs == col("ci", "id")
+        && sel.ctes.is_empty()
+        && !sel.distinct
+        && sel.limit.is_none()
+        && sel.columns.len() == 1
+        && sel.columns[0].0 == col("ca", "citation_id")
+        && matches!(
+            sel.from.as_slice(),
+            [From::Table {
+                table: "citation_actors",
+                alias: "ca",
+                join: None
+            }]
+        )
+    {
+        return Select::from_table(column, "citation_actors", "ca", sel.filter.clone()).join(
+            "citations",
+            "ci",
+            Expr::eq(col("ci", "id"), col("ca", "citation_id")),
+        );
+    }
+    Select::from_table(column, "citations", "ci", vec![cond])
 }
 
 impl Gen {
@@ -313,19 +345,8 @@ impl Gen {
 
     /// The documents cited (directly or through a clause) by citations meeting `cond`.
     fn cited_documents(cond: &Expr) -> [Select; 2] {
-        let direct = Select::from_table(
-            or_zero(col("ci", "to_document_id")),
-            "citations",
-            "ci",
-            vec![cond.clone()],
-        );
-        let via = Select::from_table(
-            col("c", "document_id"),
-            "citations",
-            "ci",
-            vec![cond.clone()],
-        )
-        .join(
+        let direct = citations_where(or_zero(col("ci", "to_document_id")), cond.clone());
+        let via = citations_where(col("c", "document_id"), cond.clone()).join(
             "clauses",
             "c",
             Expr::eq(col("c", "id"), col("ci", "to_clause_id")),
@@ -339,27 +360,15 @@ impl Gen {
             Set::Clauses => id_in(
                 T,
                 "id",
-                Select::from_table(
-                    or_zero(col("ci", "to_clause_id")),
-                    "citations",
-                    "ci",
-                    vec![cond],
-                ),
+                citations_where(or_zero(col("ci", "to_clause_id")), cond),
             ),
             Set::Principles => {
-                let direct = Select::from_table(
-                    or_zero(col("ci", "to_principle_id")),
-                    "citations",
-                    "ci",
-                    vec![cond.clone()],
+                let direct = citations_where(or_zero(col("ci", "to_principle_id")), cond.clone());
+                let via = citations_where(col("cp", "principle_id"), cond).join(
+                    "clause_principles",
+                    "cp",
+                    Expr::eq(col("cp", "clause_id"), col("ci", "to_clause_id")),
                 );
-                let via =
-                    Select::from_table(col("cp", "principle_id"), "citations", "ci", vec![cond])
-                        .join(
-                            "clause_principles",
-                            "cp",
-                            Expr::eq(col("cp", "clause_id"), col("ci", "to_clause_id")),
-                        );
                 Expr::or(vec![id_in(T, "id", direct), id_in(T, "id", via)])
             }
             Set::Actors => {
