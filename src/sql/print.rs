@@ -278,14 +278,11 @@ impl Printer {
             Expr::Scalar(s) => self.sub(s),
             Expr::Contains(hay, needle) => match self.dialect {
                 Dialect::Sqlite => {
-                    // concord's own function on its connections: NULL for a NULL
-                    // haystack, as `instr(concord_fold(hay), needle) > 0` would be,
-                    // without folding a copy of every text it reads.
-                    self.out.push_str("concord_contains(");
+                    self.out.push_str("instr(concord_fold(");
                     self.expr(hay)?;
-                    self.out.push_str(", ");
+                    self.out.push_str("), ");
                     self.expr(needle)?;
-                    self.out.push(')');
+                    self.out.push_str(") > 0");
                     Ok(())
                 }
             },

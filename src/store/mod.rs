@@ -262,63 +262,6 @@ pub mod functions {
                 ValueRef::Text(t) => Some(crate::fold::fold(&String::from_utf8_lossy(t))),
                 ValueRef::Blob(_) => None,
             })
-        })?;
-        // `concord_contains(hay, needle)`: whether `concord_fold(hay)` holds
-        // `needle` (already folded): 1 or 0, NULL for a NULL haystack.
-        conn.create_scalar_function("concord_contains", 2, flags, |ctx| {
-            use rusqlite::types::ValueRef;
-            let needle = match ctx.get_raw(1) {
-                ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-                ValueRef::Integer(i) => i.to_string(),
-                ValueRef::Real(r) => crate::store::format_real(r),
-                ValueRef::Null | ValueRef::Blob(_) => return Ok(None),
-            };
-            let found = match ctx.get_raw(0) {
-                ValueRef::Null | ValueRef::Blob(_) => return Ok(None),
-                ValueRef::Integer(i) => contains_folded(&i.to_string(), &needle),
-                ValueRef::Real(r) => contains_folded(&crate::store::format_real(r), &needle),
-                ValueRef::Text(t) => contains_folded(&String::from_utf8_lossy(t), &needle),
-            };
-            Ok(Some(i64::from(found)))
         })
-    }
-
-    /// Whether the folded `hay` holds `needle` (folded): ASCII text is searched
-    /// in place, ignoring case; other text is folded first.
-    pub fn contains_folded(hay: &str, needle: &str) -> bool {
-        if needle.is_empty() {
-            return true;
-        }
-        if !hay.is_ascii() {
-            return crate::fold::fold(hay).contains(needle);
-        }
-        if !needle.is_ascii() {
-            return false; // an ASCII text folds to ASCII
-        }
-        let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        if n.len() > h.len() {
-            return false;
-        }
-        let first = n[0];
-        let upper = first.to_ascii_uppercase();
-        memchr::memchr2_iter(first, upper, &h[..=h.len() - n.len()])
-            .any(|i| h[i..i + n.len()].eq_ignore_ascii_case(n))
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::contains_folded;
-
-        #[test]
-        fn contains_folded_ignores_case_in_any_script() {
-            assert!(contains_folded("Indivisible Security", "security"));
-            assert!(contains_folded("INDIVISIBLE", "visi"));
-            assert!(!contains_folded("Indivisible", "security"));
-            assert!(contains_folded("Лавров СКАЗАЛ", "сказал"));
-            assert!(!contains_folded("Lavrov", "лавров"));
-            assert!(contains_folded("abc", ""));
-            assert!(!contains_folded("ab", "abc"));
-            assert!(contains_folded("xxABC", "abc"));
-        }
     }
 }
