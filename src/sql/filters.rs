@@ -17,11 +17,6 @@ fn or_zero(e: Expr) -> Expr {
     Expr::Func(super::tree::Func::OrZero, Box::new(e))
 }
 
-#[allow(dead_code)]
-fn not_null(a: &'static str, c: &'static str) -> Expr {
-    Expr::IsNull(Box::new(col(a, c)), true)
-}
-
 fn id_in(a: &'static str, c: &'static str, s: Select) -> Expr {
     Expr::in_select(col(a, c), s)
 }
@@ -439,23 +434,8 @@ impl Gen {
                     .collect(),
             )
         };
-        let cond = Expr::or(conds.clone());
         match set {
-            Set::Clauses => return per(or_zero(col("ci", "from_clause_id")), conds),
-            Set::Documents | Set::Statements => return per(col("ci", "from_document_id"), conds),
-            _ => {}
-        }
-        match set {
-            Set::Clauses => id_in(
-                T,
-                "id",
-                Select::from_table(
-                    or_zero(col("ci", "from_clause_id")),
-                    "citations",
-                    "ci",
-                    vec![cond],
-                ),
-            ),
+            Set::Clauses => per(or_zero(col("ci", "from_clause_id")), conds),
             Set::Actors => {
                 // The makers of the citations of each kind of target, each read
                 // through that kind's index alone.
@@ -472,11 +452,7 @@ impl Gen {
                     .collect();
                 id_in(T, "id", self.and_represented(makers))
             }
-            _ => id_in(
-                T,
-                "id",
-                Select::from_table(col("ci", "from_document_id"), "citations", "ci", vec![cond]),
-            ),
+            _ => per(col("ci", "from_document_id"), conds),
         }
     }
 

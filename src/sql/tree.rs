@@ -203,21 +203,20 @@ impl Select {
     }
 
     /// Adds `JOIN table alias ON on`.
-    pub fn join(mut self, table: &'static str, alias: &'static str, on: Expr) -> Select {
-        self.from.push(From::Table {
-            table,
-            alias,
-            join: Some(Join { left: false, on }),
-        });
-        self
+    pub fn join(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
+        self.joined(table, alias, Join { left: false, on })
     }
 
     /// `LEFT JOIN table alias ON on`.
-    pub fn left_join(mut self, table: &'static str, alias: &'static str, on: Expr) -> Select {
+    pub fn left_join(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
+        self.joined(table, alias, Join { left: true, on })
+    }
+
+    fn joined(mut self, table: &'static str, alias: &'static str, join: Join) -> Select {
         self.from.push(From::Table {
             table,
             alias,
-            join: Some(Join { left: true, on }),
+            join: Some(join),
         });
         self
     }
