@@ -12,7 +12,8 @@ pub fn base(set: Set) -> Select {
     let t = T;
     match set {
         Set::Documents | Set::Statements => Select::from_table(Expr::Star, "documents", t, vec![]),
-        Set::Clauses => Select::from_table(Expr::Star, "clauses", t, vec![]).join(
+        // `clauses.document_id` is a `NOT NULL` foreign key: one document per clause.
+        Set::Clauses => Select::from_table(Expr::Star, "clauses", t, vec![]).join_one(
             "documents",
             "d",
             Expr::eq(Expr::col("d", "id"), Expr::col(t, "document_id")),
@@ -22,7 +23,7 @@ pub fn base(set: Set) -> Select {
         // Every citation has a citing document: the outer join keeps the same rows, and
         // keeps the citations the outer loop (in id order, so `limit` stops early) unless
         // a condition on the document makes it an inner join the planner may turn round.
-        Set::Citations => Select::from_table(Expr::Star, "citations", t, vec![]).left_join(
+        Set::Citations => Select::from_table(Expr::Star, "citations", t, vec![]).left_join_one(
             "documents",
             "fd",
             Expr::eq(Expr::col("fd", "id"), Expr::col(t, "from_document_id")),
@@ -30,80 +31,99 @@ pub fn base(set: Set) -> Select {
     }
 }
 
-/// A many-valued field: the values of row `t`, as `SELECT value FROM ... WHERE <link to t>`.
-pub fn many(field: Field) -> Option<Select> {
-    let t = T;
-    let s = match field {
-        Field::DocAuthor => Select::from_table(
-            Expr::col("a", "slug"),
+/// How a many-valued field's values hang off a row: a link table holding
+/// (owner, key) pairs, each pair at most once (its primary key), and the
+/// value either the key itself or a column of the table the key points into.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    pub table: &'static str,
+    pub alias: &'static str,
+    /// The column holding the row's id.
+    pub owner: &'static str,
+    /// The column holding the value, or the id of the row that has it.
+    pub key: &'static str,
+    /// `(table, alias, column)` of the value when `key` is an id.
+    pub value: Option<(&'static str, &'static str, &'static str)>,
+}
+
+impl Link {
+    /// The value, as an expression over the link (and value table) aliases.
+    pub fn value_expr(&self) -> Expr {
+        match self.value {
+            Some((_, alias, column)) => Expr::col(alias, column),
+            None => Expr::col(self.alias, self.key),
+        }
+    }
+}
+
+/// The link of a many-valued field (`None` for a one-valued field).
+pub fn link(field: Field) -> Option<Link> {
+    let l = |table, alias, owner, key, value| Link {
+        table,
+        alias,
+        owner,
+        key,
+        value,
+    };
+    Some(match field {
+        Field::DocAuthor => l(
             "document_authors",
             "da",
-            vec![Expr::eq(Expr::col("da", "document_id"), Expr::col(t, "id"))],
-        )
-        .join(
-            "actors",
-            "a",
-            Expr::eq(Expr::col("a", "id"), Expr::col("da", "actor_id")),
+            "document_id",
+            "actor_id",
+            Some(("actors", "a", "slug")),
         ),
-        Field::DocAlias => Select::from_table(
-            Expr::col("x", "alias"),
-            "document_aliases",
-            "x",
-            vec![Expr::eq(Expr::col("x", "document_id"), Expr::col(t, "id"))],
-        ),
-        Field::ClausePrinciple => Select::from_table(
-            Expr::col("p", "slug"),
+        Field::DocAlias => l("document_aliases", "x", "document_id", "alias", None),
+        Field::ClausePrinciple => l(
             "clause_principles",
             "cp",
-            vec![Expr::eq(Expr::col("cp", "clause_id"), Expr::col(t, "id"))],
-        )
-        .join(
-            "principles",
-            "p",
-            Expr::eq(Expr::col("p", "id"), Expr::col("cp", "principle_id")),
+            "clause_id",
+            "principle_id",
+            Some(("principles", "p", "slug")),
         ),
-        Field::ActorAlias => Select::from_table(
-            Expr::col("x", "alias"),
-            "actor_aliases",
-            "x",
-            vec![Expr::eq(Expr::col("x", "actor_id"), Expr::col(t, "id"))],
-        ),
-        Field::ActorMemberOf => Select::from_table(
-            Expr::col("g", "slug"),
+        Field::ActorAlias => l("actor_aliases", "x", "actor_id", "alias", None),
+        Field::ActorMemberOf => l(
             "memberships",
             "m",
-            vec![Expr::eq(Expr::col("m", "member_id"), Expr::col(t, "id"))],
-        )
-        .join(
-            "actors",
-            "g",
-            Expr::eq(Expr::col("g", "id"), Expr::col("m", "group_id")),
+            "member_id",
+            "group_id",
+            Some(("actors", "g", "slug")),
         ),
-        Field::ActorRepresents => Select::from_table(
-            Expr::col("g", "slug"),
+        Field::ActorRepresents => l(
             "representations",
             "r",
-            vec![Expr::eq(Expr::col("r", "actor_id"), Expr::col(t, "id"))],
-        )
-        .join(
-            "actors",
-            "g",
-            Expr::eq(Expr::col("g", "id"), Expr::col("r", "represented_id")),
+            "actor_id",
+            "represented_id",
+            Some(("actors", "g", "slug")),
         ),
-        Field::CitationBy => Select::from_table(
-            Expr::col("a", "slug"),
+        Field::CitationBy => l(
             "citation_actors",
             "ca",
-            vec![Expr::eq(Expr::col("ca", "citation_id"), Expr::col(t, "id"))],
-        )
-        .join(
-            "actors",
-            "a",
-            Expr::eq(Expr::col("a", "id"), Expr::col("ca", "actor_id")),
+            "citation_id",
+            "actor_id",
+            Some(("actors", "a", "slug")),
         ),
         _ => return None,
-    };
-    Some(s)
+    })
+}
+
+/// A many-valued field: the values of row `t`, as `SELECT value FROM ... WHERE <link to t>`.
+pub fn many(field: Field) -> Option<Select> {
+    let k = link(field)?;
+    let s = Select::from_table(
+        k.value_expr(),
+        k.table,
+        k.alias,
+        vec![Expr::eq(Expr::col(k.alias, k.owner), Expr::col(T, "id"))],
+    );
+    Some(match k.value {
+        Some((table, alias, _)) => s.join(
+            table,
+            alias,
+            Expr::eq(Expr::col(alias, "id"), Expr::col(k.alias, k.key)),
+        ),
+        None => s,
+    })
 }
 
 /// The values of a many-valued field joined into one string, `', '`-separated.

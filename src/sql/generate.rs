@@ -18,6 +18,7 @@ pub fn generate_ids(plan: &Plan) -> Sql {
     let mut g = Gen::default();
     let mut s = g.rows(plan);
     s.columns = vec![(Expr::col(T, "id"), Some("id".into()))];
+    s.prune_joins();
     s.ctes = std::mem::take(&mut g.ctes);
     Sql {
         text: print(&s, Dialect::Sqlite),
@@ -100,6 +101,7 @@ impl Gen {
                     .iter()
                     .map(|f| (scalar(*f), Some(fields::column_name(*f).to_string())))
                     .collect();
+                s.prune_joins();
                 s = limited_ids_first(s);
             }
             Output::Count => {
@@ -203,62 +205,82 @@ impl Gen {
         if s.limit.is_none() {
             s.order_by.clear();
         }
+        s.prune_joins();
         // A subquery is printed inside parentheses: give its row alias no clash
         // with the outer `t` by wrapping it.
         wrap(s)
     }
 
     fn count(&mut self, s: Select) -> Select {
-        let inner = if s.limit.is_some() || s.offset.is_some() {
+        let count = |inner: Select, what: Expr| Select {
+            columns: vec![(
+                Expr::Func(Func::Count, Box::new(what)),
+                Some("count".into()),
+            )],
+            ..inner
+        };
+        if s.limit.is_some() || s.offset.is_some() {
             let mut i = s;
             i.columns = vec![(Expr::col(T, "id"), None)];
-            Select {
+            i.prune_joins();
+            let outer = Select {
                 from: vec![From::Sub {
                     select: Box::new(i),
                     alias: "n",
                 }],
                 ..Select::default()
-            }
-        } else {
-            let mut i = s;
-            i.order_by.clear();
-            i
-        };
-        Select {
-            columns: vec![(
-                Expr::Func(Func::Count, Box::new(Expr::Star)),
-                Some("count".into()),
-            )],
-            ..inner
+            };
+            return count(outer, Expr::Star);
         }
+        let mut i = s;
+        i.order_by.clear();
+        i.columns.clear();
+        i.prune_joins();
+        // Rows chosen by one membership test alone: count the distinct ids it
+        // lists, without reading the rows (each listed id is a row's: the
+        // lists come from foreign keys, and a NULL is not counted).
+        if let Some(list) = only_membership(&i) {
+            let mut list = list.clone();
+            let (listed, _) = list.columns.remove(0);
+            let listed = match listed {
+                Expr::Func(Func::OrZero, inner) => *inner,
+                other => other,
+            };
+            return Select {
+                columns: vec![(
+                    Expr::Func(Func::CountDistinct, Box::new(listed)),
+                    Some("count".into()),
+                )],
+                ..list
+            };
+        }
+        count(i, Expr::Star)
     }
 
     fn count_by(&mut self, mut s: Select, f: Field) -> Select {
         let name = fields::column_name(f);
         s.order_by.clear();
-        let (value, count) = match many(f) {
-            Some(values) => {
-                // LEFT JOIN the values so that rows without any still count (as NULL).
-                let alias = "v";
-                let (value, joins) = left_join_values(values, alias);
-                s.from.extend(joins);
-                (
-                    value,
-                    Expr::Func(Func::CountDistinct, Box::new(Expr::col(T, "id"))),
-                )
-            }
-            None => (scalar(f), Expr::Func(Func::Count, Box::new(Expr::Star))),
-        };
-        s.columns = vec![
-            (value.clone(), Some(name.to_string())),
-            (count, Some("count".into())),
-        ];
-        s.group_by = vec![value];
-        s.order_by = vec![(Expr::Name("count"), true), (Expr::Name(name), false)];
         let (limit, offset) = (s.limit.take(), s.offset.take());
-        s.limit = limit;
-        s.offset = offset;
-        s
+        let mut out = match fields::link(f) {
+            Some(link) => count_by_link(s, link, name),
+            None => {
+                let value = scalar(f);
+                s.columns = vec![
+                    (value.clone(), Some(name.to_string())),
+                    (
+                        Expr::Func(Func::Count, Box::new(Expr::Star)),
+                        Some("count".into()),
+                    ),
+                ];
+                s.group_by = vec![value];
+                s.prune_joins();
+                s
+            }
+        };
+        out.order_by = vec![(Expr::Name("count"), true), (Expr::Name(name), false)];
+        out.limit = limit;
+        out.offset = offset;
+        out
     }
 
     fn cond(&mut self, set: Set, c: &Cond, skip_top_match: bool) -> Option<Expr> {
@@ -487,36 +509,6 @@ fn wrap(s: Select) -> Select {
     }
 }
 
-/// Turns a values select (`SELECT value FROM link l JOIN x ... WHERE l.key = t.id`)
-/// into LEFT JOINs onto the outer query.
-fn left_join_values(values: Select, _alias: &str) -> (Expr, Vec<From>) {
-    let value = values
-        .columns
-        .first()
-        .map(|c| c.0.clone())
-        .unwrap_or(Expr::Null);
-    let mut joins = Vec::new();
-    let mut link = values.filter.into_iter();
-    for (i, f) in values.from.into_iter().enumerate() {
-        match f {
-            From::Table { table, alias, join } => {
-                let on = if i == 0 {
-                    link.next().unwrap_or(Expr::Int(1))
-                } else {
-                    join.map(|j| j.on).unwrap_or(Expr::Int(1))
-                };
-                joins.push(From::Table {
-                    table,
-                    alias,
-                    join: Some(super::tree::Join { left: true, on }),
-                });
-            }
-            other => joins.push(other),
-        }
-    }
-    (value, joins)
-}
-
 /// The order rows come in when the query does not say.
 fn default_order(set: Set) -> Vec<(Expr, bool)> {
     match set {
@@ -531,4 +523,117 @@ fn default_order(set: Set) -> Vec<(Expr, bool)> {
         Set::Actors | Set::Principles => vec![(Expr::col(T, "slug"), false)],
         Set::Citations => vec![(Expr::col(T, "id"), false)],
     }
+}
+
+/// The select of `rows` when its only condition is `t.id IN (select)` on its
+/// own table (no joins left, nothing else to check).
+fn only_membership(rows: &Select) -> Option<&Select> {
+    let [From::Table { join: None, .. }] = rows.from.as_slice() else {
+        return None;
+    };
+    match rows.filter.as_slice() {
+        [Expr::InSelect(lhs, list)]
+            if **lhs == Expr::col(T, "id")
+                && list.columns.len() == 1
+                && !list.distinct
+                && list.group_by.is_empty()
+                && list.union_all.is_empty()
+                && list.limit.is_none()
+                && list.offset.is_none() =>
+        {
+            Some(list)
+        }
+        _ => None,
+    }
+}
+
+/// `count by` a many-valued field: the link table grouped by value (read
+/// through its index, each (row, value) pair once, so `count(*)` counts
+/// rows), then the rows without any value as one `NULL` group, when there
+/// are any:
+///
+/// ```sql
+/// SELECT a.slug AS "by", grp.n AS "count"
+/// FROM (SELECT ca.actor_id AS k, count(*) AS n FROM citation_actors ca
+///       [WHERE ca.citation_id IN (SELECT t.id FROM <rows>)] GROUP BY ca.actor_id) grp
+/// JOIN actors a ON a.id = grp.k
+/// UNION ALL
+/// SELECT NULL, z.n FROM (SELECT count(*) AS n FROM <rows> WHERE NOT EXISTS
+///       (SELECT 1 FROM citation_actors ca WHERE ca.citation_id = t.id)) z WHERE z.n > 0
+/// ```
+fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
+    rows.columns.clear();
+    rows.prune_joins();
+    let every_row = rows.filter.is_empty() && rows.from.len() == 1;
+    let key = Expr::col(link.alias, link.key);
+    let mut groups = Select::from_table(key.clone(), link.table, link.alias, vec![]);
+    groups.columns = vec![
+        (key.clone(), Some("k".into())),
+        (
+            Expr::Func(Func::Count, Box::new(Expr::Star)),
+            Some("n".into()),
+        ),
+    ];
+    if !every_row {
+        let ids = match only_membership(&rows) {
+            Some(list) => list.clone(),
+            None => {
+                let mut ids = rows.clone();
+                ids.columns = vec![(Expr::col(T, "id"), None)];
+                ids
+            }
+        };
+        groups.filter = vec![Expr::in_select(Expr::col(link.alias, link.owner), ids)];
+    }
+    groups.group_by = vec![key];
+    let mut out = Select {
+        from: vec![From::Sub {
+            select: Box::new(groups),
+            alias: "grp",
+        }],
+        ..Select::default()
+    };
+    let value = match link.value {
+        Some((table, alias, column)) => {
+            out = out.join(
+                table,
+                alias,
+                Expr::eq(Expr::col(alias, "id"), Expr::col("grp", "k")),
+            );
+            Expr::col(alias, column)
+        }
+        None => Expr::col("grp", "k"),
+    };
+    out.columns = vec![
+        (value, Some(name.to_string())),
+        (Expr::col("grp", "n"), Some("count".into())),
+    ];
+    let mut without = rows;
+    let mut has_value = Select::from_table(
+        Expr::Int(1),
+        link.table,
+        link.alias,
+        vec![Expr::eq(
+            Expr::col(link.alias, link.owner),
+            Expr::col(T, "id"),
+        )],
+    );
+    has_value.columns = vec![(Expr::Int(1), None)];
+    without
+        .filter
+        .push(Expr::negate(Expr::Exists(Box::new(has_value))));
+    without.columns = vec![(
+        Expr::Func(Func::Count, Box::new(Expr::Star)),
+        Some("n".into()),
+    )];
+    out.union_all = vec![Select {
+        columns: vec![(Expr::Null, None), (Expr::col("z", "n"), None)],
+        from: vec![From::Sub {
+            select: Box::new(without),
+            alias: "z",
+        }],
+        filter: vec![Expr::bin(Expr::col("z", "n"), Op::Gt, Expr::Int(0))],
+        ..Select::default()
+    }];
+    out
 }

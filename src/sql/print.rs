@@ -89,6 +89,10 @@ impl Printer {
             }
         }
         self.list(&s.group_by, &format!("{nl}GROUP BY "))?;
+        for u in &s.union_all {
+            cat(&mut self.out, &[nl, "UNION ALL", nl]);
+            self.select(u, false)?;
+        }
         if !s.order_by.is_empty() {
             cat(&mut self.out, &[nl, "ORDER BY "]);
             for (i, (e, desc)) in s.order_by.iter().enumerate() {
@@ -144,7 +148,11 @@ impl Printer {
                 From::Table { table, alias, join } => (join, *table, *alias),
                 From::Cte { name, alias, join } => (join, name.as_str(), *alias),
                 From::Sub { select, alias } => {
-                    self.out.push_str(if i == 0 { " FROM " } else { ", " });
+                    if i == 0 {
+                        cat(&mut self.out, &[nl, "FROM "]);
+                    } else {
+                        self.out.push_str(", ");
+                    }
                     self.sub(select)?;
                     write!(self.out, " {alias}")?;
                     continue;

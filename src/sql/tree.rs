@@ -17,6 +17,9 @@ pub struct Select {
     pub order_by: Vec<(Expr, bool)>,
     pub limit: Option<Expr>,
     pub offset: Option<Expr>,
+    /// Further selects whose rows follow this one's (`UNION ALL`); the order,
+    /// limit and offset above then apply to all of them, by output column name.
+    pub union_all: Vec<Select>,
 }
 
 /// A (possibly recursive) common table expression:
@@ -66,6 +69,10 @@ pub enum From {
 pub struct Join {
     pub left: bool,
     pub on: Expr,
+    /// Every row on the left meets exactly one row here (an inner join on a
+    /// `NOT NULL` foreign key) or at most one (an outer join on a key): the
+    /// join adds and removes no rows, and can be dropped when nothing reads it.
+    pub one: bool,
 }
 
 /// Binary operators.
@@ -136,6 +143,36 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Whether the expression (its subqueries included) names `alias`.
+    pub fn mentions(&self, alias: &str) -> bool {
+        match self {
+            Expr::Col(a, _) => *a == alias,
+            Expr::FtsRank(a) => *a == alias,
+            Expr::Name(_)
+            | Expr::Param(_)
+            | Expr::Const(_)
+            | Expr::Int(_)
+            | Expr::Null
+            | Expr::Star => false,
+            Expr::Bin(a, _, b) | Expr::Contains(a, b) => a.mentions(alias) || b.mentions(alias),
+            Expr::FullTextMatch { rowid, query } => rowid.mentions(alias) || query.mentions(alias),
+            Expr::And(items) | Expr::Or(items) | Expr::Concat(items) => {
+                items.iter().any(|e| e.mentions(alias))
+            }
+            Expr::Not(e) | Expr::IsNull(e, _) | Expr::Func(_, e) | Expr::NullsLast(e) => {
+                e.mentions(alias)
+            }
+            Expr::InSelect(e, s) => e.mentions(alias) || s.mentions(alias),
+            Expr::InList(e, items) => e.mentions(alias) || items.iter().any(|i| i.mentions(alias)),
+            Expr::Exists(s) | Expr::Scalar(s) => s.mentions(alias),
+            Expr::Case(arms, other) => {
+                arms.iter()
+                    .any(|(c, v)| c.mentions(alias) || v.mentions(alias))
+                    || other.mentions(alias)
+            }
+        }
+    }
+
     pub fn col(alias: &'static str, column: &'static str) -> Expr {
         Expr::Col(alias, column)
     }
@@ -204,12 +241,96 @@ impl Select {
 
     /// Adds `JOIN table alias ON on`.
     pub fn join(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
-        self.joined(table, alias, Join { left: false, on })
+        self.joined(
+            table,
+            alias,
+            Join {
+                left: false,
+                on,
+                one: false,
+            },
+        )
     }
 
-    /// `LEFT JOIN table alias ON on`.
-    pub fn left_join(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
-        self.joined(table, alias, Join { left: true, on })
+    /// `JOIN table alias ON on`, where `on` finds exactly one row (see [`Join::one`]).
+    pub fn join_one(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
+        self.joined(
+            table,
+            alias,
+            Join {
+                left: false,
+                on,
+                one: true,
+            },
+        )
+    }
+
+    /// `LEFT JOIN table alias ON on`, where `on` finds at most one row.
+    pub fn left_join_one(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
+        self.joined(
+            table,
+            alias,
+            Join {
+                left: true,
+                on,
+                one: true,
+            },
+        )
+    }
+
+    /// Drops the joins marked [`Join::one`] that nothing else in the select
+    /// reads: the same rows, fewer lookups.
+    pub fn prune_joins(&mut self) {
+        let mut i = 1;
+        while i < self.from.len() {
+            let unread = match &self.from[i] {
+                From::Table {
+                    alias,
+                    join: Some(Join { one: true, .. }),
+                    ..
+                } => {
+                    let alias = *alias;
+                    let removed = self.from.remove(i);
+                    let read = self.mentions(alias);
+                    if read {
+                        self.from.insert(i, removed);
+                    }
+                    !read
+                }
+                _ => false,
+            };
+            if !unread {
+                i += 1;
+            }
+        }
+    }
+
+    /// Whether anything in the select (its subqueries included) names `alias`:
+    /// conservative, as a subquery's own table of that alias counts too.
+    pub fn mentions(&self, alias: &str) -> bool {
+        let from = self.from.iter().any(|f| match f {
+            From::Table { join, .. } | From::Cte { join, .. } => {
+                join.as_ref().is_some_and(|j| j.on.mentions(alias))
+            }
+            From::Sub { select, .. } => select.mentions(alias),
+            From::FullText {
+                alias: own,
+                query,
+                rowid_of,
+            } => *own == alias || query.mentions(alias) || rowid_of.mentions(alias),
+        });
+        from || self.columns.iter().any(|(e, _)| e.mentions(alias))
+            || self.filter.iter().any(|e| e.mentions(alias))
+            || self.group_by.iter().any(|e| e.mentions(alias))
+            || self.order_by.iter().any(|(e, _)| e.mentions(alias))
+            || self.limit.as_ref().is_some_and(|e| e.mentions(alias))
+            || self.offset.as_ref().is_some_and(|e| e.mentions(alias))
+            || self.union_all.iter().any(|s| s.mentions(alias))
+            || self.ctes.iter().any(|c| {
+                c.base.mentions(alias)
+                    || c.more.iter().any(|s| s.mentions(alias))
+                    || c.step.as_ref().is_some_and(|s| s.mentions(alias))
+            })
     }
 
     fn joined(mut self, table: &'static str, alias: &'static str, join: Join) -> Select {
