@@ -137,19 +137,20 @@ fn an_open_parenthesis_continues_on_the_next_line() {
     leave(p);
 }
 
-/// A store whose 100 clauses are 200,000 `a`s each, and a needle of 90,000 `a`s and a `b`:
-/// SQLite's `instr` compares the needle at each of 110,000 places of every clause, some
-/// ten billion byte comparisons per clause, and finds nothing. Each row takes a fraction of
-/// a second (so the interrupt, checked between rows, lands quickly); all of them, far longer
-/// than the test waits.
+/// A store whose 40 clauses are 100,000 words each, `a` 999 times then `b`, over and
+/// over; and a full-text phrase of 1,000 `a`s and a `b`, which no clause holds. FTS5
+/// checks a phrase by walking the positions of each of its words in step: a thousand
+/// walks over 100,000 positions, a fraction of a second per clause (so the interrupt,
+/// checked between rows, lands quickly), and for all of them far longer than the test
+/// waits.
 fn slow_store(dir: &Path) -> (PathBuf, String) {
     let corpus = dir.join("corpus");
     std::fs::create_dir_all(&corpus).unwrap();
     let mut toml = String::from(
         "[[document]]\nid = \"haystack\"\ntitle = \"Haystack\"\nkind = \"treaty\"\ndate = 2000-01-01\n",
     );
-    let text = "a".repeat(200_000);
-    for i in 1..=100 {
+    let text = format!("{}b ", "a ".repeat(999)).repeat(100);
+    for i in 1..=40 {
         toml.push_str(&format!(
             "\n[[document.clause]]\nid = \"{i}\"\ntext = \"{text}\"\n"
         ));
@@ -168,19 +169,19 @@ fn slow_store(dir: &Path) -> (PathBuf, String) {
         "build failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    (db, format!("{}b", "a".repeat(90_000)))
+    (db, format!("\"{}b\"", "a ".repeat(1000)))
 }
 
 #[test]
 fn ctrl_c_cancels_a_running_query_and_the_session_goes_on() {
     let home = Home::new();
     let (db, needle) = slow_store(home.path());
-    let param = format!("needle={needle}");
+    let param = format!("phrase={needle}");
     let mut p = spawn(&home, &["--param", &param, db.to_str().unwrap()]);
-    enter(&mut p, "clauses where text ~ $needle count");
+    enter(&mut p, "clauses where text matches $phrase count");
     // The line is accepted (rustyline ends it with a newline and leaves raw mode, so Ctrl-C
     // becomes SIGINT); then let the query start. It runs far longer than this.
-    p.exp_regex(r"needle count\r*\n")
+    p.exp_regex(r"phrase count\r*\n")
         .expect("the line is accepted");
     std::thread::sleep(Duration::from_millis(1000));
     p.send_control('c').unwrap();

@@ -11,7 +11,7 @@ use super::tree::*;
 /// The SQL dialect to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {
-    /// SQLite 3.40 or later with FTS5 and concord's `concord_fold` function.
+    /// SQLite 3.40 or later with FTS5 and concord's `concord_contains` function.
     Sqlite,
 }
 
@@ -286,11 +286,11 @@ impl Printer {
             Expr::Scalar(s) => self.sub(s),
             Expr::Contains(hay, needle) => match self.dialect {
                 Dialect::Sqlite => {
-                    self.out.push_str("instr(concord_fold(");
+                    self.out.push_str("concord_contains(");
                     self.expr(hay)?;
-                    self.out.push_str("), ");
+                    self.out.push_str(", ");
                     self.expr(needle)?;
-                    self.out.push_str(") > 0");
+                    self.out.push(')');
                     Ok(())
                 }
             },

@@ -247,21 +247,117 @@ pub mod functions {
     use rusqlite::Connection;
     use rusqlite::functions::FunctionFlags;
 
-    /// Registers `concord_fold(text)`: Unicode lower case, for `~`.
+    /// Registers `concord_contains(hay, needle)`, for `~`.
     pub fn register(conn: &Connection) -> rusqlite::Result<()> {
         let flags = FunctionFlags::SQLITE_UTF8
             | FunctionFlags::SQLITE_DETERMINISTIC
             | FunctionFlags::SQLITE_INNOCUOUS;
-        conn.create_scalar_function("concord_fold", 1, flags, |ctx| {
-            // Numbers fold to their text, so `~` works on any field.
+        // Whether `hay`, folded to Unicode lower case (numbers read as their
+        // text), holds `needle` (already folded): 1 or 0, NULL when either is NULL.
+        conn.create_scalar_function("concord_contains", 2, flags, |ctx| {
             use rusqlite::types::ValueRef;
-            Ok(match ctx.get_raw(0) {
-                ValueRef::Null => None,
-                ValueRef::Integer(i) => Some(i.to_string()),
-                ValueRef::Real(r) => Some(crate::store::format_real(r)),
-                ValueRef::Text(t) => Some(crate::fold::fold(&String::from_utf8_lossy(t))),
-                ValueRef::Blob(_) => None,
-            })
+            // The needle is a bound parameter: its searcher is made once per statement.
+            let finder = ctx.get_or_create_aux(1, |v| -> rusqlite::Result<_> {
+                Ok(text_of(v).map(|n| Needle::new(&n)))
+            })?;
+            let Some(needle) = finder.as_ref() else {
+                return Ok(None);
+            };
+            let found = match ctx.get_raw(0) {
+                ValueRef::Text(t) => needle.in_text(t),
+                other => match text_of(other) {
+                    Some(hay) => needle.in_text(hay.as_bytes()),
+                    None => return Ok(None),
+                },
+            };
+            Ok(Some(i64::from(found)))
         })
+    }
+
+    /// A value as `~` reads it: numbers as their text, NULL and blobs as nothing.
+    fn text_of(v: rusqlite::types::ValueRef<'_>) -> Option<String> {
+        use rusqlite::types::ValueRef;
+        match v {
+            ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Integer(i) => Some(i.to_string()),
+            ValueRef::Real(r) => Some(crate::store::format_real(r)),
+            ValueRef::Null | ValueRef::Blob(_) => None,
+        }
+    }
+
+    /// A folded needle and its searcher (Two-Way with vector prefilters: time
+    /// linear in the haystack whatever the needle, so no text makes one row
+    /// take long, and an interrupt, checked between rows, lands promptly).
+    pub struct Needle {
+        finder: memchr::memmem::Finder<'static>,
+    }
+
+    impl Needle {
+        pub fn new(folded: &str) -> Needle {
+            Needle {
+                finder: memchr::memmem::Finder::new(folded.as_bytes()).into_owned(),
+            }
+        }
+
+        /// Whether the folded `hay` (UTF-8 text) holds the needle. ASCII text is
+        /// lowered into a reused buffer; other text is folded first.
+        pub fn in_text(&self, hay: &[u8]) -> bool {
+            thread_local! {
+                static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+            }
+            if hay.is_ascii() {
+                LOWER.with_borrow_mut(|buf| {
+                    buf.clear();
+                    buf.extend_from_slice(hay);
+                    buf.make_ascii_lowercase();
+                    let found = self.finder.find(buf).is_some();
+                    if buf.capacity() > 1 << 24 {
+                        *buf = Vec::new(); // not kept for one huge text
+                    }
+                    found
+                })
+            } else {
+                let folded = crate::fold::fold(&String::from_utf8_lossy(hay));
+                self.finder.find(folded.as_bytes()).is_some()
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::Needle;
+
+        fn contains(hay: &str, needle: &str) -> bool {
+            Needle::new(&crate::fold::fold(needle)).in_text(hay.as_bytes())
+        }
+
+        #[test]
+        fn contains_ignores_case_in_any_script() {
+            assert!(contains("Indivisible Security", "security"));
+            assert!(contains("INDIVISIBLE", "visi"));
+            assert!(!contains("Indivisible", "security"));
+            assert!(contains("Лавров СКАЗАЛ", "сказал"));
+            assert!(!contains("Lavrov", "лавров"));
+            assert!(contains("abc", ""));
+            assert!(!contains("ab", "abc"));
+            assert!(contains("xxABC", "abc"));
+            // The Kelvin sign folds to an ASCII `k`.
+            assert!(contains("\u{212A}ey", "key"));
+        }
+
+        #[test]
+        fn a_repetitive_needle_is_searched_in_linear_time() {
+            // 90,000 `a`s and a `b` in 2,000,000 `a`s: a naive search makes
+            // ~1.8e11 comparisons; Two-Way makes a few million.
+            let hay = "a".repeat(2_000_000);
+            let needle = format!("{}b", "a".repeat(90_000));
+            let started = std::time::Instant::now();
+            for _ in 0..10 {
+                assert!(!Needle::new(&needle).in_text(hay.as_bytes()));
+            }
+            // Not a timing target: a bound far above linear time (~10 ms here),
+            // far below the quadratic one (minutes).
+            assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        }
     }
 }
