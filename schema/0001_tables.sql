@@ -77,8 +77,9 @@ CREATE TABLE documents (
     file_id    INTEGER NOT NULL REFERENCES files (id),
     line       INTEGER NOT NULL
 );
-CREATE INDEX documents_date ON documents (date_start);
-CREATE INDEX documents_kind ON documents (kind, date_start);
+-- Both end in `slug`, the tie-breaker of the default order: `limit` stops early.
+CREATE INDEX documents_date ON documents (date_start, slug);
+CREATE INDEX documents_kind ON documents (kind, date_start, slug);
 
 -- The authors of a document, in the order the corpus lists them.
 CREATE TABLE document_authors (

@@ -99,18 +99,13 @@ impl Printer {
                 if i > 0 {
                     self.out.push_str(", ");
                 }
+                self.expr(e)?;
                 match e {
-                    // SQLite sorts NULLs first: ascending needs a key before the value
-                    // (which forgoes an index), descending already puts them last.
-                    Expr::NullsLast(inner) if !desc => {
-                        self.expr(inner)?;
-                        self.out.push_str(" IS NULL, ");
-                        self.expr(inner)?;
-                    }
-                    e => self.expr(e)?,
-                }
-                if *desc {
-                    self.out.push_str(" DESC");
+                    // SQLite sorts NULLs first ascending, last descending. `NULLS LAST`
+                    // (SQLite 3.30) still reads an index in order.
+                    Expr::NullsLast(_) if !desc => self.out.push_str(" NULLS LAST"),
+                    _ if *desc => self.out.push_str(" DESC"),
+                    _ => {}
                 }
             }
         }
