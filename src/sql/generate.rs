@@ -595,9 +595,13 @@ fn only_membership(rows: &Select) -> Option<&Select> {
 ///       [WHERE ca.citation_id IN (SELECT t.id FROM <rows>)] GROUP BY ca.actor_id) grp
 /// JOIN actors a ON a.id = grp.k
 /// UNION ALL
-/// SELECT NULL, z.n FROM (SELECT count(*) AS n FROM <rows> WHERE NOT EXISTS
-///       (SELECT 1 FROM citation_actors ca WHERE ca.citation_id = t.id)) z WHERE z.n > 0
+/// SELECT NULL, z.n FROM (SELECT (SELECT count(*) FROM <rows>)
+///       - (SELECT count(DISTINCT ca.citation_id) FROM citation_actors ca [WHERE ...]) AS n) z
+/// WHERE z.n > 0
 /// ```
+///
+/// (The distinct owners are counted along the link table's primary key, in
+/// order; a `NOT EXISTS` per row would look each row up.)
 fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
     rows.columns.clear();
     rows.prune_joins();
@@ -611,6 +615,13 @@ fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
             Some("n".into()),
         ),
     ];
+    let owner = Expr::col(link.alias, link.owner);
+    let mut owners = Select::from_table(
+        Expr::Func(Func::CountDistinct, Box::new(owner.clone())),
+        link.table,
+        link.alias,
+        vec![],
+    );
     if !every_row {
         let ids = match only_membership(&rows) {
             Some(list) => list.clone(),
@@ -620,7 +631,9 @@ fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
                 ids
             }
         };
-        groups.filter = vec![Expr::in_select(Expr::col(link.alias, link.owner), ids)];
+        let of_rows = Expr::in_select(owner, ids);
+        groups.filter = vec![of_rows.clone()];
+        owners.filter = vec![of_rows];
     }
     groups.group_by = vec![key];
     let mut out = Select {
@@ -645,24 +658,19 @@ fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
         (value, Some(name.to_string())),
         (Expr::col("grp", "n"), Some("count".into())),
     ];
-    let mut without = rows;
-    let mut has_value = Select::from_table(
-        Expr::Int(1),
-        link.table,
-        link.alias,
-        vec![Expr::eq(
-            Expr::col(link.alias, link.owner),
-            Expr::col(T, "id"),
+    let mut all = rows;
+    all.columns = vec![(Expr::Func(Func::Count, Box::new(Expr::Star)), None)];
+    let without = Select {
+        columns: vec![(
+            Expr::bin(
+                Expr::Scalar(Box::new(all)),
+                Op::Minus,
+                Expr::Scalar(Box::new(owners)),
+            ),
+            Some("n".into()),
         )],
-    );
-    has_value.columns = vec![(Expr::Int(1), None)];
-    without
-        .filter
-        .push(Expr::negate(Expr::Exists(Box::new(has_value))));
-    without.columns = vec![(
-        Expr::Func(Func::Count, Box::new(Expr::Star)),
-        Some("n".into()),
-    )];
+        ..Select::default()
+    };
     out.union_all = vec![Select {
         columns: vec![(Expr::Null, None), (Expr::col("z", "n"), None)],
         from: vec![From::Sub {

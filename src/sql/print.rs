@@ -230,6 +230,7 @@ impl Printer {
                     Op::Le => " <= ",
                     Op::Gt => " > ",
                     Op::Ge => " >= ",
+                    Op::Minus => " - ",
                 };
                 self.out.push_str(op);
                 self.expr(b)

@@ -84,6 +84,8 @@ pub enum Op {
     Le,
     Gt,
     Ge,
+    /// Arithmetic `a - b`.
+    Minus,
 }
 
 /// Scalar and aggregate functions that every dialect has under some name.
