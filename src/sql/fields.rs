@@ -13,7 +13,9 @@ pub fn base(set: Set) -> Select {
     match set {
         Set::Documents | Set::Statements => Select::from_table(Expr::Star, "documents", t, vec![]),
         // `clauses.document_id` is a `NOT NULL` foreign key: one document per clause.
-        Set::Clauses => Select::from_table(Expr::Star, "clauses", t, vec![]).join_one(
+        // Outer for the same reason as a citation's document below: the clauses stay
+        // the outer loop, read in order, so that `limit` stops early.
+        Set::Clauses => Select::from_table(Expr::Star, "clauses", t, vec![]).left_join_one(
             "documents",
             "d",
             Expr::eq(Expr::col("d", "id"), Expr::col(t, "document_id")),

@@ -488,6 +488,8 @@ fn limited_ids_first(s: Select) -> Select {
     }
     let mut ids = s.clone();
     ids.columns = vec![(Expr::col(T, "id"), None)];
+    // The joins the columns needed may go (the clause's document, for `ref`).
+    ids.prune_joins();
     let mut rows = s;
     rows.filter = vec![Expr::in_select(Expr::col(T, "id"), ids)];
     rows.limit = None;
