@@ -421,7 +421,23 @@ impl Gen {
                 CmpOp::Ge | CmpOp::Contains => Expr::bin(lo, Op::Ge, self.text(start)),
             };
         }
-        self.simple(scalar(f), op, v)
+        let test = self.simple(scalar(f), op, v);
+        // `text ~ "..."` on clauses: the whole words of the needle narrow the
+        // clauses through the full-text index first (see `full_text_words`).
+        if set == Set::Clauses
+            && f == Field::ClauseText
+            && op == CmpOp::Contains
+            && let Value::Text(needle) = v
+            && let Some(words) = full_text_words(needle)
+        {
+            let q = self.text(&words);
+            let narrowed = Expr::FullTextMatch {
+                rowid: Box::new(Expr::col(T, "id")),
+                query: Box::new(q),
+            };
+            return Expr::and(vec![narrowed, test]);
+        }
+        test
     }
 
     /// The citations reported by one of the documents `slugs`, through the index.
@@ -694,5 +710,105 @@ fn source_slug(c: &Cond) -> Option<&str> {
             value: Value::Text(slug),
         } => Some(slug),
         _ => None,
+    }
+}
+
+/// The shortest word [`full_text_words`] asks the index for.
+pub const MIN_WORD: usize = 4;
+
+/// The most whole words [`full_text_words`] asks for (the longest ones).
+pub const MAX_WORDS: usize = 6;
+
+/// A full-text query that every clause whose text holds `needle` (folded)
+/// matches, or `None` when the needle has no whole word to ask for.
+///
+/// The index (`unicode61`) cuts text into runs of letters and digits. Inside
+/// an ASCII needle, a run with a separator on both sides is a whole word of any
+/// text that holds the needle (`"of"` in `treaty of place17`), and the last
+/// run, with a separator before it, begins a word (`"place17"*`); the first run
+/// may end a longer word, so it is not asked for. The index folds case and
+/// diacritics at least as far as `~` does, so no clause that holds the needle
+/// is missed; the `~` test itself still decides. A needle with other than
+/// ASCII characters is not narrowed.
+///
+/// Words shorter than [`MIN_WORD`] (`of`, `the`, `and`) are left out: nearly
+/// every clause has them, and merging their lists costs more than it saves.
+pub fn full_text_words(needle: &str) -> Option<String> {
+    if !needle.is_ascii() {
+        return None;
+    }
+    let bytes = needle.as_bytes();
+    let mut words: Vec<&str> = Vec::new();
+    let mut prefix = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word = &needle[start..i];
+        if start == 0 || word.len() < MIN_WORD {
+            continue; // may end a longer word; or too common to narrow much
+        }
+        if i < bytes.len() {
+            words.push(word);
+        } else {
+            prefix = Some(word);
+        }
+    }
+    // A few of the longest words narrow as well as all of them, and a long
+    // needle makes no long query.
+    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    words.dedup();
+    words.truncate(MAX_WORDS);
+    let mut terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    terms.extend(prefix.map(|w| format!("\"{w}\"*")));
+    (!terms.is_empty()).then(|| terms.join(" AND "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_text_words;
+
+    #[test]
+    fn full_text_words_asks_only_for_whole_words_and_a_last_prefix() {
+        assert_eq!(
+            full_text_words("treaty of place17").as_deref(),
+            Some("\"place17\"*")
+        );
+        // A separator at either end makes the word next to it whole; short words
+        // are left out.
+        assert_eq!(
+            full_text_words(" at the expense of ").as_deref(),
+            Some("\"expense\"")
+        );
+        assert_eq!(
+            full_text_words("the treaty shall enter into force").as_deref(),
+            Some("\"treaty\" AND \"enter\" AND \"shall\" AND \"into\" AND \"force\"*")
+        );
+        // Repeated words once; at most the six longest.
+        assert_eq!(
+            full_text_words(&"'; drop table clauses; -- ".repeat(1000)).as_deref(),
+            Some("\"clauses\" AND \"table\" AND \"drop\"")
+        );
+        assert_eq!(
+            full_text_words("x aaaa bbbbbbb cccc dddddddd eeee ffffff gggggg hhhh ending")
+                .as_deref(),
+            Some(
+                "\"dddddddd\" AND \"bbbbbbb\" AND \"ffffff\" AND \"gggggg\" AND \"aaaa\" AND \"cccc\" AND \"ending\"*"
+            )
+        );
+        assert_eq!(full_text_words("u.s. and the"), None);
+        // One run touching both ends, or the first run alone: nothing to ask for.
+        assert_eq!(full_text_words("verification"), None);
+        assert_eq!(full_text_words("verif "), None);
+        assert_eq!(full_text_words(""), None);
+        assert_eq!(full_text_words("  "), None);
+        // Only ASCII needles are narrowed.
+        assert_eq!(full_text_words("the лавров"), None);
     }
 }
