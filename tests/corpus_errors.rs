@@ -249,11 +249,22 @@ fn missing_required_key_in_json_points_at_the_record() {
     assert_only(&r, &expected);
 }
 
+/// (file, content, message, line, col, source line, width, help)
+type WrongType = (
+    &'static str,
+    &'static str,
+    &'static str,
+    usize,
+    usize,
+    &'static str,
+    usize,
+    &'static str,
+);
+
 #[test]
 #[rustfmt::skip]
 fn values_of_the_wrong_type_are_reported_at_the_value() {
-    // (file, content, message, line, col, source line, width, help)
-    let cases: Vec<(&str, &str, &str, usize, usize, &str, usize, &str)> = vec![
+    let cases: Vec<WrongType> = vec![
         ("a.toml", "[[actor]]\nid = \"x\"\nname = 5\n", "`name` must be a string, found an integer", 3, 8, "name = 5", 1, ""),
         ("a.toml", "[[document]]\nid = \"d\"\ntitle = \"T\"\nexcerpt = \"yes\"\n", "`excerpt` must be true or false, found a string", 4, 11, "excerpt = \"yes\"", 5, ""),
         ("a.toml", "[[document]]\nid = \"d\"\ntitle = \"T\"\nauthors = 3\n", "`authors` must be a list of strings, found an integer", 4, 11, "authors = 3", 1, ""),
