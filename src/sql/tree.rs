@@ -69,9 +69,9 @@ pub enum From {
 pub struct Join {
     pub left: bool,
     pub on: Expr,
-    /// Every row on the left meets exactly one row here (an inner join on a
-    /// `NOT NULL` foreign key) or at most one (an outer join on a key): the
-    /// join adds and removes no rows, and can be dropped when nothing reads it.
+    /// An outer join on a key: every row on the left meets at most one row
+    /// here, so the join adds and removes no rows, and can be dropped when
+    /// nothing reads it.
     pub one: bool,
 }
 
@@ -250,19 +250,6 @@ impl Select {
                 left: false,
                 on,
                 one: false,
-            },
-        )
-    }
-
-    /// `JOIN table alias ON on`, where `on` finds exactly one row (see [`Join::one`]).
-    pub fn join_one(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
-        self.joined(
-            table,
-            alias,
-            Join {
-                left: false,
-                on,
-                one: true,
             },
         )
     }
