@@ -85,7 +85,17 @@ impl Gen {
             base,
             more: bases,
             step,
+            materialized: false,
         });
+        name
+    }
+
+    /// A CTE computed once, for a list that several parts of the statement read.
+    pub fn cte_kept(&mut self, column: &'static str, base: Select) -> String {
+        let name = self.cte(column, base, |_| None);
+        if let Some(c) = self.ctes.last_mut() {
+            c.materialized = true;
+        }
         name
     }
 
@@ -262,7 +272,7 @@ impl Gen {
         s.order_by.clear();
         let (limit, offset) = (s.limit.take(), s.offset.take());
         let mut out = match fields::link(f) {
-            Some(link) => count_by_link(s, link, name),
+            Some(link) => self.count_by_link(s, link, name),
             None => {
                 let value = scalar(f);
                 s.columns = vec![
@@ -281,6 +291,10 @@ impl Gen {
         out.limit = limit;
         out.offset = offset;
         out
+    }
+
+    fn count_by_link(&mut self, rows: Select, link: fields::Link, name: &str) -> Select {
+        count_by_link_in(self, rows, link, name)
     }
 
     fn cond(&mut self, set: Set, c: &Cond, skip_top_match: bool) -> Option<Expr> {
@@ -618,9 +632,12 @@ fn only_membership(rows: &Select) -> Option<&Select> {
 /// WHERE z.n > 0
 /// ```
 ///
+/// When the rows are not the whole table, their ids are listed once, in a
+/// CTE that the three parts read.
+///
 /// (The distinct owners are counted along the link table's primary key, in
 /// order; a `NOT EXISTS` per row would look each row up.)
-fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
+fn count_by_link_in(g: &mut Gen, mut rows: Select, link: fields::Link, name: &str) -> Select {
     rows.columns.clear();
     rows.prune_joins();
     let every_row = rows.filter.is_empty() && rows.from.len() == 1;
@@ -640,18 +657,39 @@ fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
         link.alias,
         vec![],
     );
+    // The rows' ids, listed once (a CTE that SQLite builds once for its three
+    // readers), unless the rows are the whole table.
+    let mut all = rows;
     if !every_row {
-        let ids = match only_membership(&rows) {
-            Some(list) => list.clone(),
+        let (listed, repeats) = match only_membership(&all) {
+            Some(list) => {
+                let mut list = list.clone();
+                if let Some((Expr::Func(Func::OrZero, inner), _)) = list.columns.first() {
+                    list.columns = vec![((**inner).clone(), None)];
+                }
+                (list, true)
+            }
             None => {
-                let mut ids = rows.clone();
+                let mut ids = all.clone();
                 ids.columns = vec![(Expr::col(T, "id"), None)];
-                ids
+                (ids, false)
             }
         };
-        let of_rows = Expr::in_select(owner, ids);
-        groups.filter = vec![of_rows.clone()];
-        owners.filter = vec![of_rows];
+        let name = g.cte_kept("id", listed);
+        let ids = || Select::from_cte(Expr::col("q", "id"), &name, "q");
+        groups.filter = vec![Expr::in_select(owner.clone(), ids())];
+        owners.filter = vec![Expr::in_select(owner, ids())];
+        // A membership list may name a row twice; a NULL is no row.
+        let counted = Expr::col("q", "id");
+        let counted = if repeats {
+            Expr::Func(Func::CountDistinct, Box::new(counted))
+        } else {
+            Expr::Func(Func::Count, Box::new(Expr::Star))
+        };
+        all = ids();
+        all.columns = vec![(counted, None)];
+    } else {
+        all.columns = vec![(Expr::Func(Func::Count, Box::new(Expr::Star)), None)];
     }
     groups.group_by = vec![key];
     let mut out = Select {
@@ -676,28 +714,25 @@ fn count_by_link(mut rows: Select, link: fields::Link, name: &str) -> Select {
         (value, Some(name.to_string())),
         (Expr::col("grp", "n"), Some("count".into())),
     ];
-    let mut all = rows;
-    all.columns = vec![(Expr::Func(Func::Count, Box::new(Expr::Star)), None)];
-    let without = Select {
-        columns: vec![(
-            Expr::bin(
-                Expr::Scalar(Box::new(all)),
-                Op::Minus,
-                Expr::Scalar(Box::new(owners)),
-            ),
-            Some("n".into()),
-        )],
-        ..Select::default()
-    };
-    out.union_all = vec![Select {
-        columns: vec![(Expr::Null, None), (Expr::col("z", "n"), None)],
-        from: vec![From::Sub {
-            select: Box::new(without),
-            alias: "z",
-        }],
-        filter: vec![Expr::bin(Expr::col("z", "n"), Op::Gt, Expr::Int(0))],
-        ..Select::default()
-    }];
+    // Kept, so that the test `n > 0` and the column do not count twice.
+    let without = g.cte_kept(
+        "n",
+        Select {
+            columns: vec![(
+                Expr::bin(
+                    Expr::Scalar(Box::new(all)),
+                    Op::Minus,
+                    Expr::Scalar(Box::new(owners)),
+                ),
+                None,
+            )],
+            ..Select::default()
+        },
+    );
+    let mut nulls = Select::from_cte(Expr::Null, &without, "z");
+    nulls.columns.push((Expr::col("z", "n"), None));
+    nulls.filter = vec![Expr::bin(Expr::col("z", "n"), Op::Gt, Expr::Int(0))];
+    out.union_all = vec![nulls];
     out
 }
 

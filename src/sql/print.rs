@@ -45,7 +45,8 @@ impl Printer {
                 if i > 0 {
                     write!(self.out, ",{nl}  ")?;
                 }
-                write!(self.out, "{}({}) AS (", c.name, c.column)?;
+                let kept = if c.materialized { "MATERIALIZED " } else { "" };
+                write!(self.out, "{}({}) AS {kept}(", c.name, c.column)?;
                 self.select(&c.base, false)?;
                 for more in &c.more {
                     self.out.push_str(" UNION ");

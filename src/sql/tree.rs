@@ -34,6 +34,9 @@ pub struct Cte {
     pub more: Vec<Select>,
     /// The recursive step, which refers to `name`.
     pub step: Option<Select>,
+    /// Computed once and kept, for a CTE read in several places (SQLite would
+    /// otherwise compute it again for each).
+    pub materialized: bool,
 }
 
 /// One item of a `FROM` clause.
