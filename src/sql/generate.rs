@@ -249,13 +249,8 @@ impl Gen {
         // Rows chosen by one membership test alone: count the distinct ids it
         // lists, without reading the rows (each listed id is a row's: the
         // lists come from foreign keys, and a NULL is not counted).
-        if let Some(list) = only_membership(&i) {
-            let mut list = list.clone();
+        if let Some(mut list) = membership_list(&i) {
             let (listed, _) = list.columns.remove(0);
-            let listed = match listed {
-                Expr::Func(Func::OrZero, inner) => *inner,
-                other => other,
-            };
             return Select {
                 columns: vec![(
                     Expr::Func(Func::CountDistinct, Box::new(listed)),
@@ -272,7 +267,7 @@ impl Gen {
         s.order_by.clear();
         let (limit, offset) = (s.limit.take(), s.offset.take());
         let mut out = match fields::link(f) {
-            Some(link) => self.count_by_link(s, link, name),
+            Some(link) => count_by_link(self, s, link, name),
             None => {
                 let value = scalar(f);
                 s.columns = vec![
@@ -291,10 +286,6 @@ impl Gen {
         out.limit = limit;
         out.offset = offset;
         out
-    }
-
-    fn count_by_link(&mut self, rows: Select, link: fields::Link, name: &str) -> Select {
-        count_by_link_in(self, rows, link, name)
     }
 
     fn cond(&mut self, set: Set, c: &Cond, skip_top_match: bool) -> Option<Expr> {
@@ -347,7 +338,7 @@ impl Gen {
                 field: Field::CitationSource,
                 negated,
                 values,
-            } if values.len() > 1 && values.iter().all(|v| matches!(v, Value::Text(_))) => {
+            } if values.iter().all(|v| matches!(v, Value::Text(_))) => {
                 let slugs: Vec<&str> = values
                     .iter()
                     .filter_map(|v| match v {
@@ -410,14 +401,7 @@ impl Gen {
             && op == CmpOp::Eq
             && let Value::Text(slug) = v
         {
-            let p = self.text(slug);
-            let ids = Select::from_table(
-                Expr::col("x", "id"),
-                "documents",
-                "x",
-                vec![Expr::eq(Expr::col("x", "slug"), p)],
-            );
-            return Expr::in_select(Expr::col(T, "source_document_id"), ids);
+            return self.sources_in(&[slug]);
         }
         if let Value::Date { start, end } = v {
             // A row's date is a range [lo, hi]; so is the value [start, end].
@@ -549,10 +533,7 @@ fn correlate(e: Expr) -> Expr {
                 && matches!(sel.from.first(), Some(From::Table { table, .. }) if LARGE.contains(table)) =>
         {
             let mut sel = *sel;
-            let listed = match sel.columns.remove(0).0 {
-                Expr::Func(Func::OrZero, inner) => *inner,
-                other => other,
-            };
+            let listed = unwrap_or_zero(sel.columns.remove(0).0);
             sel.columns = vec![(Expr::Int(1), None)];
             let mut filter = vec![Expr::eq(listed, *lhs)];
             filter.extend(sel.filter.into_iter().map(correlate));
@@ -594,9 +575,20 @@ fn default_order(set: Set) -> Vec<(Expr, bool)> {
     }
 }
 
-/// The select of `rows` when its only condition is `t.id IN (select)` on its
-/// own table (no joins left, nothing else to check).
-fn only_membership(rows: &Select) -> Option<&Select> {
+/// An id column as a list of ids: `coalesce(x, 0)` (see `Func::OrZero`) is
+/// `x`, as a NULL, like 0, is no row's id.
+fn unwrap_or_zero(e: Expr) -> Expr {
+    match e {
+        Expr::Func(Func::OrZero, inner) => *inner,
+        other => other,
+    }
+}
+
+/// The list of ids that chooses `rows` when its only condition is
+/// `t.id IN (list)` on its own table (no joins left, nothing else to check),
+/// its column unwrapped (`unwrap_or_zero`). Each id it lists is a row's (the
+/// lists come from foreign keys), possibly more than once.
+fn membership_list(rows: &Select) -> Option<Select> {
     let [From::Table { join: None, .. }] = rows.from.as_slice() else {
         return None;
     };
@@ -610,6 +602,8 @@ fn only_membership(rows: &Select) -> Option<&Select> {
                 && list.limit.is_none()
                 && list.offset.is_none() =>
         {
+            let mut list = (**list).clone();
+            list.columns[0].0 = unwrap_or_zero(list.columns[0].0.clone());
             Some(list)
         }
         _ => None,
@@ -637,7 +631,7 @@ fn only_membership(rows: &Select) -> Option<&Select> {
 ///
 /// (The distinct owners are counted along the link table's primary key, in
 /// order; a `NOT EXISTS` per row would look each row up.)
-fn count_by_link_in(g: &mut Gen, mut rows: Select, link: fields::Link, name: &str) -> Select {
+fn count_by_link(g: &mut Gen, mut rows: Select, link: fields::Link, name: &str) -> Select {
     rows.columns.clear();
     rows.prune_joins();
     let every_row = rows.filter.is_empty() && rows.from.len() == 1;
@@ -661,14 +655,8 @@ fn count_by_link_in(g: &mut Gen, mut rows: Select, link: fields::Link, name: &st
     // readers), unless the rows are the whole table.
     let mut all = rows;
     if !every_row {
-        let (listed, repeats) = match only_membership(&all) {
-            Some(list) => {
-                let mut list = list.clone();
-                if let Some((Expr::Func(Func::OrZero, inner), _)) = list.columns.first() {
-                    list.columns = vec![((**inner).clone(), None)];
-                }
-                (list, true)
-            }
+        let (listed, repeats) = match membership_list(&all) {
+            Some(list) => (list, true),
             None => {
                 let mut ids = all.clone();
                 ids.columns = vec![(Expr::col(T, "id"), None)];
