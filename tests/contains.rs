@@ -11,10 +11,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use common::{Scratch, build, column, open, run};
+use common::{Scratch, build, column, convert_open_treaties, open, query_csv};
 use concord::fold::fold;
 
 /// A small deterministic generator (the test needs no randomness crate).
@@ -76,16 +75,6 @@ fn needles(texts: &[String], count: usize, seed: u64) -> Vec<String> {
     out
 }
 
-/// `shared/data/open-treaties`: beside the crate (as CI lays it out), else under /work/shared.
-fn open_treaties_data() -> PathBuf {
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/open-treaties");
-    if beside.is_dir() {
-        beside
-    } else {
-        PathBuf::from("/work/shared/data/open-treaties")
-    }
-}
-
 fn check(db: &Path, count: usize, seed: u64) -> usize {
     let texts = column(&open(db), "SELECT text FROM clauses");
     let folded: Vec<String> = texts.iter().map(|t| fold(t)).collect();
@@ -93,18 +82,12 @@ fn check(db: &Path, count: usize, seed: u64) -> usize {
     for needle in needles(&texts, count, seed) {
         let n = fold(&needle);
         let expected = folded.iter().filter(|t| t.contains(&n)).count();
-        let param = format!("needle={needle}");
-        let r = run([
-            db.as_os_str(),
-            "--format".as_ref(),
-            "csv".as_ref(),
-            "--param".as_ref(),
-            param.as_ref(),
-            "-c".as_ref(),
-            "clauses where text ~ $needle count".as_ref(),
-        ]);
-        assert!(r.ok(), "{needle:?}: {r:?}");
-        let got: usize = r.stdout.lines().nth(1).unwrap().parse().unwrap();
+        let rows = query_csv(
+            db,
+            "clauses where text ~ $needle count",
+            &[("needle", &needle)],
+        );
+        let got: usize = rows[0][0].parse().unwrap();
         assert_eq!(got, expected, "clauses where text ~ {needle:?}");
         found_somewhere += usize::from(expected > 0);
     }
@@ -115,17 +98,7 @@ fn check(db: &Path, count: usize, seed: u64) -> usize {
 fn contains_agrees_with_a_plain_search_on_the_open_treaties() {
     let s = Scratch::new();
     let corpus = s.corpus();
-    let out = Command::new("python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/open-treaties/convert.py"))
-        .arg(open_treaties_data())
-        .arg(&corpus)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    convert_open_treaties(&corpus);
     let db = s.out().join("treaties.db");
     let r = build(&corpus, &db);
     assert!(r.ok(), "{r:?}");

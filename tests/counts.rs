@@ -12,27 +12,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{Scratch, build, run};
-
-/// Runs `query` on `db` (values passed as `--param`) and parses its CSV output.
-fn csv(db: &Path, query: &str, params: &[(&str, &str)]) -> Vec<Vec<String>> {
-    let mut args: Vec<String> = vec![db.display().to_string(), "--format".into(), "csv".into()];
-    for (k, v) in params {
-        args.push("--param".into());
-        args.push(format!("{k}={v}"));
-    }
-    args.push("-c".into());
-    args.push(query.into());
-    let r = run(&args);
-    assert!(r.ok(), "{query}: {r:?}");
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(r.stdout.as_bytes());
-    reader
-        .records()
-        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
+use common::{Scratch, build, generated_store, query_csv as csv};
 
 fn count(db: &Path, query: &str, params: &[(&str, &str)]) -> u64 {
     let rows = csv(db, query, params);
@@ -128,18 +108,7 @@ fn counts_agree_with_rows_on_the_example() {
 #[test]
 fn counts_agree_with_rows_on_a_generated_store() {
     let s = Scratch::new();
-    let corpus = s.corpus();
-    let r = run([
-        "gen".as_ref(),
-        "--documents".as_ref(),
-        "40".as_ref(),
-        "-o".as_ref(),
-        corpus.as_os_str(),
-    ]);
-    assert!(r.ok(), "{r:?}");
-    let db = s.out().join("gen.db");
-    let r = build(&corpus, &db);
-    assert!(r.ok(), "{r:?}");
+    let db = generated_store(&s, 40);
     for (set, fields) in SETS {
         check(&db, set, fields);
     }

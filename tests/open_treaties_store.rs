@@ -7,28 +7,14 @@
 //! Tests named `fixme_*` keep the finder's current, wrong output for failure patterns measured
 //! in docs/citation-quality.md, so that a fix shows up as a failing test to update.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 use rusqlite::{Connection, OpenFlags};
-
-/// `shared/data/open-treaties`: beside the crate (as CI lays it out), else under /work/shared.
-fn data_dir() -> PathBuf {
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/open-treaties");
-    if beside.is_dir() {
-        return beside;
-    }
-    let fallback = PathBuf::from("/work/shared/data/open-treaties");
-    assert!(
-        fallback.is_dir(),
-        "no open-treaties data at {} or {}",
-        beside.display(),
-        fallback.display()
-    );
-    fallback
-}
 
 struct Built {
     corpus: PathBuf,
@@ -43,19 +29,7 @@ fn built() -> &'static Built {
         let corpus = root.join("corpus");
         let db = root.join("open-treaties.db");
         std::fs::create_dir_all(&root).unwrap();
-        let convert =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/open-treaties/convert.py");
-        let out = Command::new("python3")
-            .arg(&convert)
-            .arg(data_dir())
-            .arg(&corpus)
-            .output()
-            .expect("python3 runs");
-        assert!(
-            out.status.success(),
-            "convert.py failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::convert_open_treaties(&corpus);
         let out = Command::new(env!("CARGO_BIN_EXE_concord"))
             .args([
                 "build".as_ref(),

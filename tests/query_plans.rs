@@ -144,29 +144,12 @@ fn full_scans(plan: &[String], aliases: &BTreeMap<String, BTreeSet<String>>) -> 
     out
 }
 
-/// A small generated store, built through the real binary.
-fn small_store(s: &Scratch) -> PathBuf {
-    let corpus = s.corpus();
-    let r = run([
-        "gen".as_ref(),
-        "--documents".as_ref(),
-        "60".as_ref(),
-        "-o".as_ref(),
-        corpus.as_os_str(),
-    ]);
-    assert!(r.ok(), "concord gen: {r:?}");
-    let db = s.out().join("small.db");
-    let r = build(&corpus, &db);
-    assert!(r.ok(), "concord build: {r:?}");
-    db
-}
-
 #[test]
 fn reference_queries_read_no_big_table_whole() {
     let scratch = Scratch::new();
     let db = match std::env::var_os("CONCORD_PLAN_DB") {
         Some(p) => PathBuf::from(p),
-        None => small_store(&scratch),
+        None => generated_store(&scratch, 60),
     };
     let refs = references();
     let mut failures = Vec::new();

@@ -261,3 +261,73 @@ impl Scratch {
         self.out().join("osce.db")
     }
 }
+
+/// Runs `query` on `db` (values passed as `--param NAME=VALUE`) and returns
+/// its CSV rows, the header left out; fails the test if concord does.
+pub fn query_csv(db: &Path, query: &str, params: &[(&str, &str)]) -> Vec<Vec<String>> {
+    let mut args: Vec<std::ffi::OsString> = vec![db.into(), "--format".into(), "csv".into()];
+    for (k, v) in params {
+        args.push("--param".into());
+        args.push(format!("{k}={v}").into());
+    }
+    args.push("-c".into());
+    args.push(query.into());
+    let r = run(&args);
+    assert!(r.ok(), "{query}: {r:?}");
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(r.stdout.as_bytes())
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A store built from `concord gen --documents N` (the default seed), in `s`.
+pub fn generated_store(s: &Scratch, documents: u32) -> PathBuf {
+    let corpus = s.corpus();
+    let r = run([
+        "gen".as_ref(),
+        "--documents".as_ref(),
+        documents.to_string().as_ref(),
+        "-o".as_ref(),
+        corpus.as_os_str(),
+    ]);
+    assert!(r.ok(), "concord gen: {r:?}");
+    let db = s.out().join("generated.db");
+    let r = build(&corpus, &db);
+    assert!(r.ok(), "concord build: {r:?}");
+    db
+}
+
+/// `shared/data/open-treaties`: beside the crate (as CI lays it out), else under /work/shared.
+pub fn open_treaties_data() -> PathBuf {
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/open-treaties");
+    if beside.is_dir() {
+        return beside;
+    }
+    let fallback = PathBuf::from("/work/shared/data/open-treaties");
+    assert!(
+        fallback.is_dir(),
+        "no open-treaties data at {} or {}",
+        beside.display(),
+        fallback.display()
+    );
+    fallback
+}
+
+/// The 28 open treaties as a corpus folder `out`, written by
+/// `examples/open-treaties/convert.py`.
+pub fn convert_open_treaties(out: &Path) {
+    let convert = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/open-treaties/convert.py");
+    let r = Command::new("python3")
+        .arg(&convert)
+        .arg(open_treaties_data())
+        .arg(out)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        r.status.success(),
+        "convert.py failed: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+}
