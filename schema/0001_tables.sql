@@ -92,7 +92,7 @@ CREATE INDEX document_authors_actor ON document_authors (actor_id, document_id);
 
 -- The numbered parts of a document: paragraphs, articles, sentences.
 CREATE TABLE clauses (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY,  -- numbered in (document_id, position) order: queries order clauses by id
     document_id INTEGER NOT NULL REFERENCES documents (id),
     label       TEXT NOT NULL,    -- `8`, `8.5`, `2.4`, `preamble`, `p3`; unique within the document
     parent_id   INTEGER REFERENCES clauses (id), -- `8` for `8.5` when `8` exists

@@ -566,10 +566,10 @@ fn default_order(set: Set) -> Vec<(Expr, bool)> {
             (Expr::NullsLast(Box::new(Expr::col(T, "date_start"))), false),
             (Expr::col(T, "slug"), false),
         ],
-        Set::Clauses => vec![
-            (Expr::col(T, "document_id"), false),
-            (Expr::col(T, "position"), false),
-        ],
+        // A document's clauses in their order, documents in theirs: a store
+        // numbers its clauses in that order (see `clauses.id` in the schema),
+        // so the rowid alone orders them, and rows read by id need no sort.
+        Set::Clauses => vec![(Expr::col(T, "id"), false)],
         Set::Actors | Set::Principles => vec![(Expr::col(T, "slug"), false)],
         Set::Citations => vec![(Expr::col(T, "id"), false)],
     }
