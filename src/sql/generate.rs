@@ -739,7 +739,7 @@ fn source_slug(c: &Cond) -> Option<&str> {
 /// The shortest word [`full_text_words`] asks the index for.
 pub const MIN_WORD: usize = 4;
 
-/// The most whole words [`full_text_words`] asks for (the longest ones).
+/// The most words [`full_text_words`] asks for.
 pub const MAX_WORDS: usize = 6;
 
 /// A full-text query that every clause whose text holds `needle` (folded)
@@ -749,20 +749,25 @@ pub const MAX_WORDS: usize = 6;
 /// an ASCII needle, a run with a separator on both sides is a whole word of any
 /// text that holds the needle (`"of"` in `treaty of place17`), and the last
 /// run, with a separator before it, begins a word (`"place17"*`); the first run
-/// may end a longer word, so it is not asked for. The index folds case and
-/// diacritics at least as far as `~` does, so no clause that holds the needle
-/// is missed; the `~` test itself still decides. A needle with other than
-/// ASCII characters is not narrowed.
+/// may end a longer word, so it is not asked for. Words with only separators
+/// between them in the needle stand next to each other in the text, so they
+/// are asked for as a phrase: `negotiations transpar` is `"negotiations
+/// transpar"*`, which far fewer clauses match than both words apart. The index
+/// folds case and diacritics at least as far as `~` does, so no clause that
+/// holds the needle is missed; the `~` test itself still decides. A needle
+/// with other than ASCII characters is not narrowed.
 ///
-/// Words shorter than [`MIN_WORD`] (`of`, `the`, `and`) are left out: nearly
-/// every clause has them, and merging their lists costs more than it saves.
+/// Words shorter than [`MIN_WORD`] (`of`, `the`, `and`) are left out, and
+/// split the phrases: nearly every clause has them, and merging their lists
+/// costs more than it saves. At most [`MAX_WORDS`] words are asked for, from
+/// the phrases with the most letters, so a long needle makes no long query.
 pub fn full_text_words(needle: &str) -> Option<String> {
     if !needle.is_ascii() {
         return None;
     }
     let bytes = needle.as_bytes();
-    let mut words: Vec<&str> = Vec::new();
-    let mut prefix = None;
+    // Runs of adjacent long words; the last one's last word may be a prefix.
+    let mut phrases: Vec<(Vec<&str>, bool)> = vec![(Vec::new(), false)];
     let mut i = 0;
     while i < bytes.len() {
         if !bytes[i].is_ascii_alphanumeric() {
@@ -775,21 +780,45 @@ pub fn full_text_words(needle: &str) -> Option<String> {
         }
         let word = &needle[start..i];
         if start == 0 || word.len() < MIN_WORD {
-            continue; // may end a longer word; or too common to narrow much
+            // May end a longer word; or too common to narrow much.
+            if phrases.last().is_some_and(|(w, _)| !w.is_empty()) {
+                phrases.push((Vec::new(), false));
+            }
+            continue;
         }
-        if i < bytes.len() {
-            words.push(word);
-        } else {
-            prefix = Some(word);
-        }
+        let last = phrases.last_mut().expect("never empty");
+        last.0.push(word);
+        last.1 = i == bytes.len();
     }
-    // A few of the longest words narrow as well as all of them, and a long
-    // needle makes no long query.
-    words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    words.dedup();
-    words.truncate(MAX_WORDS);
-    let mut terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-    terms.extend(prefix.map(|w| format!("\"{w}\"*")));
+    phrases.retain(|(w, _)| !w.is_empty());
+    let letters = |w: &[&str]| w.iter().map(|w| w.len()).sum::<usize>();
+    phrases.sort_by(|a, b| letters(&b.0).cmp(&letters(&a.0)).then(a.cmp(b)));
+    phrases.dedup();
+    // A phrase asked for whole need not be asked for as a prefix too.
+    let whole: Vec<Vec<&str>> = phrases
+        .iter()
+        .filter(|p| !p.1)
+        .map(|p| p.0.clone())
+        .collect();
+    phrases.retain(|(w, prefix)| !*prefix || !whole.contains(w));
+    let mut budget = MAX_WORDS;
+    let mut terms = Vec::new();
+    for (mut words, mut prefix) in phrases {
+        if budget == 0 {
+            break;
+        }
+        if words.len() > budget {
+            // Its first words are still adjacent; the last kept one is whole.
+            words.truncate(budget);
+            prefix = false;
+        }
+        budget -= words.len();
+        terms.push(format!(
+            "\"{}\"{}",
+            words.join(" "),
+            if prefix { "*" } else { "" }
+        ));
+    }
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
@@ -798,7 +827,7 @@ mod tests {
     use super::full_text_words;
 
     #[test]
-    fn full_text_words_asks_only_for_whole_words_and_a_last_prefix() {
+    fn full_text_words_asks_for_phrases_of_whole_words_and_a_last_prefix() {
         assert_eq!(
             full_text_words("treaty of place17").as_deref(),
             Some("\"place17\"*")
@@ -811,19 +840,32 @@ mod tests {
         );
         assert_eq!(
             full_text_words("the treaty shall enter into force").as_deref(),
-            Some("\"treaty\" AND \"enter\" AND \"shall\" AND \"into\" AND \"force\"*")
+            Some("\"treaty shall enter into force\"*")
         );
-        // Repeated words once; at most the six longest.
+        // Adjacent words are one phrase, of at most six words.
         assert_eq!(
             full_text_words(&"'; drop table clauses; -- ".repeat(1000)).as_deref(),
-            Some("\"clauses\" AND \"table\" AND \"drop\"")
+            Some("\"drop table clauses drop table clauses\"")
+        );
+        assert_eq!(
+            full_text_words("troustlampiar negotiations transpar").as_deref(),
+            Some("\"negotiations transpar\"*")
+        );
+        // Short words split phrases; the phrases with the most letters first,
+        // each once.
+        assert_eq!(
+            full_text_words("at the expense of the security of other states, at the expense")
+                .as_deref(),
+            Some("\"other states\" AND \"security\" AND \"expense\"")
         );
         assert_eq!(
             full_text_words("x aaaa bbbbbbb cccc dddddddd eeee ffffff gggggg hhhh ending")
                 .as_deref(),
-            Some(
-                "\"dddddddd\" AND \"bbbbbbb\" AND \"ffffff\" AND \"gggggg\" AND \"aaaa\" AND \"cccc\" AND \"ending\"*"
-            )
+            Some("\"aaaa bbbbbbb cccc dddddddd eeee ffffff\"")
+        );
+        assert_eq!(
+            full_text_words("x aaaa bbbbbbb of dddddddd eeee ffffff of hhhh ending").as_deref(),
+            Some("\"dddddddd eeee ffffff\" AND \"aaaa bbbbbbb\" AND \"hhhh\"")
         );
         assert_eq!(full_text_words("u.s. and the"), None);
         // One run touching both ends, or the first run alone: nothing to ask for.
