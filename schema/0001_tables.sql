@@ -1,4 +1,4 @@
--- Concord store, schema version 1: the tables.
+-- Concord store, schema version 2: the tables.
 --
 -- Every table keeps an INTEGER PRIMARY KEY `id` for joins; the corpus's own
 -- ids (slugs such as `istanbul-charter`) live in `slug`. The `v_*` views in
@@ -177,6 +177,12 @@ CREATE TABLE citations (
     note               TEXT,
     file_id            INTEGER REFERENCES files (id), -- the file of a curated citation; NULL when found in text
     line               INTEGER, -- its line in that file
+    -- The citation as queries show it, written with the row (the ids above decide
+    -- every filter; these save a query that lists many citations from joining
+    -- each one's ends and makers back to their names):
+    from_ref           TEXT NOT NULL, -- the citing clause `doc#label`, or the citing document
+    to_ref             TEXT,    -- `doc#label`, a document or a principle; NULL when there is no target
+    by_list            TEXT,    -- the ids of the actors in citation_actors, sorted, joined with ', '
     CHECK ((to_document_id IS NOT NULL) + (to_clause_id IS NOT NULL) + (to_principle_id IS NOT NULL) = 1
            OR (method = 'quote-unverified' AND to_document_id IS NULL AND to_clause_id IS NULL AND to_principle_id IS NULL)),
     CHECK (to_label IS NULL OR to_document_id IS NOT NULL)

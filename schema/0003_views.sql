@@ -1,4 +1,4 @@
--- Concord store, schema version 1: readable views.
+-- Concord store, schema version 2: readable views.
 --
 -- One `v_*` view per kind of record, with the integer ids replaced by the
 -- corpus's slugs and names, for people who open the file in other tools.
@@ -72,22 +72,15 @@ FROM principles p;
 -- Citations with readable ends: `from` and `to` are `doc#label`, a document or a principle.
 CREATE VIEW v_citations AS
 SELECT ci.id,
-       CASE WHEN fc.id IS NULL THEN fd.slug ELSE fd.slug || '#' || fc.label END AS "from",
-       CASE
-           WHEN ci.to_clause_id IS NOT NULL THEN td.slug || '#' || tc.label
-           WHEN ci.to_principle_id IS NOT NULL THEN tp.slug
-           WHEN ci.to_label IS NOT NULL THEN tdd.slug || '#' || ci.to_label
-           ELSE tdd.slug
-       END AS "to",
+       ci.from_ref AS "from",
+       ci.to_ref AS "to",
        CASE
            WHEN ci.to_clause_id IS NOT NULL THEN 'clause'
            WHEN ci.to_principle_id IS NOT NULL THEN 'principle'
            WHEN ci.to_document_id IS NOT NULL THEN 'document'
            ELSE NULL
        END AS to_kind,
-       (SELECT group_concat(slug, ', ') FROM (
-            SELECT a.slug FROM citation_actors ca JOIN actors a ON a.id = ca.actor_id
-            WHERE ca.citation_id = ci.id ORDER BY a.slug)) AS "by",
+       ci.by_list AS "by",
        ci.quote,
        ci.stance,
        sd.slug AS source,
@@ -100,11 +93,6 @@ SELECT ci.id,
        ci.note
 FROM citations ci
 JOIN documents fd ON fd.id = ci.from_document_id
-LEFT JOIN clauses fc ON fc.id = ci.from_clause_id
-LEFT JOIN clauses tc ON tc.id = ci.to_clause_id
-LEFT JOIN documents td ON td.id = tc.document_id
-LEFT JOIN documents tdd ON tdd.id = ci.to_document_id
-LEFT JOIN principles tp ON tp.id = ci.to_principle_id
 JOIN documents sd ON sd.id = ci.source_document_id;
 
 -- Relations between documents by slug.

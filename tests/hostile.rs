@@ -458,7 +458,7 @@ fn not_stores(s: &Scratch) -> Vec<(&'static str, PathBuf, &'static str)> {
         (
             "a store of a newer concord",
             newer,
-            "written by a newer concord (store version 99, this concord reads up to 1); upgrade concord",
+            "written by a newer concord (store version 99, this concord reads version 2); upgrade concord",
         ),
     ]
 }
@@ -503,6 +503,50 @@ fn build_does_not_replace_a_file_that_is_not_a_concord_store() {
         assert_refused(&r, needle);
         assert_eq!(snapshot(&s.out()), before, "{what} changed");
     }
+}
+
+/// A store of an older concord lacks columns that queries read: query and
+/// import refuse it and say how to rebuild it, and a build replaces it.
+#[test]
+fn an_older_store_is_refused_by_query_and_import_and_replaced_by_build() {
+    let s = example_store();
+    let older = s.out().join("older.db");
+    fs::copy(s.db(), &older).unwrap();
+    let conn = rusqlite::Connection::open(&older).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    drop(conn);
+    let before = snapshot(&s.out());
+    let needle = format!(
+        "{}: built by an older concord (store version 1, this concord reads version 2); rebuild it with `concord build CORPUS -o {}`",
+        older.display(),
+        older.display()
+    );
+    let r = run_in(
+        concord()
+            .args(["query", "documents count", "--db"])
+            .arg(&older),
+    );
+    assert_refused(&r, &needle);
+    assert_eq!(r.stdout, "");
+    let new = s.corpus().join("statements/zz-new.txt");
+    fs::write(&new, NEW_STATEMENT).unwrap();
+    assert_refused(&import(&[&new], &older), &needle);
+    fs::remove_file(&new).unwrap();
+    assert_eq!(
+        snapshot(&s.out()),
+        before,
+        "a refused command changed a file"
+    );
+
+    let r = build(&s.corpus(), &older);
+    assert_ok(&r);
+    let r = run_in(
+        concord()
+            .args(["query", "documents count", "--format", "csv", "--db"])
+            .arg(&older),
+    );
+    assert_ok(&r);
+    assert_eq!(r.stdout, "count\n11\n");
 }
 
 #[test]

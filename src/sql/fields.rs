@@ -207,14 +207,10 @@ pub fn scalar(field: Field) -> Expr {
         Field::PrincipleDescription => c("description"),
         Field::PrincipleClauses => count_of("clause_principles", "principle_id"),
         Field::CitationId => c("id"),
-        Field::CitationFrom => Expr::Case(
-            vec![(
-                Expr::IsNull(Box::new(c("from_clause_id")), false),
-                Expr::col("fd", "slug"),
-            )],
-            Box::new(clause_ref(c("from_clause_id"))),
-        ),
-        Field::CitationTo => citation_to(),
+        // A citation's ends and makers are stored as shown (see the schema).
+        Field::CitationFrom => c("from_ref"),
+        Field::CitationTo => c("to_ref"),
+        Field::CitationBy => c("by_list"),
         Field::CitationQuote => c("quote"),
         Field::CitationStance => c("stance"),
         Field::CitationSource => doc_slug(c("source_document_id")),
@@ -237,36 +233,6 @@ fn count_of(table: &'static str, key: &'static str) -> Expr {
         vec![Expr::eq(Expr::col("x", key), Expr::col(T, "id"))],
     );
     Expr::Scalar(Box::new(s))
-}
-
-/// The readable target of a citation: `doc#label`, a principle id, or a document id.
-fn citation_to() -> Expr {
-    let c = |col| Expr::col(T, col);
-    let not_null = |col| Expr::IsNull(Box::new(c(col)), true);
-    let principle = Select::from_table(
-        Expr::col("x", "slug"),
-        "principles",
-        "x",
-        vec![Expr::eq(Expr::col("x", "id"), c("to_principle_id"))],
-    );
-    Expr::Case(
-        vec![
-            (not_null("to_clause_id"), clause_ref(c("to_clause_id"))),
-            (
-                not_null("to_principle_id"),
-                Expr::Scalar(Box::new(principle)),
-            ),
-            (
-                not_null("to_label"),
-                Expr::Concat(vec![
-                    doc_slug(c("to_document_id")),
-                    Expr::Const("#"),
-                    c("to_label"),
-                ]),
-            ),
-        ],
-        Box::new(doc_slug(c("to_document_id"))),
-    )
 }
 
 /// The date columns (first and last day) of row `t` of `set`.

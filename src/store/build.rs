@@ -62,14 +62,18 @@ fn refuse_foreign(out: &Path) -> Result<(), StoreError> {
     }
     // Opened as queries open it, so that closing leaves no -wal or -shm behind.
     let conn = super::open_reading(out)?;
-    check_header(&conn, out).map_err(|e| match e {
-        StoreError::Foreign(p, id) => StoreError::WontReplace(
+    match check_header(&conn, out) {
+        // A build replaces an older store: that is how it is brought up to date.
+        Ok(()) | Err(StoreError::Older { .. }) => Ok(()),
+        Err(StoreError::Foreign(p, id)) => Err(StoreError::WontReplace(
             p,
             format!("a SQLite database, but not a concord store (application_id {id:#x})"),
-        ),
-        StoreError::NotSqlite(p) => StoreError::WontReplace(p, "not a SQLite database".into()),
-        other => other,
-    })
+        )),
+        Err(StoreError::NotSqlite(p)) => {
+            Err(StoreError::WontReplace(p, "not a SQLite database".into()))
+        }
+        Err(other) => Err(other),
+    }
 }
 
 /// Removes the temporary files of builds that were killed: while the folder

@@ -374,8 +374,9 @@ impl<'c> FoundWriter<'c> {
     ) -> rusqlite::Result<FoundWriter<'c>> {
         let ins = conn.prepare(
             "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id, to_label,
-                                    quote, stance, source_document_id, method, confidence, span_start, span_end, diff)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?11, ?12, ?13, ?14)",
+                                    quote, stance, source_document_id, method, confidence, span_start, span_end, diff,
+                                    from_ref, to_ref, by_list)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?;
         let by = conn.prepare(
             "INSERT OR IGNORE INTO citation_actors (citation_id, actor_id) VALUES (?1, ?2)",
@@ -421,11 +422,14 @@ impl<'c> FoundWriter<'c> {
         let ids = self.ids;
         let doc_id = ids.documents[&d.rec.id];
         let authors = ids.authors.get(&doc_id).cloned().unwrap_or_default();
+        let by_list = ids.by_list(&authors);
         for (c, found) in d.rec.clauses.iter().zip(found) {
-            let clause_id = ids.clauses[&format!("{}#{}", d.rec.id, c.label)];
+            let from_ref = format!("{}#{}", d.rec.id, c.label);
+            let clause_id = ids.clauses[&from_ref];
             let mut seen = HashSet::new();
             for f in found {
                 let (to_doc, to_clause, to_principle, to_label) = target_ids(&f.target, ids);
+                let to_ref = target_ref(&f.target, (to_doc, to_clause, to_principle));
                 let key = (to_doc, to_clause, to_principle, to_label.clone());
                 // A clause tagged with a principle expresses it; naming it is no citation.
                 let tagged = matches!(&f.target, Target::Principle(p) if c.principles.iter().any(|r| &r.id == p));
@@ -459,7 +463,10 @@ impl<'c> FoundWriter<'c> {
                     (f.confidence * 1000.0).round() / 1000.0,
                     f.span.0 as i64,
                     f.span.1 as i64,
-                    diff_json(&f)
+                    diff_json(&f),
+                    from_ref,
+                    to_ref,
+                    by_list
                 ])?;
                 for a in &authors {
                     self.by.execute(params![next, a])?;
@@ -489,6 +496,21 @@ fn target_ids(t: &Target, ids: &Ids) -> TargetIds {
         ),
         Target::Principle(p) => (None, None, ids.principles.get(p).copied(), None),
         Target::None => (None, None, None, None),
+    }
+}
+
+/// How a found citation's target is shown (`to_ref`), given the ids it was
+/// found to have: the target's own name when it is in the store, else nothing.
+fn target_ref(
+    t: &Target,
+    (doc, clause, principle): (Option<i64>, Option<i64>, Option<i64>),
+) -> Option<String> {
+    match t {
+        Target::Clause { doc: d, label } if clause.is_some() => Some(format!("{d}#{label}")),
+        Target::DocumentLabel { doc: d, label } if doc.is_some() => Some(format!("{d}#{label}")),
+        Target::Document(d) if doc.is_some() => Some(d.clone()),
+        Target::Principle(p) if principle.is_some() => Some(p.clone()),
+        _ => None,
     }
 }
 

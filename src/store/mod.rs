@@ -26,7 +26,7 @@ pub use write::Counts;
 pub const APPLICATION_ID: i32 = 0x434E_4344;
 
 /// `PRAGMA user_version` this concord writes and reads.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The schema, in the order it is applied.
 pub const SCHEMA: [(&str, &str); 3] = [
@@ -55,9 +55,15 @@ pub enum StoreError {
     Foreign(PathBuf, i32),
     /// A store from a newer concord (`user_version` above ours).
     #[error(
-        "{path}: written by a newer concord (store version {found}, this concord reads up to {SCHEMA_VERSION}); upgrade concord"
+        "{path}: written by a newer concord (store version {found}, this concord reads version {SCHEMA_VERSION}); upgrade concord"
     )]
     Newer { path: PathBuf, found: i32 },
+    /// A store from an older concord (`user_version` below ours): its tables
+    /// lack columns that queries read. Building over it replaces it.
+    #[error(
+        "{path}: built by an older concord (store version {found}, this concord reads version {SCHEMA_VERSION}); rebuild it with `concord build CORPUS -o {path}`"
+    )]
+    Older { path: PathBuf, found: i32 },
     /// The path does not exist (reading).
     #[error("{0}: no such file")]
     Missing(PathBuf),
@@ -224,6 +230,12 @@ pub fn check_header(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     }
     if version > SCHEMA_VERSION {
         return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found: version,
+        });
+    }
+    if version < SCHEMA_VERSION {
+        return Err(StoreError::Older {
             path: path.to_path_buf(),
             found: version,
         });

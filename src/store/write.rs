@@ -37,6 +37,22 @@ pub struct Ids {
     pub clauses: HashMap<String, i64>,
     /// Authors of each document (default `by` of its citations).
     pub authors: HashMap<i64, Vec<i64>>,
+    /// The slug of each actor, by row id (`actor_slugs[id - 1]`).
+    pub actor_slugs: Vec<String>,
+}
+
+impl Ids {
+    /// A citation's `by_list`: the slugs of `actors`, sorted (as SQLite's
+    /// BINARY collation sorts), each once, joined with ', '; `None` for none.
+    pub fn by_list(&self, actors: &[i64]) -> Option<String> {
+        let mut slugs: Vec<&str> = actors
+            .iter()
+            .map(|&a| self.actor_slugs[a as usize - 1].as_str())
+            .collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        (!slugs.is_empty()).then(|| slugs.join(", "))
+    }
 }
 
 /// Writes every record of `corpus`; `tick` is called after each file's worth of work.
@@ -95,6 +111,7 @@ fn write_actors(
             alias.execute(params![id, name, crate::fold::name_key(name)])?;
         }
         ids.actors.insert(r.id.clone(), id);
+        ids.actor_slugs.push(r.id.clone());
     }
     let mut member =
         conn.prepare("INSERT OR IGNORE INTO memberships (member_id, group_id) VALUES (?1, ?2)")?;
@@ -297,8 +314,9 @@ fn write_citations(
 ) -> rusqlite::Result<usize> {
     let mut ins = conn.prepare(
         "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id,
-                                quote, stance, source_document_id, method, confidence, note, file_id, line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'curated', 1.0, ?10, ?11, ?12)",
+                                quote, stance, source_document_id, method, confidence, note, file_id, line,
+                                from_ref, to_ref, by_list)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'curated', 1.0, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     let mut by = conn
         .prepare("INSERT OR IGNORE INTO citation_actors (citation_id, actor_id) VALUES (?1, ?2)")?;
@@ -319,6 +337,11 @@ fn write_citations(
         };
         let source = x.source.as_ref().map_or(from_doc, |s| ids.documents[&s.id]);
         let ln = line(lines, c.file, x.span.start);
+        let actors: Vec<i64> = match &x.by {
+            Some(list) => list.iter().map(|a| ids.actors[&a.id]).collect(),
+            None => ids.authors.get(&from_doc).cloned().unwrap_or_default(),
+        };
+        // Both ends are validated ids: `doc#label`, a document or a principle.
         ins.execute(params![
             id,
             from_doc,
@@ -331,12 +354,11 @@ fn write_citations(
             source,
             x.note,
             c.file as i64 + 1,
-            ln
+            ln,
+            x.from.id,
+            x.to.id,
+            ids.by_list(&actors)
         ])?;
-        let actors: Vec<i64> = match &x.by {
-            Some(list) => list.iter().map(|a| ids.actors[&a.id]).collect(),
-            None => ids.authors.get(&from_doc).cloned().unwrap_or_default(),
-        };
         for a in actors {
             by.execute(params![id, a])?;
         }
