@@ -6,7 +6,7 @@
 
 use super::fields::{self, T, base, date_bounds, many, scalar};
 use super::print::{Dialect, print};
-use super::tree::{Cte, Expr, From, Func, Op, Select};
+use super::tree::{Cte, Expr, From, Func, Join, Op, Select};
 use super::{Param, Sql};
 use crate::resolve::fields::{Kind, def};
 use crate::resolve::plan::{CmpOp, Cond, Field, Filter, FilterKind, Output, Plan, Set, Value};
@@ -113,6 +113,7 @@ impl Gen {
                     .collect();
                 s.prune_joins();
                 s = limited_ids_first(s);
+                s = ranked_ids_first(s);
             }
             Output::Count => {
                 self.columns = vec!["count".into()];
@@ -506,6 +507,81 @@ fn limited_ids_first(s: Select) -> Select {
     ids.prune_joins();
     let mut rows = s;
     rows.filter = vec![Expr::in_select(Expr::col(T, "id"), ids)];
+    rows.limit = None;
+    rows.offset = None;
+    rows
+}
+
+/// A limited result in full-text rank order: the best-ranked ids and their
+/// ranks first, then the rows' columns for those alone. SQLite otherwise
+/// computes every column of every match (the clause's text, its principles)
+/// before it keeps the best few. With no other condition on the clause, the
+/// index alone is read for the ids, without looking up each matching clause.
+fn ranked_ids_first(s: Select) -> Select {
+    let Some(query) = s.from.iter().find_map(|f| match f {
+        From::FullText {
+            alias: "fts",
+            query,
+            ..
+        } => Some(query.clone()),
+        _ => None,
+    }) else {
+        return s;
+    };
+    let clauses_first = matches!(
+        s.from.first(),
+        Some(From::Table {
+            table: "clauses",
+            alias: T,
+            join: None
+        })
+    );
+    if !clauses_first
+        || s.limit.is_none()
+        || !s.group_by.is_empty()
+        || s.order_by.first() != Some(&(Expr::FtsRank("fts"), false))
+    {
+        return s;
+    }
+    let mut ids = s.clone();
+    ids.columns = vec![
+        (Expr::col(T, "id"), Some("id".into())),
+        (Expr::FtsRank("fts"), Some("r".into())),
+    ];
+    ids.ctes.clear();
+    ids.prune_joins();
+    if ids.filter.is_empty() && ids.from.len() == 2 {
+        // Only the clause and the index: the index's rowid is the clause's id.
+        let rowid = Expr::col("fts", "rowid");
+        ids.columns[0].0 = rowid.clone();
+        ids.from = vec![From::FullTextIndex { alias: "fts" }];
+        ids.filter = vec![Expr::FullTextQuery(query)];
+        for (key, _) in &mut ids.order_by {
+            if *key == Expr::col(T, "id") {
+                *key = rowid.clone();
+            }
+        }
+    }
+    let mut rows = s;
+    rows.from.retain(|f| !matches!(f, From::FullText { .. }));
+    rows.from[0] = From::Table {
+        table: "clauses",
+        alias: T,
+        join: Some(Join {
+            left: false,
+            on: Expr::eq(Expr::col(T, "id"), Expr::col("top", "id")),
+            one: false,
+        }),
+    };
+    rows.from.insert(
+        0,
+        From::Sub {
+            select: Box::new(ids),
+            alias: "top",
+        },
+    );
+    rows.filter.clear();
+    rows.order_by[0].0 = Expr::col("top", "r");
     rows.limit = None;
     rows.offset = None;
     rows

@@ -165,6 +165,7 @@ impl Printer {
                     self.expr(query)?;
                     continue;
                 }
+                From::FullTextIndex { alias } => (&None, "clauses_fts", *alias),
             };
             match join {
                 None if i == 0 => cat(&mut self.out, &[nl, "FROM ", name, " ", alias]),
@@ -292,6 +293,12 @@ impl Printer {
                 }
             },
             Expr::FtsRank(alias) => write!(self.out, "{alias}.rank"),
+            Expr::FullTextQuery(query) => match self.dialect {
+                Dialect::Sqlite => {
+                    self.out.push_str("clauses_fts MATCH ");
+                    self.expr(query)
+                }
+            },
             Expr::FullTextMatch { rowid, query } => match self.dialect {
                 Dialect::Sqlite => {
                     self.expr(rowid)?;

@@ -66,6 +66,10 @@ pub enum From {
         query: Box<Expr>,
         rowid_of: Box<Expr>,
     },
+    /// The full-text index of clauses alone, as the first item (filtered with
+    /// [`Expr::FullTextQuery`]): its `rowid` is a clause's id, and it gives
+    /// the `rank` column through [`Expr::FtsRank`].
+    FullTextIndex { alias: &'static str },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +146,8 @@ pub enum Expr {
     },
     /// The rank of a full-text match (lower is better in SQLite).
     FtsRank(&'static str),
+    /// The rows of [`From::FullTextIndex`] that match the full-text query.
+    FullTextQuery(Box<Expr>),
     /// An `ORDER BY` key whose NULLs sort last in either direction (each dialect
     /// spells it its own way); elsewhere, the expression itself.
     NullsLast(Box<Expr>),
@@ -167,6 +173,7 @@ impl Expr {
             Expr::Not(e) | Expr::IsNull(e, _) | Expr::Func(_, e) | Expr::NullsLast(e) => {
                 e.mentions(alias)
             }
+            Expr::FullTextQuery(q) => q.mentions(alias),
             Expr::InSelect(e, s) => e.mentions(alias) || s.mentions(alias),
             Expr::InList(e, items) => e.mentions(alias) || items.iter().any(|i| i.mentions(alias)),
             Expr::Exists(s) | Expr::Scalar(s) => s.mentions(alias),
@@ -310,6 +317,7 @@ impl Select {
                 query,
                 rowid_of,
             } => *own == alias || query.mentions(alias) || rowid_of.mentions(alias),
+            From::FullTextIndex { alias: own } => *own == alias,
         });
         from || self.columns.iter().any(|(e, _)| e.mentions(alias))
             || self.filter.iter().any(|e| e.mentions(alias))
