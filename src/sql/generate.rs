@@ -548,7 +548,6 @@ fn ranked_ids_first(s: Select) -> Select {
         (Expr::col(T, "id"), Some("id".into())),
         (Expr::FtsRank("fts"), Some("r".into())),
     ];
-    ids.ctes.clear();
     ids.prune_joins();
     if ids.filter.is_empty() && ids.from.len() == 2 {
         // Only the clause and the index: the index's rowid is the clause's id.
@@ -869,14 +868,9 @@ pub fn full_text_words(needle: &str) -> Option<String> {
     phrases.retain(|(w, _)| !w.is_empty());
     let letters = |w: &[&str]| w.iter().map(|w| w.len()).sum::<usize>();
     phrases.sort_by(|a, b| letters(&b.0).cmp(&letters(&a.0)).then(a.cmp(b)));
-    phrases.dedup();
-    // A phrase asked for whole need not be asked for as a prefix too.
-    let whole: Vec<Vec<&str>> = phrases
-        .iter()
-        .filter(|p| !p.1)
-        .map(|p| p.0.clone())
-        .collect();
-    phrases.retain(|(w, prefix)| !*prefix || !whole.contains(w));
+    // Each phrase once: its whole form sorts before its prefix form, and a
+    // phrase asked for whole need not be asked for as a prefix too.
+    phrases.dedup_by(|next, kept| next.0 == kept.0);
     let mut budget = MAX_WORDS;
     let mut terms = Vec::new();
     for (mut words, mut prefix) in phrases {
