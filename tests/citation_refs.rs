@@ -9,7 +9,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{Scratch, build, generated_store, import, int, open, rows};
+use common::{Scratch, generated_store, import, int, open, rows};
 
 /// What the stored columns must equal, computed from the ids.
 const COMPUTED: &str = "
@@ -79,10 +79,8 @@ fn check(db: &Path, added: bool) -> i64 {
 
 #[test]
 fn the_example_stores_its_citations_as_shown_before_and_after_an_import() {
-    let s = Scratch::with_example();
+    let s = Scratch::built_example();
     let db = s.db();
-    let r = build(&s.corpus(), &db);
-    assert!(r.ok(), "{r:?}");
     let before = check(&db, false);
     assert!(before > 50, "only {before} citations");
 

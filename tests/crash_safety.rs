@@ -231,16 +231,9 @@ fn kill_repeatedly(name: &str, s: &Scratch, seed: u64, args: &dyn Fn(&Path) -> V
 }
 
 /// The example corpus and, in `out/osce.db`, the store built from it.
-fn example_store() -> Scratch {
-    let s = Scratch::with_example();
-    let r = build(&s.corpus(), &s.db());
-    assert!(r.ok(), "{r:?}");
-    s
-}
-
 #[test]
 fn killed_build_leaves_the_old_store_or_the_new_one() {
-    let s = example_store();
+    let s = Scratch::built_example();
     // The corpus grows by a long statement: the build now replaces the store.
     fs::write(
         s.corpus().join("statements/zz-big.txt"),
@@ -260,7 +253,7 @@ fn killed_build_leaves_the_old_store_or_the_new_one() {
 
 #[test]
 fn killed_import_leaves_the_old_store_or_the_new_one() {
-    let s = example_store();
+    let s = Scratch::built_example();
     let big = s.tmp.path().join("zz-big.txt");
     fs::write(&big, big_statement("zz-big", PARAGRAPHS, LINES)).unwrap();
     kill_repeatedly("import", &s, 0x0BAD_5EED, &|db| {
@@ -280,7 +273,7 @@ fn killed_import_leaves_the_old_store_or_the_new_one() {
 /// temporary files of writers that are gone. (Regression: they stayed for good.)
 #[test]
 fn a_later_build_removes_the_temporary_files_of_killed_ones() {
-    let s = example_store();
+    let s = Scratch::built_example();
     fs::write(
         s.corpus().join("statements/zz-big.txt"),
         big_statement("zz-big", PARAGRAPHS, LINES),
@@ -380,7 +373,7 @@ fn answers_of_binary(db: &Path) -> Option<Vec<Answer>> {
 /// new store's, never a mix, and both are seen.
 #[test]
 fn readers_during_an_import_see_the_old_or_the_new_store() {
-    let s = example_store();
+    let s = Scratch::built_example();
     let db = s.db();
     let big = s.tmp.path().join("zz-big.txt");
     fs::write(&big, big_statement("zz-big", PARAGRAPHS / 2, LINES)).unwrap();

@@ -12,13 +12,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use common::*;
 
 /// A copy of the example corpus built into `out/osce.db`.
-fn built_example() -> Scratch {
-    let s = Scratch::with_example();
-    let r = build(&s.corpus(), &s.db());
-    assert!(r.ok(), "{r:?}");
-    s
-}
-
 /// A statement by Lavrov: an unlabelled paragraph, then points 1 and 2.
 const NEW_STATEMENT: &str = "+++
 id = \"zz-new\"
@@ -126,7 +119,7 @@ impl Jitter {
 
 #[test]
 fn import_adds_a_new_statement_document_and_keeps_every_other_row() {
-    let s = built_example();
+    let s = Scratch::built_example();
     let db = s.db();
     let before = records(dump_file(&db));
     let file = s.corpus().join("statements/zz-new.txt");
@@ -217,7 +210,7 @@ fn import_adds_a_new_statement_document_and_keeps_every_other_row() {
 
 #[test]
 fn reimporting_an_edited_file_replaces_its_records_instead_of_adding_them() {
-    let s = built_example();
+    let s = Scratch::built_example();
     let db = s.db();
     let before = records(dump_file(&db));
     let counts = record_counts(&open(&db));
@@ -289,7 +282,7 @@ fn reimporting_an_edited_file_replaces_its_records_instead_of_adding_them() {
 
 #[test]
 fn import_of_a_file_with_a_bad_reference_leaves_the_store_unchanged() {
-    let s = built_example();
+    let s = Scratch::built_example();
     let db = s.db();
     let bytes = fs::read(&db).unwrap();
     let file = s.corpus().join("statements/zz-new.txt");
@@ -322,7 +315,7 @@ error: 1 problem(s) found; nothing was written
 /// after the rename, exactly as a finished import leaves it).
 #[test]
 fn killed_import_leaves_the_store_intact() {
-    let s = built_example();
+    let s = Scratch::built_example();
     let db = s.db();
     let big = s.corpus().join("statements/zz-big.txt");
     // 40 paragraphs of 8000 lines: about 21 MB of text.
@@ -438,7 +431,7 @@ fn killed_import_leaves_the_store_intact() {
 /// `lock_for_write`.
 #[test]
 fn importing_a_small_file_does_not_wait_for_its_own_lock() {
-    let s = built_example();
+    let s = Scratch::built_example();
     let file = s.corpus().join("statements/zz-new.txt");
     fs::write(&file, NEW_STATEMENT).unwrap();
     let started = Instant::now();
@@ -458,7 +451,7 @@ fn importing_a_small_file_does_not_wait_for_its_own_lock() {
 /// build takes care to leave no stale -wal file (`checkpoint_old`).
 #[test]
 fn successful_import_leaves_no_wal_or_shm_beside_the_store() {
-    let s = built_example();
+    let s = Scratch::built_example();
     let file = s.corpus().join("statements/zz-new.txt");
     fs::write(&file, NEW_STATEMENT).unwrap();
     let r = import(&[&file], &s.db());
@@ -474,7 +467,7 @@ fn successful_import_leaves_no_wal_or_shm_beside_the_store() {
 /// silently lost, although both exit 0.
 #[test]
 fn concurrent_imports_keep_every_imported_file() {
-    let s = built_example();
+    let s = Scratch::built_example();
     let db = s.db();
     let a = s.corpus().join("statements/zz-a.txt");
     let b = s.corpus().join("statements/zz-b.txt");

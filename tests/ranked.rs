@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Scratch, build, generated_store, query_csv};
+use common::{Scratch, generated_store, query_csv};
 
 /// `query` with `limit`/`offset` gives the rows of `query` alone, cut.
 fn check(db: &Path, query: &str) -> usize {
@@ -28,9 +28,7 @@ fn check(db: &Path, query: &str) -> usize {
 
 #[test]
 fn limited_full_text_searches_keep_the_rank_order_on_the_example() {
-    let s = Scratch::with_example();
-    let r = build(&s.corpus(), &s.db());
-    assert!(r.ok(), "{r:?}");
+    let s = Scratch::built_example();
     let mut found = 0;
     for q in [
         "clauses where text matches \"security\"",

@@ -9,7 +9,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{Scratch, build, generated_store, import, open, query_csv, rows};
+use common::{Scratch, generated_store, import, open, query_csv, rows};
 
 /// The clauses of `db` as (id, document id, position, ref), by id.
 fn clauses_by_id(db: &Path) -> Vec<(i64, i64, i64, String)> {
@@ -65,10 +65,8 @@ fn check_reading_order(db: &Path) -> usize {
 
 #[test]
 fn the_example_store_numbers_clauses_in_reading_order_before_and_after_an_import() {
-    let s = Scratch::with_example();
+    let s = Scratch::built_example();
     let db = s.db();
-    let r = build(&s.corpus(), &db);
-    assert!(r.ok(), "{r:?}");
     let before = check_reading_order(&db);
     assert!(before > 30, "only {before} clauses");
 

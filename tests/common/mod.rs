@@ -249,6 +249,14 @@ impl Scratch {
         s
     }
 
+    /// [`Scratch::with_example`], built into [`Scratch::db`].
+    pub fn built_example() -> Scratch {
+        let s = Scratch::with_example();
+        let r = build(&s.corpus(), &s.db());
+        assert!(r.ok(), "{r:?}");
+        s
+    }
+
     pub fn corpus(&self) -> PathBuf {
         self.tmp.path().join("corpus")
     }
