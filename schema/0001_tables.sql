@@ -1,4 +1,4 @@
--- Concord store, schema version 2: the tables.
+-- Concord store, schema version 3: the tables.
 --
 -- Every table keeps an INTEGER PRIMARY KEY `id` for joins; the corpus's own
 -- ids (slugs such as `istanbul-charter`) live in `slug`. The `v_*` views in
@@ -202,3 +202,38 @@ CREATE TABLE citation_actors (
     PRIMARY KEY (citation_id, actor_id)
 ) WITHOUT ROWID;
 CREATE INDEX citation_actors_actor ON citation_actors (actor_id, citation_id);
+
+-- Derived tables: who cites what, summed from `citations` and `citation_actors`
+-- (schema/derive.sql) when the store is built or imported, and never written
+-- otherwise. They answer the questions that would otherwise read every
+-- citation of a popular target or of a prolific actor. A store edited by hand
+-- must be rebuilt (`concord build`) for them to follow.
+
+-- Actor `actor_id` made `citations` citations of clause `clause_id`
+-- (`clauses cited-by ACTOR`).
+CREATE TABLE actor_cited_clauses (
+    actor_id  INTEGER NOT NULL REFERENCES actors (id),
+    clause_id INTEGER NOT NULL REFERENCES clauses (id),
+    citations INTEGER NOT NULL CHECK (citations > 0),
+    PRIMARY KEY (actor_id, clause_id)
+) WITHOUT ROWID;
+
+-- Actor `actor_id` made `citations` citations of principle `principle_id`:
+-- of the principle itself, or of a clause tagged with it (a citation of a
+-- clause with two principles counts once under each)
+-- (`actors citing principle P`, `principles cited-by ACTOR`).
+CREATE TABLE actor_cited_principles (
+    actor_id     INTEGER NOT NULL REFERENCES actors (id),
+    principle_id INTEGER NOT NULL REFERENCES principles (id),
+    citations    INTEGER NOT NULL CHECK (citations > 0),
+    PRIMARY KEY (actor_id, principle_id)
+) WITHOUT ROWID;
+CREATE INDEX actor_cited_principles_principle ON actor_cited_principles (principle_id, actor_id);
+
+-- How many citations each actor made; `actor_id` NULL counts the citations
+-- that name no maker (`citations count by by`). Actors without citations
+-- have no row.
+CREATE TABLE actor_citation_counts (
+    actor_id  INTEGER UNIQUE REFERENCES actors (id),
+    citations INTEGER NOT NULL CHECK (citations > 0)
+);

@@ -1,4 +1,4 @@
--- Concord store, schema version 2: readable views.
+-- Concord store, schema version 3: readable views.
 --
 -- One `v_*` view per kind of record, with the integer ids replaced by the
 -- corpus's slugs and names, for people who open the file in other tools.

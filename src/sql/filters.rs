@@ -314,6 +314,13 @@ impl Gen {
     /// A condition on citation `ci`: made by these actors, or from these documents or clauses.
     fn made_by(&mut self, t: &Targets) -> Expr {
         let mut any = Vec::new();
+        self.made_by_actors(t, &mut any);
+        self.made_in(t, &mut any);
+        Expr::or(any)
+    }
+
+    /// Adds to `any` the condition that citation `ci` was made by the actors of `t`.
+    fn made_by_actors(&mut self, t: &Targets, any: &mut Vec<Expr>) {
         if !t.actors.is_empty() {
             let who = self.speakers(&t.actors);
             any.push(id_in(
@@ -327,6 +334,11 @@ impl Gen {
                 ),
             ));
         }
+    }
+
+    /// Adds to `any` the condition that citation `ci` stands in the documents
+    /// or clauses of `t`.
+    fn made_in(&mut self, t: &Targets, any: &mut Vec<Expr>) {
         if !t.documents.is_empty() {
             let docs = self.ids_of("documents", &t.documents);
             any.push(id_in("ci", "from_document_id", docs));
@@ -335,7 +347,14 @@ impl Gen {
             let cl = self.clause_ids(&t.clauses, true);
             any.push(id_in("ci", "from_clause_id", cl));
         }
-        Expr::or(any)
+    }
+
+    /// `SELECT x.column FROM table x WHERE x.actor_id IN (the speakers of
+    /// actors)`: what the actors cite, read from a derived table of
+    /// schema/derive.sql rather than from each of their citations.
+    fn cited_by_actors(&mut self, table: &'static str, column: &'static str, actors: &[Source]) -> Select {
+        let who = self.speakers(actors);
+        Select::from_table(col("x", column), table, "x", vec![id_in("x", "actor_id", who)])
     }
 
     /// The documents cited (directly or through a clause) by citations meeting `cond`.
@@ -350,7 +369,32 @@ impl Gen {
     }
 
     fn cited_by(&mut self, set: Set, t: &Targets) -> Expr {
-        let cond = self.made_by(t);
+        // Clauses and principles cited by actors come from the derived
+        // tables; those cited from documents or clauses, from the citations.
+        let derived = match set {
+            Set::Clauses => Some(("actor_cited_clauses", "clause_id")),
+            Set::Principles => Some(("actor_cited_principles", "principle_id")),
+            _ => None,
+        };
+        let Some((table, column)) = derived else {
+            let cond = self.made_by(t);
+            return self.cited_by_citations(set, cond);
+        };
+        let mut any = Vec::new();
+        if !t.actors.is_empty() {
+            let cited = self.cited_by_actors(table, column, &t.actors);
+            any.push(id_in(T, "id", cited));
+        }
+        let mut within = Vec::new();
+        self.made_in(t, &mut within);
+        if !within.is_empty() {
+            any.push(self.cited_by_citations(set, Expr::or(within)));
+        }
+        Expr::or(any)
+    }
+
+    /// The rows of `set` cited by the citations meeting `cond`.
+    fn cited_by_citations(&mut self, set: Set, cond: Expr) -> Expr {
         match set {
             Set::Clauses => id_in(
                 T,
@@ -387,8 +431,9 @@ impl Gen {
         }
     }
 
-    /// A condition on citation `ci`: its target is one of `t`.
-    fn cites(&mut self, t: &Targets) -> Vec<Expr> {
+    /// A condition on citation `ci`: its target is one of `t` (its principles
+    /// only when `principles`).
+    fn cites(&mut self, t: &Targets, principles: bool) -> Vec<Expr> {
         let mut any = Vec::new();
         if !t.clauses.is_empty() {
             let cl = self.clause_ids(&t.clauses, true);
@@ -402,7 +447,7 @@ impl Gen {
             let docs = self.authored(&t.actors);
             any.extend(cites_documents(docs));
         }
-        if !t.principles.is_empty() {
+        if principles && !t.principles.is_empty() {
             let p = self.ids_of("principles", &t.principles);
             let tagged = Select::from_table(
                 col("cp", "clause_id"),
@@ -417,7 +462,10 @@ impl Gen {
     }
 
     fn citing(&mut self, set: Set, t: &Targets) -> Expr {
-        let conds = self.cites(t);
+        if set == Set::Actors {
+            return self.actors_citing(t);
+        }
+        let conds = self.cites(t, true);
         // One membership test per kind of target: an OR inside one subquery
         // would make SQLite read every citation.
         let per = |column: Expr, conds: Vec<Expr>| {
@@ -436,24 +484,36 @@ impl Gen {
         };
         match set {
             Set::Clauses => per(or_zero(col("ci", "from_clause_id")), conds),
-            Set::Actors => {
-                // The makers of the citations of each kind of target, each read
-                // through that kind's index alone.
-                let makers = conds
-                    .into_iter()
-                    .map(|c| {
-                        Select::from_table(col("ca", "actor_id"), "citation_actors", "ca", vec![c])
-                            .join(
-                                "citations",
-                                "ci",
-                                Expr::eq(col("ci", "id"), col("ca", "citation_id")),
-                            )
-                    })
-                    .collect();
-                id_in(T, "id", self.and_represented(makers))
-            }
             _ => per(col("ci", "from_document_id"), conds),
         }
+    }
+
+    /// The makers of the citations of each kind of target, each read through
+    /// that kind's index alone, and everyone they speak for. The makers of
+    /// citations of principles (of the principles themselves and of every
+    /// clause tagged with them, often a great many) come from the derived
+    /// table `actor_cited_principles`.
+    fn actors_citing(&mut self, t: &Targets) -> Expr {
+        let mut makers = Vec::new();
+        if !t.principles.is_empty() {
+            let p = self.ids_of("principles", &t.principles);
+            makers.push(Select::from_table(
+                col("x", "actor_id"),
+                "actor_cited_principles",
+                "x",
+                vec![id_in("x", "principle_id", p)],
+            ));
+        }
+        for c in self.cites(t, false) {
+            makers.push(
+                Select::from_table(col("ca", "actor_id"), "citation_actors", "ca", vec![c]).join(
+                    "citations",
+                    "ci",
+                    Expr::eq(col("ci", "id"), col("ca", "citation_id")),
+                ),
+            );
+        }
+        id_in(T, "id", self.and_represented(makers))
     }
 
     fn relation(&mut self, rtype: &str, inverse: bool, transitive: bool, target: &Targets) -> Expr {

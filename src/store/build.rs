@@ -203,6 +203,7 @@ fn fill(
         readers,
         &mut |f| progress(n + f + 1, total),
     )?;
+    conn.execute_batch(super::DERIVE)?;
     conn.execute_batch("COMMIT; PRAGMA optimize;")?;
     progress(total, total);
     Ok(counts)

@@ -26,7 +26,7 @@ pub use write::Counts;
 pub const APPLICATION_ID: i32 = 0x434E_4344;
 
 /// `PRAGMA user_version` this concord writes and reads.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
 /// The schema, in the order it is applied.
 pub const SCHEMA: [(&str, &str); 3] = [
@@ -43,6 +43,9 @@ pub const SCHEMA: [(&str, &str); 3] = [
         include_str!("../../schema/0003_views.sql"),
     ),
 ];
+
+/// Fills the derived tables from the citations, once they are all written.
+pub const DERIVE: &str = include_str!("../../schema/derive.sql");
 
 /// Why a store could not be opened, built or changed.
 #[derive(Debug, thiserror::Error)]
