@@ -1,4 +1,4 @@
--- Concord store, schema version 3: the tables.
+-- Concord store, schema version 4: the tables.
 --
 -- Every table keeps an INTEGER PRIMARY KEY `id` for joins; the corpus's own
 -- ids (slugs such as `istanbul-charter`) live in `slug`. The `v_*` views in
@@ -100,6 +100,10 @@ CREATE TABLE clauses (
     title       TEXT,             -- optional heading
     text        TEXT NOT NULL,    -- the words of the clause
     line        INTEGER NOT NULL, -- line in the source file where the clause starts
+    -- The clause's principles as queries show them, written with the row
+    -- (clause_principles decides every filter): their slugs, sorted, joined
+    -- with ', '; NULL when it has none.
+    principle_list TEXT,
     UNIQUE (document_id, label)
 );
 CREATE INDEX clauses_parent ON clauses (parent_id);

@@ -1,4 +1,4 @@
--- Concord store, schema version 3: readable views.
+-- Concord store, schema version 4: readable views.
 --
 -- One `v_*` view per kind of record, with the integer ids replaced by the
 -- corpus's slugs and names, for people who open the file in other tools.
@@ -35,9 +35,7 @@ SELECT d.slug || '#' || c.label AS ref,
        c.position,
        c.title,
        c.text,
-       (SELECT group_concat(slug, ', ') FROM (
-            SELECT pr.slug FROM clause_principles cp JOIN principles pr ON pr.id = cp.principle_id
-            WHERE cp.clause_id = c.id ORDER BY pr.slug)) AS principles,
+       c.principle_list AS principles,
        d.date
 FROM clauses c
 JOIN documents d ON d.id = c.document_id

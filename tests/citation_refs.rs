@@ -1,5 +1,6 @@
-//! A citation's `from_ref`, `to_ref` and `by_list` are written with the row,
-//! so that queries show them without joining back to names. Here each stored
+//! A citation's `from_ref`, `to_ref` and `by_list`, and a clause's
+//! `principle_list`, are written with the row, so that queries show them
+//! without joining back to names. Here each stored
 //! value is checked against the same value computed in SQL from the ids, on
 //! the example store, the example after an import, and a generated store
 //! (curated citations and citations found in text alike).
@@ -32,6 +33,13 @@ const COMPUTED: &str = "
     LEFT JOIN documents tdd ON tdd.id = t.to_document_id
     LEFT JOIN principles tp ON tp.id = t.to_principle_id";
 
+/// What a clause's stored `principle_list` must equal.
+const CLAUSES_COMPUTED: &str = "
+    SELECT c.id, c.principle_list, (SELECT group_concat(s, ', ') FROM (
+               SELECT p.slug AS s FROM clause_principles cp JOIN principles p ON p.id = cp.principle_id
+               WHERE cp.clause_id = c.id ORDER BY p.slug)) AS l
+    FROM clauses c";
+
 /// Checks every citation of `db`; returns how many there were. Neither the
 /// example nor a generated corpus has a citation from a whole document or by
 /// more than one actor: `added` says the test added one.
@@ -48,6 +56,20 @@ fn check(db: &Path, added: bool) -> i64 {
         "{}: stored and computed (id, from, to, by) differ:\n{wrong:#?}",
         db.display()
     );
+    let wrong = rows(
+        &conn,
+        &format!("SELECT * FROM ({CLAUSES_COMPUTED}) WHERE principle_list IS NOT l LIMIT 5"),
+    );
+    assert!(
+        wrong.is_empty(),
+        "{}: stored and computed principles of clauses differ:\n{wrong:#?}",
+        db.display()
+    );
+    let tagged = int(
+        &conn,
+        "SELECT count(*) FROM clauses WHERE principle_list IS NOT NULL",
+    );
+    assert!(tagged > 0, "{}: no clause with a principle", db.display());
     // Every kind of end is among them, so each branch above was compared.
     for (what, cond) in [
         ("a clause cited", "to_clause_id IS NOT NULL"),
@@ -106,6 +128,15 @@ fn the_example_stores_its_citations_as_shown_before_and_after_an_import() {
     let r = import(&[&file, &cites], &db);
     assert!(r.ok(), "{r:?}");
     let after = check(&db, true);
+    // A clause of several principles, in the order of their slugs.
+    assert_eq!(
+        rows(
+            &open(&db),
+            "SELECT c.principle_list FROM clauses c JOIN documents d ON d.id = c.document_id \
+             WHERE d.slug = 'astana-declaration' AND c.label = '3'"
+        ),
+        [["equal-security, freedom-of-alliance, indivisibility, neutrality, no-expense"]]
+    );
     assert!(
         after > before,
         "{after} citations after the import, {before} before"

@@ -458,7 +458,7 @@ fn not_stores(s: &Scratch) -> Vec<(&'static str, PathBuf, &'static str)> {
         (
             "a store of a newer concord",
             newer,
-            "written by a newer concord (store version 99, this concord reads version 3); upgrade concord",
+            "written by a newer concord (store version 99, this concord reads version 4); upgrade concord",
         ),
     ]
 }
@@ -513,11 +513,11 @@ fn an_older_store_is_refused_by_query_and_import_and_replaced_by_build() {
     let older = s.out().join("older.db");
     fs::copy(s.db(), &older).unwrap();
     let conn = rusqlite::Connection::open(&older).unwrap();
-    conn.pragma_update(None, "user_version", 2).unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
     drop(conn);
     let before = snapshot(&s.out());
     let needle = format!(
-        "{}: built by an older concord (store version 2, this concord reads version 3); rebuild it with `concord build CORPUS -o {}`",
+        "{}: built by an older concord (store version 3, this concord reads version 4); rebuild it with `concord build CORPUS -o {}`",
         older.display(),
         older.display()
     );

@@ -202,6 +202,8 @@ pub fn scalar(field: Field) -> Expr {
         Field::ClauseKind => Expr::col("d", "kind"),
         Field::ClauseTitle => c("title"),
         Field::ClauseParent => clause_ref(c("parent_id")),
+        // Stored as shown, like a citation's ends (see the schema).
+        Field::ClausePrinciple => c("principle_list"),
         Field::ActorName | Field::PrincipleName => c("name"),
         Field::ActorRole => c("role"),
         Field::PrincipleDescription => c("description"),

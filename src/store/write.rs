@@ -42,17 +42,24 @@ pub struct Ids {
 }
 
 impl Ids {
-    /// A citation's `by_list`: the slugs of `actors`, sorted (as SQLite's
-    /// BINARY collation sorts), each once, joined with ', '; `None` for none.
+    /// A citation's `by_list`: the slugs of `actors` (see [`shown_list`]).
     pub fn by_list(&self, actors: &[i64]) -> Option<String> {
-        let mut slugs: Vec<&str> = actors
-            .iter()
-            .map(|&a| self.actor_slugs[a as usize - 1].as_str())
-            .collect();
-        slugs.sort_unstable();
-        slugs.dedup();
-        (!slugs.is_empty()).then(|| slugs.join(", "))
+        shown_list(
+            actors
+                .iter()
+                .map(|&a| self.actor_slugs[a as usize - 1].as_str()),
+        )
     }
+}
+
+/// A list as stored for display (a clause's `principle_list`, a citation's
+/// `by_list`): the slugs, sorted (as SQLite's BINARY collation sorts), each
+/// once, joined with ', '; `None` for none.
+fn shown_list<'a>(slugs: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut slugs: Vec<&str> = slugs.collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    (!slugs.is_empty()).then(|| slugs.join(", "))
 }
 
 /// Writes every record of `corpus`; `tick` is called after each file's worth of work.
@@ -176,7 +183,7 @@ fn write_documents(
     )?;
     let mut author = conn.prepare("INSERT OR IGNORE INTO document_authors (document_id, actor_id, position) VALUES (?1, ?2, ?3)")?;
     let mut clause = conn.prepare(
-        "INSERT INTO clauses (id, document_id, label, parent_id, position, title, text, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO clauses (id, document_id, label, parent_id, position, title, text, line, principle_list) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let mut tag = conn.prepare(
         "INSERT OR IGNORE INTO clause_principles (clause_id, principle_id) VALUES (?1, ?2)",
@@ -232,7 +239,8 @@ fn write_documents(
                 pos as i64 + 1,
                 c.title,
                 c.text,
-                ln
+                ln,
+                shown_list(c.principles.iter().map(|p| p.id.as_str()))
             ])?;
             for p in &c.principles {
                 tag.execute(params![clause_id, ids.principles[&p.id]])?;
