@@ -285,6 +285,39 @@ mod tests {
         assert!(compiled > 100, "only {compiled} golden queries compiled");
     }
 
+    /// Names are looked up `NAMES_PER_LOOKUP` to a statement: a statement of
+    /// many names finds each, whichever statement it falls in, as the whole
+    /// catalog does (an id, a name folded, an alias in another script).
+    #[test]
+    fn many_names_are_looked_up_in_several_statements() {
+        let e = Engine::example().expect("the example builds");
+        let wanted = [
+            "lavrov",
+            "SERGEY LAVROV",
+            "Лавров",
+            "istanbul-charter",
+            "indivisibility",
+        ];
+        let mut names: Vec<String> = (0..450).map(|i| format!("no-such-name-{i}")).collect();
+        for (i, w) in wanted.iter().enumerate() {
+            names.insert(i * 110, w.to_string());
+        }
+        let part = e.store().catalog_of_names(&names).expect("the lookup runs");
+        let whole = e.store().catalog().expect("the catalog loads");
+        let ids = |c: &Catalog, name: &str| -> Vec<String> {
+            c.lookup(name)
+                .iter()
+                .map(|h| format!("{} {}", h.kind.as_str(), c.entry(*h).id))
+                .collect()
+        };
+        for w in wanted {
+            let got = ids(&part, w);
+            assert!(!got.is_empty(), "{w} not found");
+            assert_eq!(got, ids(&whole, w), "{w}");
+        }
+        assert!(part.lookup("no-such-name-7").is_empty());
+    }
+
     #[test]
     fn an_unknown_name_is_suggested_from_the_whole_catalog() {
         let e = Engine::example().expect("the example builds");

@@ -54,11 +54,17 @@ fn raw(conn: &Connection) -> Raw {
     .map(|(id, c, p)| (id, (c, p)))
     .collect();
     let mut makers: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    for (c, a, _) in ids(conn, "SELECT citation_id, actor_id, NULL FROM citation_actors") {
+    for (c, a, _) in ids(
+        conn,
+        "SELECT citation_id, actor_id, NULL FROM citation_actors",
+    ) {
         makers.entry(c).or_default().insert(a.unwrap());
     }
     let mut principles: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    for (c, p, _) in ids(conn, "SELECT clause_id, principle_id, NULL FROM clause_principles") {
+    for (c, p, _) in ids(
+        conn,
+        "SELECT clause_id, principle_id, NULL FROM clause_principles",
+    ) {
         principles.entry(c).or_default().insert(p.unwrap());
     }
     let represents = ids(
@@ -207,7 +213,12 @@ fn check(db: &Path) -> usize {
                 &[("d", &doc), ("a", slug)],
             );
             let got = sorted(got.into_iter().map(|mut r| r.remove(0)).collect());
-            assert_eq!(got, want, "{}: clauses in {doc} cited-by {slug}", db.display());
+            assert_eq!(
+                got,
+                want,
+                "{}: clauses in {doc} cited-by {slug}",
+                db.display()
+            );
             let not = query_csv(
                 db,
                 "clauses in $d not cited-by $a select ref",
@@ -250,7 +261,12 @@ fn check(db: &Path) -> usize {
             .collect();
         let got = query_csv(db, "actors citing $p select id", &[("p", slug)]);
         let got: BTreeSet<String> = got.into_iter().map(|mut r| r.remove(0)).collect();
-        assert_eq!(got, want, "{}: actors citing principle {slug}", db.display());
+        assert_eq!(
+            got,
+            want,
+            "{}: actors citing principle {slug}",
+            db.display()
+        );
     }
     asked.len()
 }

@@ -352,9 +352,19 @@ impl Gen {
     /// `SELECT x.column FROM table x WHERE x.actor_id IN (the speakers of
     /// actors)`: what the actors cite, read from a derived table of
     /// schema/derive.sql rather than from each of their citations.
-    fn cited_by_actors(&mut self, table: &'static str, column: &'static str, actors: &[Source]) -> Select {
+    fn cited_by_actors(
+        &mut self,
+        table: &'static str,
+        column: &'static str,
+        actors: &[Source],
+    ) -> Select {
         let who = self.speakers(actors);
-        Select::from_table(col("x", column), table, "x", vec![id_in("x", "actor_id", who)])
+        Select::from_table(
+            col("x", column),
+            table,
+            "x",
+            vec![id_in("x", "actor_id", who)],
+        )
     }
 
     /// The documents cited (directly or through a clause) by citations meeting `cond`.

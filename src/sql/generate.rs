@@ -812,17 +812,12 @@ fn count_by_link(g: &mut Gen, mut rows: Select, link: fields::Link, name: &str) 
 /// FROM actor_citation_counts n LEFT JOIN actors a ON a.id = n.actor_id
 /// ```
 fn citations_by_maker(name: &str) -> Select {
-    let mut s = Select::from_table(
-        Expr::col("a", "slug"),
-        "actor_citation_counts",
-        "n",
-        vec![],
-    )
-    .left_join_one(
-        "actors",
-        "a",
-        Expr::eq(Expr::col("a", "id"), Expr::col("n", "actor_id")),
-    );
+    let mut s = Select::from_table(Expr::col("a", "slug"), "actor_citation_counts", "n", vec![])
+        .left_join_one(
+            "actors",
+            "a",
+            Expr::eq(Expr::col("a", "id"), Expr::col("n", "actor_id")),
+        );
     s.columns = vec![
         (Expr::col("a", "slug"), Some(name.to_string())),
         (Expr::col("n", "citations"), Some("count".into())),

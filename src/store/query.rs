@@ -1,6 +1,7 @@
 //! Reading a store: the catalog of names, clause checks, and running
 //! generated SQL row by row.
 
+use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 
 use rusqlite::types::ValueRef;
@@ -45,6 +46,52 @@ pub fn format_real(r: f64) -> String {
 pub struct Rows {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+}
+
+/// Names looked up by one statement (each is a bound parameter, read twice).
+const NAMES_PER_LOOKUP: usize = 200;
+
+/// One statement that finds what `n` folded names (`?1` to `?n`) denote:
+/// rows of (kind: 0 actor, 1 document, 2 principle; row id; slug; name;
+/// detail; the name's key), through the indexes on `slug` and on the
+/// aliases' `folded` column. One statement rather than three a name: each
+/// statement is compiled when first run with its values, so that one
+/// statement for all names costs one compilation.
+fn names_lookup(n: usize) -> String {
+    let list = (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let parts = [
+        (0, "actors", "t.name", "t.kind", "actor_aliases", "actor_id"),
+        (
+            1,
+            "documents",
+            "t.title",
+            "t.kind",
+            "document_aliases",
+            "document_id",
+        ),
+        (
+            2,
+            "principles",
+            "t.name",
+            "''",
+            "principle_aliases",
+            "principle_id",
+        ),
+    ];
+    parts
+        .iter()
+        .map(|(k, table, name, detail, aliases, owner)| {
+            format!(
+                "SELECT {k}, t.id, t.slug, {name}, {detail}, t.slug FROM {table} t WHERE t.slug IN ({list}) \
+                 UNION ALL SELECT {k}, t.id, t.slug, {name}, {detail}, x.folded FROM {aliases} x \
+                 JOIN {table} t ON t.id = x.{owner} WHERE x.folded IN ({list})"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ")
 }
 
 impl Store {
@@ -105,61 +152,49 @@ impl Store {
     /// hundreds of thousands.
     pub fn catalog_of_names(&self, names: &[String]) -> Result<Catalog, StoreError> {
         let e = |e| sqlite_err(&self.path, e);
-        let mut found: [Vec<(i64, Entry)>; 3] = Default::default();
-        let mut aliases = Vec::new();
-        let kinds = [
-            (
-                Kind::Actor,
-                "SELECT id, slug, name, kind FROM actors WHERE slug = ?1
-                 UNION SELECT a.id, a.slug, a.name, a.kind FROM actor_aliases x
-                 JOIN actors a ON a.id = x.actor_id WHERE x.folded = ?1",
-            ),
-            (
-                Kind::Document,
-                "SELECT id, slug, title, kind FROM documents WHERE slug = ?1
-                 UNION SELECT d.id, d.slug, d.title, d.kind FROM document_aliases x
-                 JOIN documents d ON d.id = x.document_id WHERE x.folded = ?1",
-            ),
-            (
-                Kind::Principle,
-                "SELECT id, slug, name, '' FROM principles WHERE slug = ?1
-                 UNION SELECT p.id, p.slug, p.name, '' FROM principle_aliases x
-                 JOIN principles p ON p.id = x.principle_id WHERE x.folded = ?1",
-            ),
-        ];
-        for name in names {
-            let key = crate::fold::name_key(name);
-            if key.is_empty() {
-                continue;
+        let keyed: Vec<(String, &String)> = names
+            .iter()
+            .map(|n| (crate::fold::name_key(n), n))
+            .filter(|(k, _)| !k.is_empty())
+            .collect();
+        let mut keys: Vec<&str> = keyed.iter().map(|(k, _)| k.as_str()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        // (kind, key) -> the entries it denotes, by row id.
+        let mut hits: HashMap<(usize, String), BTreeMap<i64, Entry>> = HashMap::new();
+        for chunk in keys.chunks(NAMES_PER_LOOKUP) {
+            let mut st = self
+                .conn
+                .prepare_cached(&names_lookup(chunk.len()))
+                .map_err(e)?;
+            let mut rows = st.query(rusqlite::params_from_iter(chunk)).map_err(e)?;
+            while let Some(r) = rows.next().map_err(e)? {
+                let kind: i64 = r.get(0).map_err(e)?;
+                let entry = Entry {
+                    id: r.get(2).map_err(e)?,
+                    name: r.get(3).map_err(e)?,
+                    detail: r.get(4).map_err(e)?,
+                };
+                hits.entry((kind as usize, r.get(5).map_err(e)?))
+                    .or_default()
+                    .insert(r.get(1).map_err(e)?, entry);
             }
-            for (i, (kind, sql)) in kinds.iter().enumerate() {
-                let mut st = self.conn.prepare_cached(sql).map_err(e)?;
-                let rows = st
-                    .query_map([&key], |r| {
-                        Ok((
-                            r.get::<_, i64>(0)?,
-                            Entry {
-                                id: r.get(1)?,
-                                name: r.get(2)?,
-                                detail: r.get(3)?,
-                            },
-                        ))
-                    })
-                    .map_err(e)?;
-                for row in rows {
-                    let (id, entry) = row.map_err(e)?;
-                    aliases.push((*kind, entry.id.clone(), name.clone()));
-                    if !found[i].iter().any(|(have, _)| *have == id) {
-                        found[i].push((id, entry));
-                    }
+        }
+        let mut found: [BTreeMap<i64, Entry>; 3] = Default::default();
+        let mut aliases = Vec::new();
+        for (key, name) in &keyed {
+            for (i, kind) in [Kind::Actor, Kind::Document, Kind::Principle]
+                .into_iter()
+                .enumerate()
+            {
+                for (id, entry) in hits.get(&(i, key.clone())).into_iter().flatten() {
+                    aliases.push((kind, entry.id.clone(), (*name).clone()));
+                    found[i].entry(*id).or_insert_with(|| entry.clone());
                 }
             }
         }
         // In store order, as the whole catalog has them.
-        let [actors, documents, principles] = found.map(|mut v| {
-            v.sort_by_key(|(id, _)| *id);
-            v.into_iter().map(|(_, entry)| entry).collect::<Vec<_>>()
-        });
+        let [actors, documents, principles] = found.map(|m| m.into_values().collect::<Vec<_>>());
         Ok(Catalog::new(
             actors,
             documents,
