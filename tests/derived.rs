@@ -88,10 +88,13 @@ fn raw(conn: &Connection) -> Raw {
     }
 }
 
+/// (actor, target) -> citations.
+type Sums = BTreeMap<(i64, i64), i64>;
+
 impl Raw {
-    /// (actor, target) -> citations, for clause targets and for principles
-    /// (cited themselves or through a tagged clause).
-    fn sums(&self) -> (BTreeMap<(i64, i64), i64>, BTreeMap<(i64, i64), i64>) {
+    /// The sums for clause targets and for principles (cited themselves or
+    /// through a tagged clause).
+    fn sums(&self) -> (Sums, Sums) {
         let (mut clauses, mut principles) = (BTreeMap::new(), BTreeMap::new());
         for (id, (clause, principle)) in &self.citations {
             for &a in self.makers.get(id).into_iter().flatten() {
@@ -145,7 +148,7 @@ fn check(db: &Path) -> usize {
     let conn = open(db);
     let raw = raw(&conn);
     let (clauses, principles) = raw.sums();
-    let stored = |sql: &str| -> BTreeMap<(i64, i64), i64> {
+    let stored = |sql: &str| -> Sums {
         let mut st = conn.prepare(sql).unwrap();
         st.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
             .unwrap()
