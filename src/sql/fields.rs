@@ -46,6 +46,11 @@ pub struct Link {
     pub key: &'static str,
     /// `(table, alias, column)` of the value when `key` is an id.
     pub value: Option<(&'static str, &'static str, &'static str)>,
+    /// `(table, column)` of a derived table that holds, for the whole table
+    /// of owners, each key's number of owners in `column` (the key in a
+    /// column named as `key`, NULL for the owners without one): `count by`
+    /// over every row reads it instead of the link table.
+    pub totals: Option<(&'static str, &'static str)>,
 }
 
 impl Link {
@@ -66,6 +71,7 @@ pub fn link(field: Field) -> Option<Link> {
         owner,
         key,
         value,
+        totals: None,
     };
     Some(match field {
         Field::DocAuthor => l(
@@ -98,13 +104,16 @@ pub fn link(field: Field) -> Option<Link> {
             "represented_id",
             Some(("actors", "g", "slug")),
         ),
-        Field::CitationBy => l(
-            "citation_actors",
-            "ca",
-            "citation_id",
-            "actor_id",
-            Some(("actors", "a", "slug")),
-        ),
+        Field::CitationBy => Link {
+            totals: Some(("actor_citation_counts", "citations")),
+            ..l(
+                "citation_actors",
+                "ca",
+                "citation_id",
+                "actor_id",
+                Some(("actors", "a", "slug")),
+            )
+        },
         _ => return None,
     })
 }

@@ -710,8 +710,8 @@ fn count_by_link(g: &mut Gen, mut rows: Select, link: fields::Link, name: &str) 
     rows.columns.clear();
     rows.prune_joins();
     let every_row = rows.filter.is_empty() && rows.from.len() == 1;
-    if every_row && link.table == "citation_actors" {
-        return citations_by_maker(name);
+    if every_row && let Some(totals) = link.totals {
+        return counted_in_advance(link, totals, name);
     }
     let key = Expr::col(link.alias, link.key);
     let mut groups = Select::from_table(key.clone(), link.table, link.alias, vec![]);
@@ -802,25 +802,33 @@ fn count_by_link(g: &mut Gen, mut rows: Select, link: fields::Link, name: &str) 
     out
 }
 
-/// `citations count by by` over every citation, from the derived table
-/// `actor_citation_counts` (one row per maker, and a NULL maker for the
-/// citations that name none) instead of the millions of (citation, maker)
-/// pairs:
+/// `count by` a many-valued field over every row, from the derived table
+/// that holds each key's count (e.g. `citations count by by`:
+/// `actor_citation_counts`, one row per maker and a NULL maker for the
+/// citations that name none, instead of the millions of (citation, maker)
+/// pairs):
 ///
 /// ```sql
 /// SELECT a.slug AS "by", n.citations AS count
 /// FROM actor_citation_counts n LEFT JOIN actors a ON a.id = n.actor_id
 /// ```
-fn citations_by_maker(name: &str) -> Select {
-    let mut s = Select::from_table(Expr::col("a", "slug"), "actor_citation_counts", "n", vec![])
-        .left_join_one(
-            "actors",
-            "a",
-            Expr::eq(Expr::col("a", "id"), Expr::col("n", "actor_id")),
-        );
+fn counted_in_advance(
+    link: fields::Link,
+    (table, count): (&'static str, &'static str),
+    name: &str,
+) -> Select {
+    let key = Expr::col("n", link.key);
+    let mut s = Select::from_table(key.clone(), table, "n", vec![]);
+    let value = match link.value {
+        Some((values, alias, column)) => {
+            s = s.left_join_one(values, alias, Expr::eq(Expr::col(alias, "id"), key));
+            Expr::col(alias, column)
+        }
+        None => key,
+    };
     s.columns = vec![
-        (Expr::col("a", "slug"), Some(name.to_string())),
-        (Expr::col("n", "citations"), Some("count".into())),
+        (value, Some(name.to_string())),
+        (Expr::col("n", count), Some("count".into())),
     ];
     s
 }
