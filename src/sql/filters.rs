@@ -314,13 +314,6 @@ impl Gen {
     /// A condition on citation `ci`: made by these actors, or from these documents or clauses.
     fn made_by(&mut self, t: &Targets) -> Expr {
         let mut any = Vec::new();
-        self.made_by_actors(t, &mut any);
-        self.made_in(t, &mut any);
-        Expr::or(any)
-    }
-
-    /// Adds to `any` the condition that citation `ci` was made by the actors of `t`.
-    fn made_by_actors(&mut self, t: &Targets, any: &mut Vec<Expr>) {
         if !t.actors.is_empty() {
             let who = self.speakers(&t.actors);
             any.push(id_in(
@@ -334,6 +327,8 @@ impl Gen {
                 ),
             ));
         }
+        self.made_in(t, &mut any);
+        Expr::or(any)
     }
 
     /// Adds to `any` the condition that citation `ci` stands in the documents
@@ -349,24 +344,6 @@ impl Gen {
         }
     }
 
-    /// `SELECT x.column FROM table x WHERE x.actor_id IN (the speakers of
-    /// actors)`: what the actors cite, read from a derived table of
-    /// schema/derive.sql rather than from each of their citations.
-    fn cited_by_actors(
-        &mut self,
-        table: &'static str,
-        column: &'static str,
-        actors: &[Source],
-    ) -> Select {
-        let who = self.speakers(actors);
-        Select::from_table(
-            col("x", column),
-            table,
-            "x",
-            vec![id_in("x", "actor_id", who)],
-        )
-    }
-
     /// The documents cited (directly or through a clause) by citations meeting `cond`.
     fn cited_documents(cond: &Expr) -> [Select; 2] {
         let direct = citations_where(or_zero(col("ci", "to_document_id")), cond.clone());
@@ -380,7 +357,10 @@ impl Gen {
 
     fn cited_by(&mut self, set: Set, t: &Targets) -> Expr {
         // Clauses and principles cited by actors come from the derived
-        // tables; those cited from documents or clauses, from the citations.
+        // tables of schema/derive.sql (`SELECT x.clause_id FROM
+        // actor_cited_clauses x WHERE x.actor_id IN (the speakers)`), not
+        // from each of their citations; those cited from documents or
+        // clauses, from the citations.
         let derived = match set {
             Set::Clauses => Some(("actor_cited_clauses", "clause_id")),
             Set::Principles => Some(("actor_cited_principles", "principle_id")),
@@ -392,7 +372,13 @@ impl Gen {
         };
         let mut any = Vec::new();
         if !t.actors.is_empty() {
-            let cited = self.cited_by_actors(table, column, &t.actors);
+            let who = self.speakers(&t.actors);
+            let cited = Select::from_table(
+                col("x", column),
+                table,
+                "x",
+                vec![id_in("x", "actor_id", who)],
+            );
             any.push(id_in(T, "id", cited));
         }
         let mut within = Vec::new();
