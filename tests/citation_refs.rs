@@ -7,10 +7,12 @@
 
 mod common;
 
-use std::fs;
 use std::path::Path;
 
-use common::{Scratch, generated_store, import, int, open, rows};
+use common::{
+    Scratch, citation_of_paragraph_8, generated_store, import, int, open, rows,
+    statement_citing_paragraph_8,
+};
 
 /// What the stored columns must equal, computed from the ids.
 const COMPUTED: &str = "
@@ -45,25 +47,26 @@ const CLAUSES_COMPUTED: &str = "
 /// more than one actor: `added` says the test added one.
 fn check(db: &Path, added: bool) -> i64 {
     let conn = open(db);
-    let wrong = rows(
-        &conn,
-        &format!(
-            "SELECT * FROM ({COMPUTED}) WHERE from_ref IS NOT f OR to_ref IS NOT o OR by_list IS NOT b LIMIT 5"
-        ),
+    let agree = |computed: &str, differ: &str, what: &str| {
+        let wrong = rows(
+            &conn,
+            &format!("SELECT * FROM ({computed}) WHERE {differ} LIMIT 5"),
+        );
+        assert!(
+            wrong.is_empty(),
+            "{}: stored and computed {what} differ:\n{wrong:#?}",
+            db.display()
+        );
+    };
+    agree(
+        COMPUTED,
+        "from_ref IS NOT f OR to_ref IS NOT o OR by_list IS NOT b",
+        "(id, from, to, by)",
     );
-    assert!(
-        wrong.is_empty(),
-        "{}: stored and computed (id, from, to, by) differ:\n{wrong:#?}",
-        db.display()
-    );
-    let wrong = rows(
-        &conn,
-        &format!("SELECT * FROM ({CLAUSES_COMPUTED}) WHERE principle_list IS NOT l LIMIT 5"),
-    );
-    assert!(
-        wrong.is_empty(),
-        "{}: stored and computed principles of clauses differ:\n{wrong:#?}",
-        db.display()
+    agree(
+        CLAUSES_COMPUTED,
+        "principle_list IS NOT l",
+        "principles of clauses",
     );
     let tagged = int(
         &conn,
@@ -108,23 +111,10 @@ fn the_example_stores_its_citations_as_shown_before_and_after_an_import() {
 
     // A statement that names a clause and a principle, by an actor not in
     // the example's statements: found citations with new ends and makers.
-    let file = s.corpus().join("statements/zz-new.txt");
-    fs::write(
-        &file,
-        "+++\nid = \"zz-new\"\ntitle = \"A new statement\"\nkind = \"statement\"\n\
-         date = 2022-02-02\nauthors = [\"lavrov\"]\n+++\n\
-         1. Paragraph 8 of the Istanbul Charter speaks of indivisible security.\n",
-    )
-    .unwrap();
+    let file = statement_citing_paragraph_8(&s, "zz-new", "2022-02-02", Some("[\"lavrov\"]"));
     // A curated citation from the whole document, made by two actors, listed
     // out of order.
-    let cites = s.corpus().join("zz-citations.toml");
-    fs::write(
-        &cites,
-        "[[citation]]\nfrom = \"zz-new\"\nto = \"istanbul-charter#8\"\n\
-         by = [\"usa\", \"lavrov\", \"usa\"]\nstance = \"invokes\"\n",
-    )
-    .unwrap();
+    let cites = citation_of_paragraph_8(&s, "zz-new", "[\"usa\", \"lavrov\", \"usa\"]");
     let r = import(&[&file, &cites], &db);
     assert!(r.ok(), "{r:?}");
     let after = check(&db, true);

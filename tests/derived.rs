@@ -9,10 +9,12 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::path::Path;
 
-use common::{Scratch, generated_store, import, open, query_csv, rows};
+use common::{
+    Scratch, citation_of_paragraph_8, generated_store, import, open, query_csv, rows,
+    statement_citing_paragraph_8,
+};
 use rusqlite::Connection;
 
 /// The store's raw rows, as maps of ids.
@@ -291,30 +293,10 @@ fn the_example_derives_who_cites_what_before_and_after_an_import() {
          WHERE a.slug = 'usa' AND d.slug = 'istanbul-charter' AND c.label = '8'
          UNION ALL SELECT 0 LIMIT 1",
     );
-    let file = s.corpus().join("statements/zz-new.txt");
-    fs::write(
-        &file,
-        "+++\nid = \"zz-new\"\ntitle = \"A new statement\"\nkind = \"statement\"\n\
-         date = 2022-02-02\nauthors = [\"lavrov\"]\n+++\n\
-         1. Paragraph 8 of the Istanbul Charter speaks of indivisible security.\n",
-    )
-    .unwrap();
+    let file = statement_citing_paragraph_8(&s, "zz-new", "2022-02-02", Some("[\"lavrov\"]"));
     // A statement without authors: its citation names no maker.
-    let anon = s.corpus().join("statements/zz-anon.txt");
-    fs::write(
-        &anon,
-        "+++\nid = \"zz-anon\"\ntitle = \"An unsigned statement\"\nkind = \"statement\"\n\
-         date = 2022-02-03\n+++\n\
-         1. Paragraph 8 of the Istanbul Charter speaks of indivisible security.\n",
-    )
-    .unwrap();
-    let cites = s.corpus().join("zz-citations.toml");
-    fs::write(
-        &cites,
-        "[[citation]]\nfrom = \"zz-new\"\nto = \"istanbul-charter#8\"\n\
-         by = [\"usa\", \"lavrov\"]\nstance = \"invokes\"\n",
-    )
-    .unwrap();
+    let anon = statement_citing_paragraph_8(&s, "zz-anon", "2022-02-03", None);
+    let cites = citation_of_paragraph_8(&s, "zz-new", "[\"usa\", \"lavrov\"]");
     let r = import(&[&file, &anon, &cites], &db);
     assert!(r.ok(), "{r:?}");
     check(&db);

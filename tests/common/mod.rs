@@ -290,6 +290,46 @@ pub fn query_csv(db: &Path, query: &str, params: &[(&str, &str)]) -> Vec<Vec<Str
         .collect()
 }
 
+/// Writes `statements/ID.txt` into the corpus of `s`: a statement dated
+/// `date`, by `authors` (a TOML list; no `authors` key when `None`), whose one
+/// paragraph names paragraph 8 of the Istanbul Charter and indivisible
+/// security, so that the finder cites a clause and a principle from it.
+pub fn statement_citing_paragraph_8(
+    s: &Scratch,
+    id: &str,
+    date: &str,
+    authors: Option<&str>,
+) -> PathBuf {
+    let file = s.corpus().join(format!("statements/{id}.txt"));
+    let authors = authors.map_or(String::new(), |a| format!("authors = {a}\n"));
+    fs::write(
+        &file,
+        format!(
+            "+++\nid = \"{id}\"\ntitle = \"Statement {id}\"\nkind = \"statement\"\n\
+             date = {date}\n{authors}+++\n\
+             1. Paragraph 8 of the Istanbul Charter speaks of indivisible security.\n"
+        ),
+    )
+    .unwrap();
+    file
+}
+
+/// Writes `zz-citations.toml` into the corpus of `s`: one curated citation
+/// of `istanbul-charter#8` from the whole document `from`, made by `by` (a
+/// TOML list).
+pub fn citation_of_paragraph_8(s: &Scratch, from: &str, by: &str) -> PathBuf {
+    let file = s.corpus().join("zz-citations.toml");
+    fs::write(
+        &file,
+        format!(
+            "[[citation]]\nfrom = \"{from}\"\nto = \"istanbul-charter#8\"\n\
+             by = {by}\nstance = \"invokes\"\n"
+        ),
+    )
+    .unwrap();
+    file
+}
+
 /// A store built from `concord gen --documents N` (the default seed), in `s`.
 pub fn generated_store(s: &Scratch, documents: u32) -> PathBuf {
     let corpus = s.corpus();
