@@ -186,7 +186,7 @@ CREATE TABLE citations (
     -- each one's ends and makers back to their names):
     from_ref           TEXT NOT NULL, -- the citing clause `doc#label`, or the citing document
     to_ref             TEXT,    -- `doc#label`, a document or a principle; NULL when there is no target
-    by_list            TEXT,    -- the ids of the actors in citation_actors, sorted, joined with ', '
+    by_list            TEXT,    -- the slugs of the actors in citation_actors, sorted, joined with ', '; NULL for none
     CHECK ((to_document_id IS NOT NULL) + (to_clause_id IS NOT NULL) + (to_principle_id IS NOT NULL) = 1
            OR (method = 'quote-unverified' AND to_document_id IS NULL AND to_clause_id IS NULL AND to_principle_id IS NULL)),
     CHECK (to_label IS NULL OR to_document_id IS NOT NULL)
