@@ -1,4 +1,4 @@
-//! The finder over the real treaty texts of shared/data/open-treaties.
+//! The finder over the real treaty texts of tests/data/open-treaties.
 
 #[path = "cite_common/mod.rs"]
 mod common;

@@ -1,4 +1,4 @@
-//! The finder over every paragraph of the source article (shared/sources/osce-article-2022.txt):
+//! The finder over every paragraph of the source article (tests/data/sources/osce-article-2022.txt):
 //! Lavrov's two statements name the Istanbul and Astana declarations, the INF Treaty and the
 //! principle of indivisible security; the commentary quotes the Istanbul Charter.
 //!
@@ -142,8 +142,8 @@ fn run(finder: &Finder, text: &str) -> Vec<(String, Vec<Found>)> {
 }
 
 fn article() -> String {
-    std::fs::read_to_string(treaties::shared("sources/osce-article-2022.txt"))
-        .expect("the shared source article")
+    std::fs::read_to_string(treaties::data("sources/osce-article-2022.txt"))
+        .expect("the source article in tests/data/sources")
 }
 
 fn commentary(all: &[(String, Vec<Found>)]) -> &[(String, Vec<Found>)] {

@@ -100,8 +100,8 @@ fn random_soup_never_panics() {
 fn slices_of_real_text_never_panic() {
     let catalog = statements::catalog(treaties::all());
     let finder = Finder::new(&catalog);
-    let article = std::fs::read_to_string(treaties::shared("sources/osce-article-2022.txt"))
-        .expect("the shared source article");
+    let article = std::fs::read_to_string(treaties::data("sources/osce-article-2022.txt"))
+        .expect("the source article in tests/data/sources");
     let mut texts: Vec<String> = vec![article];
     texts.extend(
         catalog

@@ -3,8 +3,8 @@
 
     python3 examples/open-treaties/convert.py [SRC] [OUT] [--report]
 
-SRC defaults to ../shared/data/open-treaties beside the crate, else
-/work/shared/data/open-treaties; OUT defaults to ./open-treaties-corpus. OUT is
+SRC defaults to tests/data/open-treaties in this repository (the data set,
+kept there with its licence); OUT defaults to ./open-treaties-corpus. OUT is
 created if needed; the .json files it holds are replaced. Python 3 standard
 library only. See README.md beside this file for what it does and why.
 
@@ -451,9 +451,7 @@ def convert(path, stats):
 
 
 def default_src():
-    here = Path(__file__).resolve().parent
-    beside = here.parent.parent.parent / "shared" / "data" / "open-treaties"
-    return beside if beside.is_dir() else Path("/work/shared/data/open-treaties")
+    return Path(__file__).resolve().parent.parent.parent / "tests" / "data" / "open-treaties"
 
 
 def main(argv):

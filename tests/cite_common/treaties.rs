@@ -1,4 +1,4 @@
-//! Loads /work/shared/data/open-treaties/*.json into a catalog: one document per file (id: the
+//! Loads tests/data/open-treaties/*.json into a catalog: one document per file (id: the
 //! file's stem, title: `treaty_en`), its preamble as clause `preamble` and each article as a
 //! clause labelled with its number in arabic figures (八之二 → `8bis`).
 
@@ -6,14 +6,9 @@
 
 use concord::cite::{Catalog, ClauseEntry, DocEntry};
 
-/// The project's `shared/` folder: beside the crate (as CI lays it out), else `/work/shared`.
-pub fn shared(path: &str) -> String {
-    let beside = format!("{}/../shared/{path}", env!("CARGO_MANIFEST_DIR"));
-    if std::path::Path::new(&beside).exists() {
-        beside
-    } else {
-        format!("/work/shared/{path}")
-    }
+/// A file or folder of the repository's test data (`tests/data/`, see its README).
+pub fn data(path: &str) -> String {
+    format!("{}/tests/data/{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A Chinese numeral as written in the data: 五十一 → 51, 一百零二 → 102, 三二〇 → 320, 八之二 → 8bis.
@@ -50,7 +45,7 @@ pub fn zh_label(s: &str) -> Option<String> {
 
 /// One treaty file as a document.
 pub fn load(stem: &str) -> DocEntry {
-    let path = format!("{}/{stem}.json", shared("data/open-treaties"));
+    let path = format!("{}/{stem}.json", data("open-treaties"));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut clauses = Vec::new();
@@ -78,7 +73,7 @@ pub fn load(stem: &str) -> DocEntry {
 
 /// Every treaty, sorted by file name.
 pub fn all() -> Catalog {
-    let mut stems: Vec<String> = std::fs::read_dir(shared("data/open-treaties"))
+    let mut stems: Vec<String> = std::fs::read_dir(data("open-treaties"))
         .unwrap()
         .filter_map(|e| {
             e.ok()?

@@ -347,20 +347,9 @@ pub fn generated_store(s: &Scratch, documents: u32) -> PathBuf {
     db
 }
 
-/// `shared/data/open-treaties`: beside the crate (as CI lays it out), else under /work/shared.
+/// The 28 open treaties, kept in the repository (`tests/data/open-treaties`, CC0).
 pub fn open_treaties_data() -> PathBuf {
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/open-treaties");
-    if beside.is_dir() {
-        return beside;
-    }
-    let fallback = PathBuf::from("/work/shared/data/open-treaties");
-    assert!(
-        fallback.is_dir(),
-        "no open-treaties data at {} or {}",
-        beside.display(),
-        fallback.display()
-    );
-    fallback
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/open-treaties")
 }
 
 /// The 28 open treaties as a corpus folder `out`, written by
