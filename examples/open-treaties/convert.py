@@ -120,6 +120,40 @@ ALIASES = {
     "vclt": ["Vienna Convention on the Law of Treaties"],
 }
 
+# The date each treaty was adopted or opened for signature, as the UN Treaty Collection, OHCHR
+# and the ICRC give it (the data has no dates). A text cannot quote one written after it, and a
+# year beside a name ("the Geneva Conventions of 1929") tells documents apart.
+DATES = {
+    "cat": "1984-12-10",
+    "cedaw": "1979-12-18",
+    "crc": "1989-11-20",
+    "crpd": "2006-12-13",
+    "gc-i": "1949-08-12",
+    "gc-ii": "1949-08-12",
+    "gc-iii": "1949-08-12",
+    "gc-iv": "1949-08-12",
+    "gc-ap1": "1977-06-08",
+    "gc-ap2": "1977-06-08",
+    "genocide": "1948-12-09",
+    "iccpr": "1966-12-16",
+    "iccpr-op1": "1966-12-16",
+    "iccpr-op2": "1989-12-15",
+    "icerd": "1965-12-21",
+    "icescr": "1966-12-16",
+    "icj-statute": "1945-06-26",
+    "op-icescr": "2008-12-10",
+    "outer-space": "1967-01-27",
+    "refugee": "1951-07-28",
+    "rome-statute": "1998-07-17",
+    "udhr": "1948-12-10",
+    "un-charter": "1945-06-26",
+    "uncac": "2003-10-31",
+    "unclos": "1982-12-10",
+    "vccr": "1963-04-24",
+    "vcdr": "1961-04-18",
+    "vclt": "1969-05-23",
+}
+
 # Where SOURCES.md says the English text comes from.
 ENGLISH_SOURCE = {
     **{k: "ICRC" for k in ["gc-i", "gc-ii", "gc-iii", "gc-iv", "gc-ap1", "gc-ap2"]},
@@ -254,6 +288,17 @@ def zh_structure(zh):
     return (False, max(len(blocks), 1))
 
 
+def repair_glued_lines(text):
+    """Line breaks the source lost between a preamble's lines, which glued words together: the
+    UN Charter's "NATIONS DETERMINEDto save", "mankind, andto reaffirm", "freedom,AND FOR THESE
+    ENDSto practice", "peoples,HAVE RESOLVED", "AIMS.Accordingly". The break is put back."""
+    text = re.sub(r"([A-Z]{3,})(to )", r"\1\n\2", text)
+    text = re.sub(r"\band(to )", r"and\n\1", text)
+    text = re.sub(r"([a-z],)((?:AND|HAVE) [A-Z])", r"\1\n\2", text)
+    text = re.sub(r"([A-Z]{3,}\.)([A-Z][a-z])", r"\1\n\2", text)
+    return text
+
+
 def glue_split(text):
     """Pieces of a text whose line breaks were dropped: "…status.States Parties…"."""
     cuts = [m.start() + 2 for m in re.finditer(r"[a-z0-9)\]”\"’][.:;][A-Z][a-z ]", text)]
@@ -379,7 +424,7 @@ def convert(path, stats):
     title = data["treaty_en"].strip()
     clauses = []
     heading = None  # a heading glued before the next article
-    preamble, heads = strip_headings(data.get("preamble_en") or "")
+    preamble, heads = strip_headings(repair_glued_lines(data.get("preamble_en") or ""))
     preamble = re.sub(r"\s*\(The Statute of the International Court of Justice is an integral part of the Charter of the United Nations and has no separate preamble\.\)\s*$", "", preamble)
     if heads:
         heading = "; ".join(heads)
@@ -441,6 +486,7 @@ def convert(path, stats):
         "id": stem,
         "title": title,
         "kind": "treaty",
+        **({"date": DATES[stem]} if stem in DATES else {}),
         "aliases": [x for x in ALIASES.get(stem, []) if x.lower() != title.lower()],
         "language": "en",
         "source": source,
