@@ -1,4 +1,4 @@
--- Concord store, schema version 4: the tables.
+-- Concord store, schema version 5: the tables.
 --
 -- Every table keeps an INTEGER PRIMARY KEY `id` for joins; the corpus's own
 -- ids (slugs such as `istanbul-charter`) live in `slug`. The `v_*` views in
@@ -104,9 +104,26 @@ CREATE TABLE clauses (
     -- (clause_principles decides every filter): their slugs, sorted, joined
     -- with ', '; NULL when it has none.
     principle_list TEXT,
+    -- In a transcript, the speaker's turn the clause belongs to: the label as
+    -- written (`Question`, `Sergey Lavrov`), and the actor it names (NULL:
+    -- nobody in the corpus). Both NULL outside any turn: the document's
+    -- authors speak. Citations found in the clause are made by its speaker.
+    speaker     TEXT,
+    speaker_id  INTEGER REFERENCES actors (id),
+    CHECK (speaker_id IS NULL OR speaker IS NOT NULL),
     UNIQUE (document_id, label)
 );
 CREATE INDEX clauses_parent ON clauses (parent_id);
+
+-- Earlier wordings of a clause (an amended article), oldest first: a quotation
+-- dated before `until` may quote one of them word for word.
+CREATE TABLE clause_wordings (
+    clause_id INTEGER NOT NULL REFERENCES clauses (id),
+    position  INTEGER NOT NULL, -- 1 for the oldest
+    text      TEXT NOT NULL,
+    until     TEXT NOT NULL,    -- the last day it was in force, `YYYY-MM-DD`
+    PRIMARY KEY (clause_id, position)
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX clauses_position ON clauses (document_id, position);
 
 -- Which principles a clause expresses (the corpus's `principles` list on a clause).
@@ -160,7 +177,10 @@ CREATE INDEX relations_to ON relations (type, to_id, from_id);
 
 -- Citations: a clause (or a whole document) that cites a clause, a document or
 -- a principle. Exactly one of the `to_*_id` columns is set, except for a
--- quotation found in text whose source is not in the store (`quote-unverified`).
+-- quotation found in text whose source is not in the store (`quote-unverified`)
+-- and a clause reference found in text to a document that is not in the store
+-- (`clause-ref` with `to_name`, the name it gives, and `to_label`, the labels
+-- it names): an unresolved reference.
 CREATE TABLE citations (
     id                 INTEGER PRIMARY KEY,
     from_document_id   INTEGER NOT NULL REFERENCES documents (id), -- the citing document
@@ -168,7 +188,11 @@ CREATE TABLE citations (
     to_document_id     INTEGER REFERENCES documents (id), -- a cited document
     to_clause_id       INTEGER REFERENCES clauses (id),   -- a cited clause
     to_principle_id    INTEGER REFERENCES principles (id),-- a cited principle
-    to_label           TEXT,    -- a label cited in `to_document_id` that the store does not hold
+    to_label           TEXT,    -- a label cited in `to_document_id` that the store does not hold; for an
+                                -- unresolved reference, the labels it names (`2.4`, `72`, `135–200`)
+    to_name            TEXT,    -- for an unresolved reference: the name of the document it cites, as
+                                -- written (`1413th meeting`, `Charter of the Organization of American States`);
+                                -- NULL when it names none
     quote              TEXT,    -- the words quoted, as the citing text gives them
     stance             TEXT NOT NULL DEFAULT 'invokes', -- `invokes`, `disputes`, `reports`, `mentions`, ...
     source_document_id INTEGER NOT NULL REFERENCES documents (id), -- who reports it (the citing document unless second-hand)
@@ -188,8 +212,9 @@ CREATE TABLE citations (
     to_ref             TEXT,    -- `doc#label`, a document or a principle; NULL when there is no target
     by_list            TEXT,    -- the slugs of the actors in citation_actors, sorted, joined with ', '; NULL for none
     CHECK ((to_document_id IS NOT NULL) + (to_clause_id IS NOT NULL) + (to_principle_id IS NOT NULL) = 1
-           OR (method = 'quote-unverified' AND to_document_id IS NULL AND to_clause_id IS NULL AND to_principle_id IS NULL)),
-    CHECK (to_label IS NULL OR to_document_id IS NOT NULL)
+           OR (method IN ('quote-unverified', 'clause-ref') AND to_document_id IS NULL AND to_clause_id IS NULL AND to_principle_id IS NULL)),
+    CHECK (to_label IS NULL OR to_document_id IS NOT NULL OR (method = 'clause-ref' AND to_clause_id IS NULL AND to_principle_id IS NULL)),
+    CHECK (to_name IS NULL OR (method = 'clause-ref' AND to_document_id IS NULL AND to_clause_id IS NULL AND to_principle_id IS NULL))
 );
 CREATE INDEX citations_from_clause ON citations (from_clause_id);
 CREATE INDEX citations_from_document ON citations (from_document_id);

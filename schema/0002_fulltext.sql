@@ -1,4 +1,4 @@
--- Concord store, schema version 4: full-text search over clause text.
+-- Concord store, schema version 5: full-text search over clause text.
 --
 -- An external-content FTS5 index: the words live once, in `clauses.text`;
 -- `clauses_fts` holds only the index, and the triggers keep it in step with

@@ -1,4 +1,4 @@
--- Concord store, schema version 4: readable views.
+-- Concord store, schema version 5: readable views.
 --
 -- One `v_*` view per kind of record, with the integer ids replaced by the
 -- corpus's slugs and names, for people who open the file in other tools.
@@ -36,6 +36,8 @@ SELECT d.slug || '#' || c.label AS ref,
        c.title,
        c.text,
        c.principle_list AS principles,
+       c.speaker,
+       (SELECT slug FROM actors WHERE id = c.speaker_id) AS speaker_actor,
        d.date
 FROM clauses c
 JOIN documents d ON d.id = c.document_id
@@ -76,8 +78,11 @@ SELECT ci.id,
            WHEN ci.to_clause_id IS NOT NULL THEN 'clause'
            WHEN ci.to_principle_id IS NOT NULL THEN 'principle'
            WHEN ci.to_document_id IS NOT NULL THEN 'document'
+           WHEN ci.method = 'clause-ref' THEN 'unresolved'
            ELSE NULL
        END AS to_kind,
+       ci.to_name,
+       ci.to_label,
        ci.by_list AS "by",
        ci.quote,
        ci.stance,

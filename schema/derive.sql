@@ -1,4 +1,4 @@
--- Concord store, schema version 4: fills the derived tables of 0001_tables.sql
+-- Concord store, schema version 5: fills the derived tables of 0001_tables.sql
 -- from the citations, in the transaction that writes them (a build or an
 -- import; both write a new store from the corpus files).
 --

@@ -73,7 +73,50 @@ impl<'a> Cur<'a> {
         })
     }
 
-    /// `51`, `8.5`, `8a`, `7 bis`: up to four digits, dotted parts, a letter or bis/ter.
+    /// A word with the inner `/`, `-` and `.` of a symbol or compound ("A/7601/Add.1",
+    /// "Secretary-General"); returns it.
+    pub fn symbol(&mut self) -> Option<&'a str> {
+        let start = self.pos;
+        let alnum = |c: &mut Cur<'a>| {
+            let n: usize = c
+                .rest()
+                .chars()
+                .take_while(|ch| ch.is_alphanumeric())
+                .map(char::len_utf8)
+                .sum();
+            c.pos += n;
+            n
+        };
+        if !self.rest().starts_with(char::is_alphabetic) || alnum(self) == 0 {
+            return None;
+        }
+        while self.rest().starts_with(['/', '-', '.'])
+            && self.rest()[1..].starts_with(|ch: char| ch.is_alphanumeric())
+        {
+            self.pos += 1;
+            alnum(self);
+        }
+        Some(&self.s[start..self.pos])
+    }
+
+    /// A single lower-case letter used as a label ("paragraph c", "sub-paragraph d"), when
+    /// what follows it ends a reference or goes on with one: punctuation, the end, "of",
+    /// "and", "or".
+    pub fn letter_label(&mut self) -> Option<String> {
+        let r = self.rest();
+        let c0 = r.chars().next().filter(char::is_ascii_lowercase)?;
+        let after = &r[1..];
+        if after.starts_with(is_word_char) {
+            return None;
+        }
+        if !ends_label(after) {
+            return None;
+        }
+        self.pos += 1;
+        Some(c0.to_string())
+    }
+
+    /// `51`, `8.5`, `8a`, `73 e`, `7 bis`: up to four digits, dotted parts, a letter or bis/ter.
     pub fn number(&mut self) -> Option<String> {
         let r = self.rest();
         let b = r.as_bytes();
@@ -99,6 +142,15 @@ impl<'a> Cur<'a> {
         if label.len() == n && c0.is_ascii_lowercase() && !tail[1..].starts_with(is_word_char) {
             label.push(c0 as char);
             n += 1;
+        } else if label.len() == n
+            && let Some(l) = tail.strip_prefix(' ')
+            && let Some(c1) = l.chars().next().filter(char::is_ascii_lowercase)
+            && !l[1..].starts_with(is_word_char)
+            && ends_label(&l[1..])
+        {
+            // "Article 73 e of the Charter": a sub-paragraph letter after a space.
+            label.push(c1);
+            n += 2;
         }
         if r[n..].starts_with(is_word_char) {
             return None;
@@ -162,6 +214,16 @@ impl<'a> Cur<'a> {
         self.pos = save;
         false
     }
+}
+
+/// Whether `after` (the text after a label letter) ends the label: the end, punctuation that
+/// closes a reference, or "of", "and", "or".
+fn ends_label(after: &str) -> bool {
+    let t = after.trim_start_matches(' ');
+    if t.is_empty() || t.starts_with([',', ';', ':', ')', '.', '\n']) {
+        return true;
+    }
+    ["of ", "and ", "or "].iter().any(|w| t.starts_with(w)) && t.len() < after.len()
 }
 
 /// The value of a canonical roman numeral.

@@ -45,24 +45,55 @@ impl Default for Options {
     }
 }
 
-/// What one clause leaves to the next of the same document: the document named last, so that a
-/// quotation in the next paragraph is looked for in it first, and "the Charter" can mean it.
+/// What one clause leaves to the next of the same document: the documents named in the
+/// clauses just read, so that a bare "Article 51" or a quotation in the next paragraph is
+/// looked for in them, and "the Charter" can mean one of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Context {
-    pub last_doc: Option<String>,
+    /// Documents named in the clauses before, the latest last, with how many clauses back
+    /// (0: the clause just before). At most [`CONTEXT_CLAUSES`] back.
+    pub(super) named: Vec<(Named, u32)>,
     /// The label of the clause being read (`61.2`), so that "paragraph 3" of an
     /// article means that article's paragraph 3.
     pub clause: Option<String>,
+    /// The date of the text being read, (first day, last day), when its document is not in the
+    /// catalog (a draft given to `concord verify`): no quotation source dated after it.
+    pub date: Option<(String, String)>,
+}
+
+/// How many clauses back a document named counts as "named last" for a bare reference.
+pub const CONTEXT_CLAUSES: u32 = 6;
+
+/// How many of the documents named in one clause the clauses after it remember.
+const CONTEXT_PER_CLAUSE: usize = 8;
+
+/// A document named in a text: one of the catalog, or one outside it by its name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Named {
+    /// Its index in the catalog; `None` for a document outside it.
+    pub doc: Option<u32>,
+    /// For a document outside the catalog: its name as written.
+    pub name: Option<String>,
+    /// The instrument noun that names it ("charter", "resolution"), folded.
+    pub head: Option<String>,
 }
 
 pub(super) struct DocInfo {
     pub id: String,
     pub year: Option<i32>,
+    /// The first day its date can mean, `YYYY-MM-DD`.
+    pub date_start: Option<String>,
+    /// The last day its date can mean.
+    pub date_end: Option<String>,
+    /// A treaty, charter, declaration...: its own clauses are its bare references' targets.
+    pub instrument: bool,
     pub labels: HashSet<String>,
     /// Folded words of its title and aliases ("the Charter" may mean it when named last).
     pub words: HashSet<String>,
     /// Has labels other than `pN` and `preamble`: numbered like a treaty.
     pub structured: bool,
+    /// Numbered by articles (a bare "paragraph 5" is none of its clauses).
+    pub articles: bool,
     /// The instrument noun of its title ("Optional Protocol to the ..." → "protocol").
     pub head: Option<String>,
     /// Documents whose title its title contains (a protocol's convention).
@@ -70,7 +101,7 @@ pub(super) struct DocInfo {
 }
 
 /// Nouns that name a kind of instrument, preferred as the head of a title.
-const INSTRUMENTS: &[&str] = &[
+pub(super) const INSTRUMENTS: &[&str] = &[
     "charter",
     "treaty",
     "convention",
@@ -183,6 +214,9 @@ impl<S: QuoteSources> Finder<S> {
             .map(|d| DocInfo {
                 id: d.id.clone(),
                 year: d.year,
+                date_start: d.date.as_ref().map(|x| x.0.clone()),
+                date_end: d.date.as_ref().map(|x| x.1.clone()),
+                instrument: d.instrument,
                 labels: d.clauses.iter().map(|c| c.label.clone()).collect(),
                 words: std::iter::once(&d.title)
                     .chain(&d.aliases)
@@ -195,6 +229,7 @@ impl<S: QuoteSources> Finder<S> {
                     })
                     .collect(),
                 structured: d.clauses.iter().any(|c| !is_paragraph_label(&c.label)),
+                articles: d.articles,
                 head: head_noun(&d.title),
                 parents: Vec::new(),
             })
@@ -229,6 +264,10 @@ impl<S: QuoteSources> Finder<S> {
             pr_phrases
                 .iter()
                 .map(|v| v.iter().map(String::as_str).collect()),
+            catalog
+                .documents
+                .iter()
+                .map(|d| d.authors.iter().map(String::as_str).collect()),
         );
         Finder {
             doc_ix: docs
@@ -271,28 +310,58 @@ impl<S: QuoteSources> Finder<S> {
             end: folded.orig(h.end),
             ..h
         });
+        let citing_ix = self.doc_ix.get(citing_doc).copied();
+        let citing = citing_ix.map(|d| &self.docs[d as usize]);
         let mut run = Run {
             f: self,
             sources,
             citing: citing_doc,
-            citing_ix: self.doc_ix.get(citing_doc).copied(),
+            citing_ix,
+            citing_instrument: citing.is_some_and(|d| d.instrument),
+            citing_start: citing
+                .and_then(|d| d.date_start.clone())
+                .or_else(|| ctx.date.as_ref().map(|d| d.0.clone())),
+            citing_end: citing
+                .and_then(|d| d.date_end.clone())
+                .or_else(|| ctx.date.as_ref().map(|d| d.1.clone())),
             citing_clause: ctx.clause.clone(),
             text,
             hits: hits.collect(),
             out: Vec::new(),
             mentions: Vec::new(),
             elisions: Vec::new(),
-            ctx_doc: ctx
-                .last_doc
-                .as_ref()
-                .and_then(|d| self.doc_ix.get(d).copied()),
+            authors: Vec::new(),
+            before: &ctx.named,
+            known: Vec::new(),
+            named_docs: Default::default(),
         };
         run.names_and_refs();
         run.quotations();
-        if let Some(&(_, d)) = run.mentions.iter().max_by_key(|m| m.0) {
-            ctx.last_doc = Some(self.docs[d as usize].id.clone());
+        let mut mentions = run.mentions.clone();
+        mentions.sort_by_key(|m| m.0);
+        let named: Vec<Named> = mentions.into_iter().map(|m| m.1).collect();
+        let found = run.finish();
+        // This clause's documents become the latest context; older ones age by a clause.
+        for (_, age) in ctx.named.iter_mut() {
+            *age += 1;
         }
-        run.finish()
+        ctx.named.retain(|(_, age)| *age < CONTEXT_CLAUSES);
+        // The latest few distinct documents of this clause, oldest first (a clause naming
+        // thousands of documents leaves no more context than one naming a few).
+        let mut latest: Vec<Named> = Vec::new();
+        for n in named.into_iter().rev() {
+            if latest.len() == CONTEXT_PER_CLAUSE {
+                break;
+            }
+            if !latest.contains(&n) {
+                latest.push(n);
+            }
+        }
+        for n in latest.into_iter().rev() {
+            ctx.named.retain(|(m, _)| *m != n);
+            ctx.named.push((n, 0));
+        }
+        found
     }
 }
 

@@ -52,15 +52,31 @@ impl SourceClause {
     }
 }
 
+/// Where a quotation's source is looked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// The clauses of one document (named beside the quotation).
+    Document(&'a str),
+    /// Every clause but those of one document (the quoting one): the instruments' (see
+    /// [`super::DocEntry::instrument`]) first, so that many statements quoting the same words
+    /// cannot crowd out their source.
+    AllBut(&'a str),
+}
+
 /// A store of clauses that can propose the likely sources of a quotation.
 ///
 /// The finder verifies every proposal itself, so an implementation may be generous; it should
 /// rank the clauses sharing the quotation's rarest words first. A SQLite store can implement it
 /// with an FTS5 `MATCH` over the words joined by `OR`, ordered by `bm25`.
 pub trait QuoteSources {
-    /// At most `limit` clauses that may contain the quoted `words` (folded to lowercase), best
-    /// first; only clauses of the document `doc` when it is given.
-    fn candidates(&self, words: &[&str], doc: Option<&str>, limit: usize) -> Vec<SourceClause>;
+    /// At most `limit` clauses of `scope` that may contain the quoted `words` (folded to
+    /// lowercase), best first (for [`Scope::AllBut`], the instruments' before the others').
+    fn candidates(&self, words: &[&str], scope: Scope<'_>, limit: usize) -> Vec<SourceClause>;
+
+    /// The earlier wordings of clause `label` of `doc` (an amended article), oldest first.
+    fn earlier(&self, _doc: &str, _label: &str) -> Vec<super::Wording> {
+        Vec::new()
+    }
 }
 
 /// The default [`QuoteSources`]: every clause of the catalog in memory, with an inverted index
@@ -76,12 +92,16 @@ pub trait QuoteSources {
 #[derive(Default)]
 pub struct MemoryIndex {
     docs: Vec<String>,
+    /// Whether each document is an instrument.
+    instruments: Vec<bool>,
     doc_ids: HashMap<String, u32>,
     /// (document index, label, text, normalized text once needed) by clause number.
     clauses: Vec<(u32, String, String, Arc<OnceLock<SourceText>>)>,
     vocab: HashMap<String, u32>,
     /// Clause numbers holding each word, ascending, no repeats.
     postings: Vec<Vec<u32>>,
+    /// Earlier wordings by (document, label).
+    earlier: HashMap<(String, String), Vec<super::Wording>>,
 }
 
 /// Least share of a quotation's distinct words that a proposed clause must hold.
@@ -101,9 +121,14 @@ impl MemoryIndex {
         for d in &catalog.documents {
             let di = ix.docs.len() as u32;
             ix.docs.push(d.id.clone());
+            ix.instruments.push(d.instrument);
             ix.doc_ids.insert(d.id.clone(), di);
             for c in &d.clauses {
                 ix.add(di, &c.label, &c.text);
+                if !c.earlier.is_empty() {
+                    ix.earlier
+                        .insert((d.id.clone(), c.label.clone()), c.earlier.clone());
+                }
             }
         }
         ix
@@ -143,14 +168,22 @@ impl MemoryIndex {
 }
 
 impl QuoteSources for MemoryIndex {
-    fn candidates(&self, query: &[&str], doc: Option<&str>, limit: usize) -> Vec<SourceClause> {
-        let only = match doc {
-            Some(d) => match self.doc_ids.get(d) {
-                Some(&i) => Some(i),
+    fn earlier(&self, doc: &str, label: &str) -> Vec<super::Wording> {
+        self.earlier
+            .get(&(doc.to_string(), label.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn candidates(&self, query: &[&str], scope: Scope<'_>, limit: usize) -> Vec<SourceClause> {
+        let (only, except) = match scope {
+            Scope::Document(d) => match self.doc_ids.get(d) {
+                Some(&i) => (Some(i), None),
                 None => return Vec::new(),
             },
-            None => None,
+            Scope::AllBut(d) => (None, self.doc_ids.get(d).copied()),
         };
+
         let mut ids: Vec<u32> = query
             .iter()
             .filter_map(|w| self.vocab.get(*w).copied())
@@ -177,9 +210,10 @@ impl QuoteSources for MemoryIndex {
             }
             used += 1;
             let idf = (total / list.len() as f64).ln() + 1.0;
-            let mine = list
-                .iter()
-                .filter(|&&c| only.is_none_or(|d| self.clauses[c as usize].0 == d));
+            let mine = list.iter().filter(|&&c| {
+                let d = self.clauses[c as usize].0;
+                only.is_none_or(|o| o == d) && except != Some(d)
+            });
             hits.extend(mine.map(|&c| (c, idf)));
         }
         // A clause holding too few of the quotation's words cannot match it: leave it out
@@ -199,7 +233,13 @@ impl QuoteSources for MemoryIndex {
             }
         }
         ranked.retain(|r| (r.2 + unread) as f64 >= need);
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let instrument = |c: u32| self.instruments[self.clauses[c as usize].0 as usize];
+        ranked.sort_by(|a, b| {
+            instrument(b.0)
+                .cmp(&instrument(a.0))
+                .then(b.1.total_cmp(&a.1))
+                .then(a.0.cmp(&b.0))
+        });
         let holds = |c: u32| {
             ids.iter()
                 .filter(|&&id| self.postings[id as usize].binary_search(&c).is_ok())
@@ -231,15 +271,15 @@ mod tests {
         DocEntry {
             id: id.into(),
             title: id.into(),
-            aliases: vec![],
-            year: None,
             clauses: clauses
                 .iter()
                 .map(|(l, t)| ClauseEntry {
                     label: l.to_string(),
                     text: t.to_string(),
+                    ..Default::default()
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 
@@ -259,11 +299,14 @@ mod tests {
             principles: vec![],
         };
         let ix = MemoryIndex::new(&cat);
-        let got = ix.candidates(&["right", "to", "neutrality"], None, 5);
+        let got = ix.candidates(&["right", "to", "neutrality"], Scope::AllBut("none"), 5);
         assert_eq!((got[0].doc.as_str(), got[0].label.as_str()), ("a", "2"));
-        let got = ix.candidates(&["security", "states"], Some("b"), 5);
+        let got = ix.candidates(&["security", "states"], Scope::Document("b"), 5);
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].doc, "b");
-        assert!(ix.candidates(&["unknown"], None, 5).is_empty());
+        assert!(
+            ix.candidates(&["unknown"], Scope::AllBut("none"), 5)
+                .is_empty()
+        );
     }
 }

@@ -14,7 +14,7 @@
 //!         title: "Astana Commemorative Declaration".into(),
 //!         aliases: vec!["Astana Declaration".into()],
 //!         year: Some(2010),
-//!         clauses: vec![],
+//!         ..Default::default()
 //!     }],
 //!     principles: vec![],
 //! };
@@ -71,6 +71,7 @@
 //! - Quotation marks that are not closed within the paragraph are ignored; a quotation quoted
 //!   inside another is part of it.
 
+mod canon;
 mod cursor;
 mod finder;
 mod fold;
@@ -86,7 +87,7 @@ pub use verify::SourceText;
 
 pub use finder::{Context, Finder, Options};
 pub use index::{
-    MIN_COVERAGE, MemoryIndex, POSTINGS_BUDGET, QUERY_WORDS, QuoteSources, SourceClause,
+    MIN_COVERAGE, MemoryIndex, POSTINGS_BUDGET, QUERY_WORDS, QuoteSources, Scope, SourceClause,
 };
 
 /// Everything the finder knows about: built once, from the store or a corpus.
@@ -107,6 +108,18 @@ pub struct DocEntry {
     pub aliases: Vec<String>,
     /// Year of the document's date, used to choose between documents sharing an alias.
     pub year: Option<i32>,
+    /// The first and last day its date can mean (`YYYY-MM-DD`): a text never quotes one dated
+    /// after it.
+    pub date: Option<(String, String)>,
+    /// An instrument (a treaty, charter, declaration, convention, ...: see [`is_instrument`]):
+    /// its bare references ("Article 5") are to its own clauses. A statement's never are.
+    pub instrument: bool,
+    /// Numbered by articles, as treaties are (its clauses' titles say "Article ..."): a bare
+    /// "paragraph 5" then names none of its clauses.
+    pub articles: bool,
+    /// The names and aliases of its authors: a quotation next to one ("Minister Vetrova said
+    /// that …") is looked for in the documents they wrote.
+    pub authors: Vec<String>,
     /// Its clauses. With the default [`MemoryIndex`] the texts are the quotation sources; with
     /// another [`QuoteSources`] the texts may be left empty (labels are still needed).
     pub clauses: Vec<ClauseEntry>,
@@ -118,6 +131,52 @@ pub struct ClauseEntry {
     /// The clause's label within its document (`8`, `8.5`, `2.4`, `preamble`, `p3`).
     pub label: String,
     pub text: String,
+    /// Earlier wordings (an amended article), oldest first: a quotation dated before a
+    /// wording's `until` may quote it.
+    pub earlier: Vec<Wording>,
+}
+
+/// A clause's wording that was in force until a date.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Wording {
+    pub text: String,
+    /// The last day it was in force (`YYYY-MM-DD`).
+    pub until: String,
+}
+
+/// Document kinds whose own numbered clauses their bare references mean: instruments, as
+/// opposed to statements, speeches, transcripts, articles and letters. The default kind
+/// `document` counts as one when its clauses are numbered like a treaty's.
+pub const INSTRUMENT_KINDS: &[&str] = &[
+    "treaty",
+    "charter",
+    "convention",
+    "covenant",
+    "declaration",
+    "protocol",
+    "statute",
+    "agreement",
+    "accord",
+    "pact",
+    "act",
+    "final-act",
+    "constitution",
+    "resolution",
+    "decision",
+    "code",
+    "amendment",
+    "memorandum",
+    "communique",
+    "instrument",
+    "law",
+    "regulation",
+    "directive",
+];
+
+/// Whether a document of `kind` is an instrument (see [`INSTRUMENT_KINDS`]); `structured`:
+/// whether it has labels other than `pN` and `preamble`.
+pub fn is_instrument(kind: &str, structured: bool) -> bool {
+    INSTRUMENT_KINDS.contains(&kind) || kind == "document" && structured
 }
 
 /// A principle that texts may invoke.
@@ -162,6 +221,13 @@ pub enum Target {
     Principle(String),
     /// A quotation whose source was not found.
     None,
+    /// A clause reference to a document that is not in the catalog, or to none that the
+    /// context names: the name it gives ("1413th meeting", "Charter of the Organization of
+    /// American States"; `None` when it names none), and its labels as read (`2.4`, `72`).
+    Unresolved {
+        name: Option<String>,
+        labels: String,
+    },
 }
 
 /// How a citation was found. Usual confidences: alias 0.9 (0.7 for a one-word alias, halved when
@@ -255,6 +321,11 @@ pub struct QuoteCheck {
     pub dropped: Vec<String>,
     /// (source word, quoted word) pairs.
     pub changed: Vec<(String, String)>,
+    /// Clauses that hold the same words inside quotation marks, quoting them too (`doc#label`):
+    /// never the source.
+    pub co_quoted: Vec<String>,
+    /// When the source matched is a clause's earlier wording: the last day it was in force.
+    pub wording_until: Option<String>,
 }
 
 /// The verdict on a quotation.
@@ -294,7 +365,7 @@ mod tests {
                 title: "Astana Commemorative Declaration".into(),
                 aliases: vec!["Astana Declaration".into()],
                 year: Some(2010),
-                clauses: vec![],
+                ..Default::default()
             }],
             principles: vec![],
         };

@@ -34,6 +34,12 @@ const MONTHS: &[&str] = &[
     "december",
 ];
 
+/// Whether `s` opens with the name of a month ("August 1949").
+pub(crate) fn starts_with_month(s: &str) -> bool {
+    let n = s.bytes().take_while(u8::is_ascii_alphabetic).count();
+    MONTHS.iter().any(|m| m.eq_ignore_ascii_case(&s[..n]))
+}
+
 fn year_at(s: &str) -> Option<i32> {
     let b = s.as_bytes();
     if b.len() < 4 || !b[..4].iter().all(u8::is_ascii_digit) {

@@ -26,7 +26,31 @@ pub(crate) enum Meaning {
     Plural,
     /// `[...]` or `[…]`: marks a quotation even without quote marks.
     Elision,
+    /// The name or an alias of an author of the document with this index.
+    Author(u32),
+    /// A noun that heads the title of an instrument ("Charter", "Convention", "resolution"):
+    /// it may name a document outside the catalog ("the Atlantic Charter", "the Treaty of
+    /// Tlatelolco", "resolution 242 (1967)") or point back to one named before.
+    Instrument,
 }
+
+/// The nouns of [`Meaning::Instrument`], folded.
+pub(crate) const INSTRUMENT_NOUNS: &[&str] = &[
+    "charter",
+    "convention",
+    "covenant",
+    "treaty",
+    "protocol",
+    "statute",
+    "declaration",
+    "constitution",
+    "pact",
+    "agreement",
+    "accord",
+    "accords",
+    "resolution",
+    "resolutions",
+];
 
 /// One accepted match, in folded byte offsets.
 #[derive(Clone, Copy, Debug)]
@@ -137,6 +161,7 @@ impl Patterns {
     pub fn new<'a>(
         docs: impl Iterator<Item = Vec<&'a str>>,
         principles: impl Iterator<Item = Vec<&'a str>>,
+        authors: impl Iterator<Item = Vec<&'a str>>,
     ) -> Patterns {
         let mut b = Builder::default();
         let mut doc_alias: HashMap<String, Vec<u32>> = HashMap::new();
@@ -163,10 +188,18 @@ impl Patterns {
                 b.add(key(phrase), Meaning::Principle(i as u32));
             }
         }
+        for (i, phrases) in authors.enumerate() {
+            for phrase in phrases {
+                b.add(key(phrase), Meaning::Author(i as u32));
+            }
+        }
         for &(word, unit) in UNIT_WORDS {
             b.add(word.to_string(), Meaning::Unit(unit));
         }
         b.add("[...]".to_string(), Meaning::Elision);
+        for word in INSTRUMENT_NOUNS {
+            b.add(word.to_string(), Meaning::Instrument);
+        }
         let mut singular = HashMap::new();
         for (p, s) in plurals {
             if let Some(id) = b.add(p, Meaning::Plural) {
@@ -268,6 +301,7 @@ mod tests {
         Patterns::new(
             docs.into_iter(),
             std::iter::once(vec!["indivisible security"]),
+            std::iter::empty(),
         )
     }
 

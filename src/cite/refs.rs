@@ -13,18 +13,27 @@ use super::cursor::{Cur, roman_value, to_roman};
 /// How a clause reference names its document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum DocSpec {
-    /// No document named: the citing document (if it has the clause).
+    /// No document named: the document named just before or after it, the citing instrument,
+    /// or the document named last (see `Run::clause_ref`).
     Implicit,
-    /// "of this Charter", "of the present Convention": the citing document.
-    This,
+    /// "of this Charter", "of the present Convention": the citing document when it is an
+    /// instrument; in a statement, the document that the word (`charter`) names.
+    This(String),
     /// "of the Istanbul Charter": the alias match starting at this byte offset.
     Alias(usize),
-    /// "of the Charter" where "Charter" is no alias: the document named last, if the word fits it.
+    /// "of the Charter", "of our Charter", "of its Charter", "of the same Charter" where
+    /// "Charter" is no alias: the document named last, if the word fits it. The word as
+    /// written.
     Anaphor(String),
-    /// "of the Washington Treaty", "of its statement": a document outside the catalog.
-    Unknown,
+    /// "of the Washington Treaty", "of resolution 242 (1967)", "of its statement": a document
+    /// outside the catalog, named by the bytes `start..end`.
+    Unknown(usize, usize),
     /// "paragraph 1 (b) of the present article": within the clause being read; not cited.
     SameClause,
+    /// "paragraph 50 above", "paragraph 12 below": the citing text's own paragraphs; not cited.
+    Here,
+    /// "paragraph 3 of the same Article", "of that Article": the article cited last.
+    SameArticle,
 }
 
 /// A parsed reference.
@@ -51,6 +60,10 @@ const SUB_UNITS: &[&str] = &[
     "point",
     "subparagraphs",
     "subparagraph",
+    "sub-paragraphs",
+    "sub-paragraph",
+    "items",
+    "item",
 ];
 
 const PLURAL_SUB_UNITS: &[&str] = &[
@@ -60,12 +73,31 @@ const PLURAL_SUB_UNITS: &[&str] = &[
     "§§",
     "points",
     "subparagraphs",
+    "sub-paragraphs",
+    "items",
 ];
+
+/// Whether labels of `unit` may be single letters ("paragraph c", "sub-paragraph d").
+fn lettered(unit: RefUnit) -> bool {
+    matches!(unit, RefUnit::Paragraph | RefUnit::Point)
+}
 
 /// One item: a head label with its bracketed parts, maybe followed by ", paragraph 4" or
 /// ", paragraphs 3 and 4". Returns the labels and the head for "(7)" continuations.
-fn item(c: &mut Cur) -> Option<(Vec<String>, String)> {
-    let head = c.number().or_else(|| c.roman())?;
+fn item(c: &mut Cur, unit: RefUnit) -> Option<(Vec<String>, String)> {
+    let save = c.pos;
+    let head = c
+        .number()
+        .or_else(|| c.roman())
+        .or_else(|| lettered(unit).then(|| c.letter_label()).flatten())?;
+    // "on this point I agree": the pronoun, not a roman one.
+    if head == "I" && lettered(unit) && c.rest().starts_with(' ') {
+        let next = c.rest()[1..].chars().next();
+        if next.is_some_and(char::is_lowercase) {
+            c.pos = save;
+            return None;
+        }
+    }
     let mut label = head.clone();
     while let Some(p) = c.paren() {
         label = format!("{label}.{p}");
@@ -80,7 +112,7 @@ fn item(c: &mut Cur) -> Option<(Vec<String>, String)> {
         // "paragraphs 3 and 4" takes a list, "paragraph 4, or 31" one number.
         let plural = PLURAL_SUB_UNITS.contains(sub);
         let mut labels = Vec::new();
-        while let Some(n) = c.number() {
+        while let Some(n) = c.number().or_else(|| c.letter_label()) {
             let mut sub = format!("{label}.{n}");
             while let Some(p) = c.paren() {
                 sub = format!("{sub}.{p}");
@@ -90,7 +122,7 @@ fn item(c: &mut Cur) -> Option<(Vec<String>, String)> {
             if !plural || !c.sep() {
                 break;
             }
-            if !c.rest().starts_with(|ch: char| ch.is_ascii_digit()) {
+            if !c.rest().starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
                 c.pos = s;
                 break;
             }
@@ -141,8 +173,13 @@ fn range(c: &mut Cur, from: &str) -> Option<Vec<String>> {
     None
 }
 
-fn labels(c: &mut Cur) -> Option<Vec<String>> {
-    let (mut out, mut base) = item(c)?;
+/// The label without its last part: what a bare "(b)" after "58.1.a" continues (`58.1`).
+fn parent_of(label: &str) -> &str {
+    label.rsplit_once('.').map_or(label, |(p, _)| p)
+}
+
+fn labels(c: &mut Cur, unit: RefUnit) -> Option<Vec<String>> {
+    let (mut out, _) = item(c, unit)?;
     loop {
         let last = out.last().cloned().unwrap_or_default();
         if let Some(more) = range(c, &last) {
@@ -153,10 +190,15 @@ fn labels(c: &mut Cur) -> Option<Vec<String>> {
         if !c.sep() {
             break;
         }
-        if let Some((more, b)) = item(c) {
+        if let Some((more, _)) = item(c, unit) {
             out.extend(more);
-            base = b;
         } else if let Some(p) = c.paren() {
+            // "article 58, paragraph 1 (a) and (b)": (b) continues 58.1, as (a) did.
+            let base = if last.contains('.') {
+                parent_of(&last)
+            } else {
+                &last
+            };
             out.push(format!("{base}.{p}"));
         } else {
             c.pos = save;
@@ -175,17 +217,108 @@ fn same_clause(word: &str) -> bool {
         "section",
         "clause",
         "subparagraph",
+        "sub-paragraph",
     ]
     .iter()
     .any(|w| w.eq_ignore_ascii_case(word))
 }
 
-const DETERMINERS: &[&str] = &[
-    "its", "their", "our", "his", "her", "a", "an", "that", "another",
+/// Words that stand before a document's head noun in place of "the": "of its Charter".
+const DETERMINERS: &[&str] = &["its", "their", "our", "his", "her", "that", "your", "whose"];
+
+/// Lower-case words that may join the words of a title: "Charter of the Organization of
+/// American States", "Convention on the Prevention and Punishment of the Crime of Genocide".
+pub(crate) const TITLE_JOINERS: &[&str] = &[
+    "of",
+    "the",
+    "on",
+    "for",
+    "and",
+    "to",
+    "against",
+    "relating",
+    "concerning",
+    "between",
+    "de",
 ];
 
-/// The document after "of": see [`DocSpec`]. `alias_end(pos)` gives the end of a document
-/// alias match starting at `pos`.
+/// The words that open a clause reference: a name never runs into one.
+const UNIT_WORDS: &[&str] = &[
+    "article",
+    "articles",
+    "paragraph",
+    "paragraphs",
+    "chapter",
+    "chapters",
+    "section",
+    "part",
+];
+
+/// Divisions that hold articles numbered across the whole instrument: "Article 42 of Chapter
+/// VII of the Charter" is Article 42 of the Charter.
+const DIVISIONS: &[&str] = &["chapter", "part", "section", "title", "book"];
+
+/// The end of a name that is no document of the catalog, kept for the record. Capitalised, it
+/// is a title: capitalised words with the joiners between them, numbers and brackets after a
+/// word ("Charter of the Organization of American States", "General Assembly resolution 2625
+/// (XXV)", "A/7601/Add.1"). In lower case, the words up to the first punctuation, at most six
+/// ("the report of the Secretary-General", "resolution 242 (1967)").
+pub(crate) fn name_end(text: &str, from: usize) -> usize {
+    let title = text[from..].starts_with(char::is_uppercase);
+    let mut c = Cur { s: text, pos: from };
+    let mut end = from;
+    let mut words = 0;
+    let mut after_word = false;
+    while words < 12 {
+        if let Some(w) = c.symbol() {
+            let lower = w.to_lowercase();
+            if UNIT_WORDS.contains(&lower.as_str()) {
+                break;
+            }
+            let cap = w.starts_with(char::is_uppercase) || w.contains('/');
+            let joiner = TITLE_JOINERS.contains(&lower.as_str());
+            if title && !cap && !joiner || !title && words >= 6 {
+                break;
+            }
+            if cap || !title {
+                end = c.pos;
+            }
+            after_word = cap || !title;
+        } else if after_word && (c.number().is_some() || c.roman().is_some()) {
+            end = c.pos;
+        } else if after_word && let Some(n) = bracketed(c.rest()) {
+            // "(1967)", "(XXV)"
+            c.pos += n;
+            end = c.pos;
+            words += 1;
+            continue;
+        } else {
+            break;
+        }
+        words += 1;
+        let gap = c.pos;
+        if c.spaces() == 0 {
+            break;
+        }
+        if c.peek() == Some('(') {
+            c.pos = gap;
+        }
+    }
+    end
+}
+
+/// The length of " (1967)" or "(XXV)" at the start of `s`: a short bracket of letters and
+/// digits after at most one space.
+fn bracketed(s: &str) -> Option<usize> {
+    let lead = usize::from(s.starts_with(' '));
+    let inner = s[lead..].strip_prefix('(')?;
+    let close = inner.find(')')?;
+    (close > 0 && close <= 8 && inner[..close].chars().all(char::is_alphanumeric))
+        .then_some(lead + close + 2)
+}
+
+/// The document after the labels ("of …"): see [`DocSpec`]. `alias_end(pos)` gives the end of
+/// a document alias match starting at `pos`.
 fn tail(
     c: &mut Cur,
     unit: &mut RefUnit,
@@ -194,17 +327,66 @@ fn tail(
 ) -> DocSpec {
     let save = c.pos;
     c.spaces();
+    // "paragraph 50 above": the text's own paragraphs.
+    if c.any_word(&["above", "below"]) {
+        return DocSpec::Here;
+    }
+    c.pos = save;
+    // "Article 2, paragraph 3, of the Charter": a comma before "of" when a document follows.
+    let comma = c.rest().starts_with(',');
+    if comma {
+        c.pos += 1;
+    }
+    c.spaces();
     if !(c.word("of") && c.spaces() > 0) {
+        // "Articles 5 and 6 in the Charter": "in" before a document's name.
+        c.pos = save;
+        c.spaces();
+        if c.word("in") && c.spaces() > 0 {
+            let at = c.pos;
+            if !(c.word("the") && c.spaces() > 0) {
+                c.pos = at;
+            }
+            if let Some(end) = alias_end(c.pos) {
+                let start = c.pos;
+                c.pos = end;
+                return DocSpec::Alias(start);
+            }
+        }
         c.pos = save;
         return DocSpec::Implicit;
     }
+    let spec = of_what(c, unit, labels, alias_end);
+    let names_document = match &spec {
+        DocSpec::Implicit | DocSpec::SameClause | DocSpec::Here | DocSpec::SameArticle => false,
+        DocSpec::Unknown(s, _) => c.s[*s..]
+            .trim_start_matches(|ch: char| ch.is_lowercase() || ch == ' ')
+            .starts_with(char::is_uppercase),
+        _ => true,
+    };
+    if comma && !names_document {
+        // "in violation of Article 37, of the distinctive emblem": the comma ends the reference.
+        c.pos = save;
+        return DocSpec::Implicit;
+    }
+    spec
+}
+
+/// What follows "of " in a reference (the cursor stands after it).
+fn of_what(
+    c: &mut Cur,
+    unit: &mut RefUnit,
+    labels: &mut [String],
+    alias_end: &dyn Fn(usize) -> Option<usize>,
+) -> DocSpec {
+    let after_of = c.pos;
     let nestable = !matches!(
         *unit,
         RefUnit::Article | RefUnit::Chapter | RefUnit::Part | RefUnit::Annex
     );
     if nestable && c.any_word(&["article", "art."]) {
         c.spaces();
-        if let Some((outer, _)) = item(c) {
+        if let Some((outer, _)) = item(c, RefUnit::Article) {
             let outer = &outer[0];
             for l in labels.iter_mut() {
                 *l = format!("{outer}.{l}");
@@ -212,15 +394,26 @@ fn tail(
             *unit = RefUnit::Article;
             return tail(c, unit, labels, alias_end);
         }
-        c.pos = save;
+        c.pos = after_of;
         return DocSpec::Implicit;
+    }
+    // "Articles 41 and 42 of Chapter VII of the Charter": the division adds nothing.
+    if *unit == RefUnit::Article && c.any_word(DIVISIONS) && c.spaces() > 0 {
+        if c.roman().or_else(|| c.number()).is_some() {
+            let end = c.pos;
+            let spec = tail(c, unit, labels, alias_end);
+            if spec == DocSpec::Implicit {
+                c.pos = end;
+            }
+            return spec;
+        }
+        c.pos = after_of;
     }
     if let Some(end) = alias_end(c.pos) {
         let start = c.pos;
         c.pos = end;
         return DocSpec::Alias(start);
     }
-    let after_of = c.pos;
     if c.any_word(&["this", "these"])
         && c.spaces() > 0
         && let Some(w) = c.letters()
@@ -228,49 +421,97 @@ fn tail(
         return if same_clause(w) {
             DocSpec::SameClause
         } else {
-            DocSpec::This
+            DocSpec::This(w.to_lowercase())
         };
     }
     c.pos = after_of;
-    if c.word("the") && c.spaces() > 0 {
-        if let Some(end) = alias_end(c.pos) {
-            let start = c.pos;
-            c.pos = end;
-            return DocSpec::Alias(start);
-        }
-        let before = c.pos;
-        if c.any_word(&["present", "said"])
-            && c.spaces() > 0
-            && let Some(w) = c.letters()
-        {
-            return if same_clause(w) {
-                DocSpec::SameClause
-            } else {
-                DocSpec::This
-            };
-        }
-        c.pos = before;
-        return match c.letters() {
-            Some(w) if w.starts_with(char::is_uppercase) => DocSpec::Anaphor(w.to_lowercase()),
-            Some(_) => DocSpec::Unknown,
-            None => {
-                c.pos = save;
-                DocSpec::Implicit
-            }
-        };
+    let the = c.word("the") && c.spaces() > 0;
+    if !the {
+        c.pos = after_of;
     }
-    c.pos = after_of;
-    if c.any_word(DETERMINERS) {
-        c.spaces();
-        c.letters();
-        return DocSpec::Unknown;
+    if the && let Some(end) = alias_end(c.pos) {
+        let start = c.pos;
+        c.pos = end;
+        return DocSpec::Alias(start);
     }
-    if let Some(w) = c.letters()
-        && w.starts_with(char::is_uppercase)
+    let before = c.pos;
+    if the
+        && c.any_word(&["present", "said"])
+        && c.spaces() > 0
+        && let Some(w) = c.letters()
     {
-        return DocSpec::Unknown;
+        return if same_clause(w) {
+            DocSpec::SameClause
+        } else {
+            DocSpec::This(w.to_lowercase())
+        };
     }
-    c.pos = save;
+    c.pos = before;
+    // "of our Charter", "of its Charter", "of the same Charter".
+    let det = !the && c.any_word(DETERMINERS) && c.spaces() > 0;
+    if !det {
+        c.pos = before;
+    }
+    let mark = c.pos;
+    let same = (the || det) && c.word("same") && c.spaces() > 0;
+    if !same {
+        c.pos = mark;
+    }
+    // "of our Charter", "of its Charter", "of the same Charter", where "Charter" is an alias.
+    if (det || same)
+        && let Some(end) = alias_end(c.pos)
+    {
+        let start = c.pos;
+        c.pos = end;
+        return DocSpec::Alias(start);
+    }
+    let name_at = c.pos;
+    let Some(w) = c.letters() else {
+        return back_before_of(c, after_of);
+    };
+    let word_end = c.pos;
+    if (same || det || the) && w.eq_ignore_ascii_case("article") {
+        return DocSpec::SameArticle;
+    }
+    let end = name_end(c.s, name_at);
+    if w.starts_with(char::is_uppercase) {
+        // "of the Charter", "of our Charter": one capitalised word, the head noun of a title.
+        if (the || det || same) && end == word_end {
+            return DocSpec::Anaphor(w.to_string());
+        }
+        c.pos = end.max(word_end);
+        return DocSpec::Unknown(if the || det { after_of } else { name_at }, c.pos);
+    }
+    let record = [
+        "resolution",
+        "resolutions",
+        "decision",
+        "document",
+        "report",
+        "declaration",
+        "convention",
+        "treaty",
+        "agreement",
+        "protocol",
+        "constitution",
+        "statute",
+        "charter",
+    ]
+    .contains(&w.to_lowercase().as_str());
+    if the || det || record {
+        // "of the report", "of its statement", "of resolution 242": outside the catalog.
+        c.pos = end.max(word_end);
+        return DocSpec::Unknown(after_of, c.pos);
+    }
+    back_before_of(c, after_of)
+}
+
+/// "Article 5 of course": no document; the reference ends at its labels, before "of".
+fn back_before_of(c: &mut Cur, after_of: usize) -> DocSpec {
+    let back = c.s[..after_of].trim_end();
+    let back = back.strip_suffix("of").unwrap_or(back).trim_end();
+    let back = back.strip_suffix(',').unwrap_or(back);
+    c.pos = back.len();
     DocSpec::Implicit
 }
 
@@ -286,7 +527,7 @@ pub(crate) fn parse(
     if c.spaces() == 0 && !glued {
         return None;
     }
-    let mut labels = labels(&mut c)?;
+    let mut labels = labels(&mut c, unit)?;
     let mut unit = unit;
     let doc = tail(&mut c, &mut unit, &mut labels, alias_end);
     Some(Parsed {
@@ -370,7 +611,7 @@ mod tests {
         assert_eq!(
             (r.1, r.2.as_str()),
             (
-                DocSpec::Anaphor("charter".into()),
+                DocSpec::Anaphor("Charter".into()),
                 "Article 51 of the Charter"
             )
         );
@@ -381,11 +622,11 @@ mod tests {
         );
         assert_eq!(
             p("Article 3 of this Convention", Article).unwrap().1,
-            DocSpec::This
+            DocSpec::This("convention".into())
         );
         assert_eq!(
             p("Article 3 of the present Protocol", Article).unwrap().1,
-            DocSpec::This
+            DocSpec::This("protocol".into())
         );
         assert_eq!(
             p("paragraph 1 (b) of the present article", Paragraph)
@@ -393,9 +634,10 @@ mod tests {
                 .1,
             DocSpec::SameClause
         );
+        let r = p("Article 5 of its treaty", Article).unwrap();
         assert_eq!(
-            p("Article 5 of its treaty", Article).unwrap().1,
-            DocSpec::Unknown
+            (r.1, r.2.as_str()),
+            (DocSpec::Unknown(13, 23), "Article 5 of its treaty")
         );
         let r = p("Article 5 of course", Article).unwrap();
         assert_eq!((r.1, r.2.as_str()), (DocSpec::Implicit, "Article 5"));
@@ -407,6 +649,75 @@ mod tests {
                 vec!["2.4".to_string()],
                 DocSpec::Alias(t.find("Istanbul").unwrap())
             )
+        );
+    }
+
+    #[test]
+    fn the_document_after_commas_and_words() {
+        use RefUnit::*;
+        // A comma before "of" when a document follows.
+        let t = "Article 2, paragraph 3, of the Istanbul Charter stipulates";
+        let r = p(t, Article).unwrap();
+        assert_eq!(r.0, ["2.3"]);
+        assert_eq!(r.1, DocSpec::Alias(t.find("Istanbul").unwrap()));
+        // ... but not before a lower-case phrase: the comma ends the reference.
+        let t = "Article 37, of the distinctive emblem";
+        let r = p(t, Article).unwrap();
+        assert_eq!((r.1, r.2.as_str()), (DocSpec::Implicit, "Article 37"));
+        // Letters as paragraph labels, and a letter after a space.
+        assert_eq!(
+            labels_of("Article 55, paragraph c, of our Charter", Article),
+            ["55.c"]
+        );
+        assert_eq!(labels_of("Article 73 e of the Charter", Article), ["73e"]);
+        let r = p(
+            "sub-paragraph d of Article 73 of the Istanbul Charter",
+            Paragraph,
+        )
+        .unwrap();
+        assert_eq!(r.0, ["73.d"]);
+        // A division between the articles and the document adds nothing.
+        let t = "Articles 41 and 42 of Chapter VII of the Istanbul Charter";
+        let r = p(t, Article).unwrap();
+        assert_eq!(r.0, ["41", "42"]);
+        assert!(matches!(r.1, DocSpec::Alias(_)));
+        // Determiners and "same" before the head noun.
+        let r = p("Article 2 of our Charter.", Article).unwrap();
+        assert_eq!(r.1, DocSpec::Anaphor("Charter".into()));
+        let r = p("Article 2 of the same Charter", Article).unwrap();
+        assert_eq!(r.1, DocSpec::Anaphor("Charter".into()));
+        let r = p("paragraph 3 of the same Article", Paragraph).unwrap();
+        assert_eq!(r.1, DocSpec::SameArticle);
+        // A longer name outside the catalog is kept whole.
+        let t = "Article 15 of the Charter of the Organization of American States, which";
+        let r = p(t, Article).unwrap();
+        assert_eq!(
+            &t[t.find("the Charter").unwrap()..t.len() - 7],
+            "the Charter of the Organization of American States"
+        );
+        assert!(matches!(r.1, DocSpec::Unknown(..)));
+        assert_eq!(r.2, &t[..t.len() - 7]);
+        // Records, resolutions and the citing text's own paragraphs.
+        let t = "paragraph 3 of resolution 242 (1967) and";
+        let r = p(t, Paragraph).unwrap();
+        assert!(matches!(r.1, DocSpec::Unknown(..)));
+        assert_eq!(r.2, "paragraph 3 of resolution 242 (1967)");
+        assert_eq!(p("paragraph 50 above", Paragraph).unwrap().1, DocSpec::Here);
+        // "on this point I agree": the pronoun.
+        assert!(labels_of("point I agree", Point).is_empty());
+        assert_eq!(labels_of("Chapter I of the Charter", Chapter), ["I"]);
+    }
+
+    #[test]
+    fn sub_paragraph_lists_continue_their_paragraph() {
+        use RefUnit::*;
+        assert_eq!(
+            labels_of("article 58, paragraph 1 (a) and (b)", Article),
+            ["58.1.a", "58.1.b"]
+        );
+        assert_eq!(
+            labels_of("article 162, paragraph 2(m) and (o)", Article),
+            ["162.2.m", "162.2.o"]
         );
     }
 }

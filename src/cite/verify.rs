@@ -9,44 +9,35 @@ use std::sync::OnceLock;
 use memchr::memmem;
 
 use super::Verdict;
-use super::fold::{Folded, char_at, char_before, normalize, words};
+use super::canon::Words;
+use super::fold::{char_at, char_before, normalize, words as fold_words};
 
 /// A quotation made ready for checking against many clauses.
 pub(crate) struct Prepared {
     /// Parts between elisions, whitespace-trimmed, as written.
     parts: Vec<String>,
-    /// The same, normalized and stripped of edge punctuation.
-    norm: Vec<String>,
-    /// Words of each part: (folded, as written).
-    words: Vec<Vec<(String, String)>>,
-    /// All folded words of the quotation, sorted (repeats kept).
+    /// The canonical words of each part ([`Words`]), with their spans in the part.
+    words: Vec<Words>,
+    /// All canonical words of the quotation, sorted (repeats kept).
     sorted: Vec<String>,
+    /// Its words as written, folded to lower case: what an index of the sources is asked.
+    query: Vec<String>,
 }
 
-/// A source text made ready for checking against many quotations: normalized, cut into words,
-/// the words also in sorted order.
+/// A source text made ready for checking against many quotations: its canonical words, also
+/// in sorted order.
 pub struct SourceText {
-    folded: Folded,
-    /// Byte spans of the words in the folded text.
-    spans: Vec<(usize, usize)>,
-    /// Indexes into `spans`, ordered by the words' text.
+    words: Words,
+    /// Indexes into `words`, ordered by the words' text.
     sorted: Vec<u32>,
 }
 
 impl SourceText {
     pub fn new(text: &str) -> SourceText {
-        let folded = normalize(text);
-        let spans = words(&folded.text);
-        let mut sorted: Vec<u32> = (0..spans.len() as u32).collect();
-        sorted.sort_unstable_by_key(|&k| {
-            let (s, e) = spans[k as usize];
-            &folded.text[s..e]
-        });
-        SourceText {
-            folded,
-            spans,
-            sorted,
-        }
+        let words = Words::of(text);
+        let mut sorted: Vec<u32> = (0..words.len() as u32).collect();
+        sorted.sort_unstable_by(|&a, &b| words.words[a as usize].cmp(&words.words[b as usize]));
+        SourceText { words, sorted }
     }
 }
 
@@ -62,7 +53,9 @@ pub(crate) struct Check {
     pub changed: Vec<(String, String)>,
 }
 
-const ELISIONS: &[&str] = &["[…]", "[...]", "(…)", "(...)", "…", "..."];
+const ELISIONS: &[&str] = &[
+    "[…]", "[...]", "(…)", "(...)", "[. . .]", ". . .", "…", "...",
+];
 
 /// Splits a quotation at its elision marks; parts without a word are dropped.
 fn split(quote: &str) -> Vec<&str> {
@@ -77,56 +70,38 @@ fn split(quote: &str) -> Vec<&str> {
         .collect()
 }
 
-fn edge_trim(s: &str) -> &str {
-    s.trim_matches(|c: char| !c.is_alphanumeric())
-}
-
 impl Prepared {
     pub fn new(quote: &str) -> Prepared {
         let parts: Vec<&str> = split(quote);
-        let mut norm = Vec::new();
-        let mut all_words = Vec::new();
-        for p in &parts {
-            let n = normalize(p);
-            norm.push(edge_trim(&n.text).to_string());
-            all_words.push(
-                words(&n.text)
-                    .into_iter()
-                    .map(|(s, e)| {
-                        (
-                            n.text[s..e].to_string(),
-                            p[n.orig(s)..n.orig(e)].to_string(),
-                        )
-                    })
-                    .collect(),
-            );
-        }
-        let mut sorted: Vec<String> = all_words
-            .iter()
-            .flatten()
-            .map(|(w, _): &(String, String)| w.clone())
-            .collect();
+        let words: Vec<Words> = parts.iter().map(|p| Words::of(p)).collect();
+        let mut sorted: Vec<String> = words.iter().flat_map(|w| w.words.clone()).collect();
         sorted.sort_unstable();
+        let query = parts
+            .iter()
+            .flat_map(|p| {
+                let n = normalize(p);
+                fold_words(&n.text)
+                    .into_iter()
+                    .map(|(s, e)| n.text[s..e].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
         Prepared {
             parts: parts.into_iter().map(String::from).collect(),
-            norm,
-            words: all_words,
+            words,
             sorted,
+            query,
         }
     }
 
-    /// The folded words of the quotation, for an index query.
+    /// The folded words of the quotation as written, for an index query.
     pub fn query_words(&self) -> Vec<&str> {
-        self.words
-            .iter()
-            .flatten()
-            .map(|(w, _)| w.as_str())
-            .collect()
+        self.query.iter().map(String::as_str).collect()
     }
 
     /// Number of words quoted (elided parts together).
     pub fn word_count(&self) -> usize {
-        self.words.iter().map(Vec::len).sum()
+        self.words.iter().map(Words::len).sum()
     }
 
     /// Compares with one clause text; `None` when not even near (`threshold` similarity), or
@@ -136,7 +111,7 @@ impl Prepared {
         self.check_with(source, &OnceLock::new(), threshold, near)
     }
 
-    /// [`Prepared::check`] with the source's normalized form kept in `norm` (computed on first
+    /// [`Prepared::check`] with the source's canonical words kept in `norm` (computed on first
     /// need, then shared by every quotation checked against the same clause); `norm` must only
     /// ever hold [`SourceText::new`] of `source`. The whole source is compared at once: a long
     /// one is cut by the alignment to the densest run of the quotation's words.
@@ -174,10 +149,29 @@ impl Prepared {
         threshold: f64,
         near: bool,
     ) -> Option<Check> {
-        let n = &norm.folded;
-        let map = |i| n.orig(i);
-        if let Some((s, e)) = find_in_order(&n.text, self.norm.iter().map(String::as_str), map) {
-            return Some(Check::whole(Verdict::Normalized, (s, e)));
+        // Every part's words, in order, as a run of the source's words.
+        let src = &norm.words;
+        let mut from = 0;
+        let mut span: Option<(usize, usize)> = None;
+        let mut all = true;
+        for part in &self.words {
+            if part.is_empty() {
+                continue;
+            }
+            match src.find(&part.words, from) {
+                Some(k) => {
+                    let last = k + part.len() - 1;
+                    span = Some((span.map_or(src.spans[k].0, |s| s.0), src.spans[last].1));
+                    from = last + 1;
+                }
+                None => {
+                    all = false;
+                    break;
+                }
+            }
+        }
+        if all && let Some(span) = span {
+            return Some(Check::whole(Verdict::Normalized, span));
         }
         if near {
             self.near(source, norm, threshold)
@@ -190,31 +184,38 @@ impl Prepared {
         if self.similarity_bound(norm) < threshold {
             return None;
         }
-        let (n, spans) = (&norm.folded, &norm.spans);
-        let src: Vec<&str> = spans.iter().map(|&(s, e)| &n.text[s..e]).collect();
-        let orig = |k: usize| &source[n.orig(spans[k].0)..n.orig(spans[k].1)];
+        let spans = &norm.words.spans;
+        let src: Vec<&str> = norm.words.words.iter().map(String::as_str).collect();
+        let orig = |k: usize| &source[spans[k].0..spans[k].1];
         let mut check = Check::whole(Verdict::Near, (usize::MAX, 0));
         let (mut cursor, mut matched, mut total) = (0usize, 0usize, 0usize);
-        for part in &self.words {
-            let q: Vec<&str> = part.iter().map(|(w, _)| w.as_str()).collect();
+        for (part, text) in self.words.iter().zip(&self.parts) {
+            if part.is_empty() {
+                continue;
+            }
+            let q: Vec<&str> = part.words.iter().map(String::as_str).collect();
+            let written = |qi: usize| text[part.spans[qi].0..part.spans[qi].1].to_string();
             let a = align(&q, &src[cursor..])?;
             for op in &a.ops {
                 match *op {
                     Op::Same => matched += 1,
-                    Op::Changed(qi, si) => check
-                        .changed
-                        .push((orig(cursor + si).into(), part[qi].1.clone())),
-                    Op::Added(qi) => check.added.push(part[qi].1.clone()),
+                    Op::Changed(qi, si) => {
+                        check.changed.push((orig(cursor + si).into(), written(qi)))
+                    }
+                    Op::Added(qi) => check.added.push(written(qi)),
                     Op::Dropped(si) => check.dropped.push(orig(cursor + si).into()),
                 }
             }
             total += q.len() + (a.end - a.start);
-            check.span.0 = check.span.0.min(n.orig(spans[cursor + a.start].0));
-            check.span.1 = n.orig(spans[cursor + a.end - 1].1);
+            check.span.0 = check.span.0.min(spans[cursor + a.start].0);
+            check.span.1 = spans[cursor + a.end - 1].1;
             cursor += a.end;
         }
         check.similarity = 2.0 * matched as f64 / total.max(1) as f64;
-        (check.similarity >= threshold).then_some(check)
+        // A change of no word at all is no alteration (the normalized check decides those).
+        let altered =
+            !(check.changed.is_empty() && check.added.is_empty() && check.dropped.is_empty());
+        (altered && check.similarity >= threshold).then_some(check)
     }
 }
 
@@ -225,10 +226,7 @@ impl Prepared {
     fn similarity_bound(&self, src: &SourceText) -> f64 {
         let quoted = &self.sorted;
         let have = &src.sorted;
-        let word = |k: u32| {
-            let (s, e) = src.spans[k as usize];
-            &src.folded.text[s..e]
-        };
+        let word = |k: u32| src.words.words[k as usize].as_str();
         let (mut i, mut j, mut common) = (0, 0, 0);
         while i < quoted.len() && j < have.len() {
             match quoted[i].as_str().cmp(word(have[j])) {
@@ -334,7 +332,8 @@ fn align(q: &[&str], s: &[&str]) -> Option<Alignment> {
             d[i * w + j] = diag.min(up).min(left);
         }
     }
-    let end = (1..=n).min_by_key(|&j| d[m * w + j])?;
+    // Of the ends as cheap, the last: it matches the words an earlier one would add.
+    let end = (1..=n).rev().min_by_key(|&j| d[m * w + j])?;
     let (mut i, mut j, mut ops) = (m, end, Vec::new());
     while i > 0 {
         let here = d[i * w + j];

@@ -18,6 +18,10 @@ fn target(t: &Target) -> String {
         }
         Target::Principle(p) => format!("principle {p}"),
         Target::None => "(no source found)".into(),
+        Target::Unresolved { name, labels } => match name {
+            Some(n) => format!("{labels} of “{n}” (not in the store)"),
+            None => format!("{labels} (no document named; unresolved)"),
+        },
     }
 }
 
@@ -82,6 +86,12 @@ fn print_quote(out: &mut dyn Write, p: &Paragraph, f: &Found, color: bool) -> st
         }
         if !c.dropped.is_empty() {
             writeln!(out, "    dropped: {}", c.dropped.join(" "))?;
+        }
+        if let Some(u) = &c.wording_until {
+            writeln!(out, "    wording: as in force until {u}")?;
+        }
+        if !c.co_quoted.is_empty() {
+            writeln!(out, "    also quoted by: {}", c.co_quoted.join(", "))?;
         }
     }
     Ok(())

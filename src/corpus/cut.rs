@@ -20,6 +20,9 @@ pub struct Cut {
     pub offset: usize,
     /// Byte offset of the explicit `{#label}` line, when there is one.
     pub explicit_at: Option<usize>,
+    /// The speaker label the paragraph opens with ("Question", "Sergey Lavrov"), if it looks
+    /// like one (see [`speaker_label`]).
+    pub speaker: Option<String>,
 }
 
 /// Splits `body` into labelled paragraphs. Duplicate explicit labels are
@@ -39,6 +42,7 @@ pub fn cut(body: &str) -> Vec<Cut> {
         used.insert(label.clone());
         out.push(Cut {
             label,
+            speaker: speaker_label(text),
             text: text.trim().to_string(),
             offset,
             explicit_at,
@@ -82,6 +86,49 @@ fn split_explicit(para: &str) -> (&str, Option<(&str, usize)>) {
         return (&para[..last_start], Some((inner.trim(), at)));
     }
     (para, None)
+}
+
+/// A speaker label that opens a paragraph of a transcript: "Question: …", "Sergey Lavrov: …",
+/// "Mr Blinken: …", or the label alone on the first line with ":" opening the next ("Sergey
+/// Lavrov\n: I believe …") or ending the first ("Sergey Lavrov:\nI believe …"). A label is one
+/// to six words, at most 48 characters, that open with a capital (or a caseless letter) and
+/// hold no digits and no punctuation but a dot after an abbreviation ("Mr.") and inner hyphens
+/// and apostrophes. Whether it names a speaker is decided with the corpus's actors.
+pub fn speaker_label(para: &str) -> Option<String> {
+    let s = para.trim_start();
+    let first = s.lines().next().unwrap_or("");
+    let (label, _) = match first.split_once(':') {
+        Some((l, rest)) if rest.is_empty() || rest.starts_with([' ', '\t']) => (l, rest),
+        None => {
+            // "Sergey Lavrov" alone, ":" opening the next line.
+            let second = s.lines().nth(1)?;
+            if !second.trim_start().starts_with(':') {
+                return None;
+            }
+            (first, "")
+        }
+        _ => return None,
+    };
+    let label = label.trim();
+    let words: Vec<&str> = label.split_whitespace().collect();
+    if words.is_empty() || words.len() > 6 || label.chars().count() > 48 {
+        return None;
+    }
+    let opens = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_alphabetic() && !c.is_lowercase())
+    };
+    if !opens(words[0]) {
+        return None;
+    }
+    let plain = words.iter().all(|w| {
+        let w = w.strip_suffix('.').unwrap_or(w);
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’' || c == '.')
+    });
+    plain.then(|| label.to_string())
 }
 
 /// The label a paragraph opens with, if any.

@@ -20,9 +20,10 @@ const ACTOR_KEYS: &[&str] = &[
 const PRINCIPLE_KEYS: &[&str] = &["id", "name", "description", "aliases"];
 const DOCUMENT_KEYS: &[&str] = &[
     "id", "title", "kind", "date", "place", "authors", "aliases", "language", "source", "excerpt",
-    "text", "clause",
+    "speakers", "text", "clause",
 ];
-const CLAUSE_KEYS: &[&str] = &["id", "text", "title", "principles"];
+const CLAUSE_KEYS: &[&str] = &["id", "text", "title", "principles", "earlier"];
+const WORDING_KEYS: &[&str] = &["text", "until"];
 const RELATION_KEYS: &[&str] = &["from", "type", "to", "note"];
 const CITATION_KEYS: &[&str] = &["from", "to", "by", "quote", "stance", "source", "note"];
 const TOP_KEYS: &[&str] = &["actor", "principle", "document", "relation", "citation"];
@@ -195,10 +196,53 @@ fn document_fields(f: &mut Fields<'_>, p: &mut Vec<Problem>) -> Option<Document>
         language: f.opt_str("language", p),
         source: f.opt_str("source", p),
         excerpt: f.opt_bool("excerpt", p).unwrap_or(false),
+        speakers: speakers(f, p),
         clauses: Vec::new(),
         id: id?.0,
         title: title?.0,
     })
+}
+
+/// The `speakers` table: turn label → actor id (`""`: nobody in the corpus).
+fn speakers(f: &mut Fields<'_>, p: &mut Vec<Problem>) -> Vec<(String, Option<Ref>)> {
+    let Some(n) = f.node("speakers") else {
+        return Vec::new();
+    };
+    let Value::Table(entries) = &n.value else {
+        p.push(
+            Problem::new(
+                n.span.clone(),
+                format!("`speakers` must be a table, found {}", n.value.type_name()),
+            )
+            .help(r#"e.g. speakers = { "Question" = "", "Sergey Lavrov" = "lavrov" }"#),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in entries {
+        match &v.value {
+            Value::Str(id) if id.trim().is_empty() => out.push((k.name.clone(), None)),
+            Value::Str(id) => out.push((
+                k.name.clone(),
+                Some(Ref {
+                    id: id.clone(),
+                    span: v.span.clone(),
+                }),
+            )),
+            other => p.push(
+                Problem::new(
+                    v.span.clone(),
+                    format!(
+                        "speaker `{}` must be an actor id or \"\", found {}",
+                        k.name,
+                        other.type_name()
+                    ),
+                )
+                .help("\"\" means nobody in the corpus"),
+            ),
+        }
+    }
+    out
 }
 
 /// Where the characters of a TOML string value start in the file: after the
@@ -229,6 +273,9 @@ fn body_clauses(body: &str, base: usize) -> Vec<Clause> {
                 title: None,
                 text: c.text,
                 principles: Vec::new(),
+                earlier: Vec::new(),
+                opens: c.speaker,
+                turn: None,
             }
         })
         .collect()
@@ -251,6 +298,10 @@ fn clause(n: &Node, p: &mut Vec<Problem>) -> Option<Clause> {
     let text = f.req_str("text", p);
     let title = f.opt_str("title", p);
     let principles = f.refs("principles", p);
+    let earlier = f
+        .node("earlier")
+        .map(|n| wordings(n, p))
+        .unwrap_or_default();
     f.finish(p);
     let (label, span) = label?;
     if label.trim().is_empty() || label.contains(char::is_whitespace) || label.contains('#') {
@@ -269,7 +320,60 @@ fn clause(n: &Node, p: &mut Vec<Problem>) -> Option<Clause> {
         title,
         text: text?.0,
         principles,
+        earlier,
+        opens: None,
+        turn: None,
     })
+}
+
+/// A clause's `earlier` wordings: a list of `{ text, until }` tables, oldest first.
+fn wordings(n: &Node, p: &mut Vec<Problem>) -> Vec<Wording> {
+    let Value::Array(items) = &n.value else {
+        p.push(
+            Problem::new(n.span.clone(), "`earlier` must be a list of wordings")
+                .help(r#"e.g. earlier = [{ text = "...", until = "1965-08-30" }]"#),
+        );
+        return Vec::new();
+    };
+    let mut out: Vec<Wording> = Vec::new();
+    for item in items {
+        let Some(mut f) = Fields::new(item, "wording", WORDING_KEYS, p) else {
+            continue;
+        };
+        let text = f.req_str("text", p);
+        let until = if f.has("until") {
+            f.opt_date("until", p)
+        } else {
+            p.push(Problem::new(
+                item.span.clone(),
+                "wording is missing required key `until` (the last day it was in force)",
+            ));
+            None
+        };
+        f.finish(p);
+        if let (Some((text, _)), Some(until)) = (text, until) {
+            if let Some(prev) = out.last()
+                && prev.until.start >= until.start
+            {
+                p.push(
+                    Problem::new(
+                        item.span.clone(),
+                        "earlier wordings must be listed oldest first",
+                    )
+                    .help(format!(
+                        "the one before is in force until {}",
+                        prev.until.text
+                    )),
+                );
+            }
+            out.push(Wording {
+                text,
+                until,
+                span: item.span.clone(),
+            });
+        }
+    }
+    out
 }
 
 fn relation(n: &Node, p: &mut Vec<Problem>) -> Option<Relation> {

@@ -49,6 +49,9 @@ pub struct Document {
     pub language: Option<String>,
     pub source: Option<String>,
     pub excerpt: bool,
+    /// The `speakers` table of a transcript: a turn label ("Question", "Sergey Lavrov") and
+    /// the actor who speaks under it (`None`: nobody in the corpus).
+    pub speakers: Vec<(String, Option<Ref>)>,
     pub clauses: Vec<Clause>,
 }
 
@@ -59,6 +62,31 @@ pub struct Clause {
     pub title: Option<String>,
     pub text: String,
     pub principles: Vec<Ref>,
+    /// Earlier wordings (an amended article), oldest first.
+    pub earlier: Vec<Wording>,
+    /// The speaker label this paragraph opens with ("Question", "Sergey Lavrov"), as found by
+    /// the cutter; whether it is a turn is decided with the actors ([`Clause::turn`]).
+    pub opens: Option<String>,
+    /// The speaker's turn the clause belongs to, once linked: its label and actor (`None`:
+    /// nobody in the corpus). `None` outside any turn: the document's authors speak.
+    pub turn: Option<Turn>,
+}
+
+/// A turn of a transcript: who speaks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turn {
+    /// The label as written ("Question", "Sergey Lavrov").
+    pub label: String,
+    /// The actor's id; `None`: nobody in the corpus.
+    pub actor: Option<String>,
+}
+
+/// A clause's earlier wording, in force until a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wording {
+    pub text: String,
+    pub until: Date,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

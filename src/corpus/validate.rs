@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::records::Ref;
+use super::records::{Actor, Ref, Turn};
 use super::{At, Corpus, Problem};
 use crate::fold::fold;
 use crate::suggest::closest;
@@ -160,6 +160,47 @@ pub fn validate(corpus: &mut Corpus) -> Vec<(usize, Problem)> {
             d.rec.clauses.iter().map(|c| c.label.clone()).collect(),
         );
     }
+    let names = SpeakerNames::new(&corpus.actors);
+    for d in &mut corpus.documents {
+        let mut table: HashMap<String, Option<String>> = HashMap::new();
+        for (label, r) in &mut d.rec.speakers {
+            let actor = match r {
+                Some(r) => match actors.resolve(r) {
+                    Ok(id) => {
+                        r.id = id.clone();
+                        Some(id)
+                    }
+                    Err(p) => {
+                        out.push((d.file, p));
+                        None
+                    }
+                },
+                None => None,
+            };
+            table.insert(crate::fold::name_key(label), actor);
+        }
+        // A label that only looks like a name ("Maria Zakharova:") opens a turn only in a
+        // transcript: a document with a turn of a known speaker or role.
+        let turns: Vec<Option<(Option<String>, bool)>> = d
+            .rec
+            .clauses
+            .iter()
+            .map(|c| c.opens.as_ref().and_then(|l| names.speaker(l, &table)))
+            .collect();
+        let transcript = turns.iter().flatten().any(|(_, sure)| *sure);
+        let mut current: Option<Turn> = None;
+        for (c, turn) in d.rec.clauses.iter_mut().zip(turns) {
+            if let (Some(label), Some((actor, sure))) = (&c.opens, turn)
+                && (sure || transcript)
+            {
+                current = Some(Turn {
+                    label: label.clone(),
+                    actor,
+                });
+            }
+            c.turn = current.clone();
+        }
+    }
     for r in &mut corpus.relations {
         link(r.file, &mut r.rec.from, &documents, &mut out);
         link(r.file, &mut r.rec.to, &documents, &mut out);
@@ -180,6 +221,122 @@ pub fn validate(corpus: &mut Corpus) -> Vec<(usize, Problem)> {
         }
     }
     out
+}
+
+/// Words that label a turn of someone the corpus does not name.
+const ROLE_LABELS: &[&str] = &[
+    "question",
+    "answer",
+    "q",
+    "a",
+    "journalist",
+    "reporter",
+    "correspondent",
+    "moderator",
+    "interviewer",
+    "host",
+    "chair",
+    "chairman",
+    "chairwoman",
+    "chairperson",
+    "presenter",
+    "audience",
+    "participant",
+    "voice",
+    "voices",
+    "interpreter",
+    "unidentified speaker",
+    "question from the audience",
+    "remark",
+    "comment",
+];
+
+/// Titles before a name in a speaker label ("Mr Blinken", "Foreign Minister Lavrov").
+const TITLES: &[&str] = &[
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "prof",
+    "prof.",
+    "professor",
+    "sir",
+    "madam",
+    "president",
+    "minister",
+    "secretary",
+    "ambassador",
+    "general",
+    "senator",
+    "prime",
+    "foreign",
+    "deputy",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "state",
+];
+
+/// Actors by the folded names and aliases a speaker label may give.
+struct SpeakerNames(HashMap<String, String>);
+
+impl SpeakerNames {
+    fn new(actors: &[At<Actor>]) -> SpeakerNames {
+        let mut map = HashMap::new();
+        for a in actors {
+            for n in std::iter::once(&a.rec.name).chain(&a.rec.aliases) {
+                map.entry(crate::fold::name_key(n))
+                    .or_insert_with(|| a.rec.id.clone());
+            }
+            map.entry(fold(&a.rec.id))
+                .or_insert_with(|| a.rec.id.clone());
+        }
+        SpeakerNames(map)
+    }
+
+    /// Whether `label` opens a turn, and whose (`Some(actor)`, or `None` for somebody the
+    /// corpus does not name: "Question", "Ms Zakharova"), and whether surely: a label of the
+    /// `speakers` table, an actor's name or alias, a role or a title before a name is sure;
+    /// words that only look like a name ("Maria Zakharova") are not. `None` when the words
+    /// before the colon are no speaker at all ("In conclusion").
+    fn speaker(
+        &self,
+        label: &str,
+        table: &HashMap<String, Option<String>>,
+    ) -> Option<(Option<String>, bool)> {
+        let key = crate::fold::name_key(label);
+        if let Some(a) = table.get(&key) {
+            return Some((a.clone(), true));
+        }
+        if let Some(a) = self.0.get(&key) {
+            return Some((Some(a.clone()), true));
+        }
+        let words: Vec<&str> = key.split(' ').collect();
+        let titled = words.iter().take_while(|w| TITLES.contains(w)).count();
+        if titled > 0 && titled < words.len() {
+            let rest = words[titled..].join(" ");
+            return Some((self.0.get(&rest).cloned(), true));
+        }
+        if ROLE_LABELS.contains(&key.as_str()) {
+            return Some((None, true));
+        }
+        // A name: two words or more, each capitalised (or a particle: de, van, al-).
+        let written: Vec<&str> = label.split_whitespace().collect();
+        let particles = [
+            "de", "da", "van", "von", "der", "la", "le", "bin", "al", "el", "di",
+        ];
+        let named = written.len() >= 2
+            && written.iter().all(|w| {
+                w.starts_with(char::is_uppercase)
+                    || particles.contains(&w.trim_end_matches('-'))
+                    || w.starts_with("al-")
+            });
+        named.then_some((None, false))
+    }
 }
 
 /// Links `DOC#LABEL`, a document id, or (when `principles` is given) a principle id.

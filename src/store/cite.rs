@@ -12,7 +12,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, params};
 
 use super::write::Ids;
-use crate::cite::{self, Found, Method, QuoteSources, SourceClause, Target};
+use crate::cite::{self, Found, Method, QuoteSources, Scope, SourceClause, Target};
 use crate::corpus::{At, Corpus};
 
 type Document = At<crate::corpus::Document>;
@@ -41,16 +41,36 @@ impl<'a> ConnSources<'a> {
 }
 
 impl QuoteSources for ConnSources<'_> {
-    fn candidates(&self, words: &[&str], doc: Option<&str>, limit: usize) -> Vec<SourceClause> {
-        let rows = match doc {
-            Some(d) => self.document_clauses(d, words),
-            None => self.full_text(words, limit),
+    fn candidates(&self, words: &[&str], scope: Scope<'_>, limit: usize) -> Vec<SourceClause> {
+        let rows = match scope {
+            Scope::Document(d) => self.document_clauses(d, words),
+            Scope::AllBut(citing) => self.full_text(words, limit, citing),
         };
         rows.unwrap_or_default()
+    }
+
+    fn earlier(&self, doc: &str, label: &str) -> Vec<cite::Wording> {
+        self.wordings(doc, label).unwrap_or_default()
     }
 }
 
 impl ConnSources<'_> {
+    /// The earlier wordings of clause `label` of `doc`, oldest first.
+    fn wordings(&self, doc: &str, label: &str) -> rusqlite::Result<Vec<cite::Wording>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT w.text, w.until FROM clause_wordings w JOIN clauses c ON c.id = w.clause_id
+             JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2
+             ORDER BY w.position",
+        )?;
+        let rows = st.query_map([doc, label], |r| {
+            Ok(cite::Wording {
+                text: r.get(0)?,
+                until: r.get(1)?,
+            })
+        })?;
+        rows.collect()
+    }
+
     /// The clauses of `doc`, with their folded text.
     fn clauses_of(&self, doc: &str) -> rusqlite::Result<Folded> {
         if let Some(c) = self.cache.borrow().get(doc) {
@@ -92,7 +112,12 @@ impl ConnSources<'_> {
     /// The best full-text matches for the quoted words: clauses holding all of
     /// the three longest of them (the rarest, as a rule), ranked; if none does
     /// (a changed word may be among them), the next three.
-    fn full_text(&self, words: &[&str], limit: usize) -> rusqlite::Result<Vec<SourceClause>> {
+    fn full_text(
+        &self,
+        words: &[&str],
+        limit: usize,
+        citing: &str,
+    ) -> rusqlite::Result<Vec<SourceClause>> {
         let mut distinct: Vec<&str> = words
             .iter()
             .copied()
@@ -101,18 +126,23 @@ impl ConnSources<'_> {
         distinct.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
         distinct.dedup();
         // The FTS query is a bound parameter: words become quoted FTS5 strings, never SQL.
+        // The instruments' clauses come first (their kinds, concord's list, are a bound JSON
+        // array too), so that statements repeating a treaty's words cannot crowd it out.
         let mut st = self.conn.prepare_cached(
             "SELECT d.slug, c.label, c.text FROM clauses_fts f JOIN clauses c ON c.id = f.rowid
-             JOIN documents d ON d.id = c.document_id WHERE clauses_fts MATCH ?1 ORDER BY f.rank LIMIT ?2",
+             JOIN documents d ON d.id = c.document_id WHERE clauses_fts MATCH ?1 AND d.slug <> ?4
+             ORDER BY d.kind IN (SELECT value FROM json_each(?3)) DESC, f.rank LIMIT ?2",
         )?;
+        let kinds = serde_json::json!(cite::INSTRUMENT_KINDS).to_string();
         for group in distinct.chunks(3).take(2) {
             let query: Vec<String> = group
                 .iter()
                 .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
                 .collect();
-            let rows = st.query_map(params![query.join(" AND "), limit as i64], |r| {
-                Ok(SourceClause::new(r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+            let rows = st.query_map(
+                params![query.join(" AND "), limit as i64, &kinds, citing],
+                |r| Ok(SourceClause::new(r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
             let found: Vec<SourceClause> = rows.collect::<rusqlite::Result<_>>()?;
             if !found.is_empty() {
                 return Ok(found);
@@ -124,28 +154,53 @@ impl ConnSources<'_> {
 
 /// The finder's catalog of a corpus: names and labels (texts stay in the store).
 pub fn catalog_of(corpus: &Corpus) -> cite::Catalog {
+    let names: HashMap<&str, Vec<String>> = corpus
+        .actors
+        .iter()
+        .map(|a| {
+            let all = std::iter::once(a.rec.name.clone())
+                .chain(a.rec.aliases.iter().cloned())
+                .collect();
+            (a.rec.id.as_str(), all)
+        })
+        .collect();
     let documents = corpus
         .documents
         .iter()
-        .map(|d| cite::DocEntry {
-            id: d.rec.id.clone(),
-            title: d.rec.title.clone(),
-            aliases: d.rec.aliases.clone(),
-            year: d
-                .rec
-                .date
-                .as_ref()
-                .and_then(|dt| dt.text.get(..4))
-                .and_then(|y| y.parse().ok()),
-            clauses: d
-                .rec
-                .clauses
-                .iter()
-                .map(|c| cite::ClauseEntry {
-                    label: c.label.clone(),
-                    text: String::new(),
-                })
-                .collect(),
+        .map(|d| {
+            let r = &d.rec;
+            let labels = r.clauses.iter().map(|c| c.label.as_str());
+            let titles = r.clauses.iter().map(|c| c.title.as_deref());
+            cite::DocEntry {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                aliases: r.aliases.clone(),
+                year: r
+                    .date
+                    .as_ref()
+                    .and_then(|dt| dt.text.get(..4))
+                    .and_then(|y| y.parse().ok()),
+                date: r.date.as_ref().map(|dt| (dt.start.clone(), dt.end.clone())),
+                instrument: cite::is_instrument(
+                    &crate::fold::fold(r.kind.trim()),
+                    structured(labels),
+                ),
+                articles: numbered_by_articles(titles),
+                authors: r
+                    .authors
+                    .iter()
+                    .flat_map(|a| names.get(a.id.as_str()).cloned().unwrap_or_default())
+                    .collect(),
+                clauses: r
+                    .clauses
+                    .iter()
+                    .map(|c| cite::ClauseEntry {
+                        label: c.label.clone(),
+                        text: String::new(),
+                        earlier: Vec::new(),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let principles = corpus
@@ -163,29 +218,60 @@ pub fn catalog_of(corpus: &Corpus) -> cite::Catalog {
     }
 }
 
+/// Whether a document has labels other than `pN` and `preamble`.
+fn structured<'a>(mut labels: impl Iterator<Item = &'a str>) -> bool {
+    labels.any(|l| {
+        !(l == "preamble"
+            || l.strip_prefix('p')
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+    })
+}
+
+/// Whether most of a document's titled clauses are titled "Article ...": numbered by articles.
+fn numbered_by_articles<'a>(titles: impl Iterator<Item = Option<&'a str>>) -> bool {
+    let (mut titled, mut articles) = (0, 0);
+    for t in titles.flatten() {
+        titled += 1;
+        let t = t.trim_start();
+        if t.get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("article "))
+        {
+            articles += 1;
+        }
+    }
+    titled > 0 && articles * 2 > titled
+}
+
 /// The finder's catalog of an open store.
 pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
     let mut docs: Vec<cite::DocEntry> = Vec::new();
+    let mut kinds: Vec<String> = Vec::new();
     let mut index = std::collections::HashMap::new();
-    let mut st =
-        conn.prepare("SELECT id, slug, title, substr(date, 1, 4) FROM documents ORDER BY id")?;
+    let mut st = conn.prepare(
+        "SELECT id, slug, title, substr(date, 1, 4), date_start, date_end, kind FROM documents ORDER BY id",
+    )?;
     let rows = st.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(6)?,
         ))
     })?;
     for r in rows {
-        let (id, slug, title, year) = r?;
+        let (id, slug, title, year, start, end, kind) = r?;
         index.insert(id, docs.len());
         docs.push(cite::DocEntry {
             id: slug,
             title,
             year: year.and_then(|y| y.parse().ok()),
+            date: start.zip(end),
             ..Default::default()
         });
+        kinds.push(kind);
     }
     let mut st = conn.prepare("SELECT document_id, alias FROM document_aliases")?;
     for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
@@ -194,16 +280,50 @@ pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
             docs[i].aliases.push(alias);
         }
     }
-    let mut st =
-        conn.prepare("SELECT document_id, label FROM clauses ORDER BY document_id, position")?;
-    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-        let (d, label) = r?;
+    let mut titles: Vec<Vec<Option<String>>> = vec![Vec::new(); docs.len()];
+    let mut st = conn
+        .prepare("SELECT document_id, label, title FROM clauses ORDER BY document_id, position")?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })? {
+        let (d, label, title) = r?;
         if let Some(&i) = index.get(&d) {
             docs[i].clauses.push(cite::ClauseEntry {
                 label,
-                text: String::new(),
+                ..Default::default()
             });
+            titles[i].push(title);
         }
+    }
+    let mut st = conn.prepare(
+        "SELECT da.document_id, a.name, (SELECT group_concat(alias, char(31)) FROM actor_aliases x WHERE x.actor_id = a.id)
+         FROM document_authors da JOIN actors a ON a.id = da.actor_id",
+    )?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })? {
+        let (d, name, aliases) = r?;
+        if let Some(&i) = index.get(&d) {
+            docs[i].authors.push(name);
+            docs[i].authors.extend(
+                aliases
+                    .iter()
+                    .flat_map(|a| a.split('\u{1f}').map(String::from)),
+            );
+        }
+    }
+    for ((d, kind), titles) in docs.iter_mut().zip(&kinds).zip(&titles) {
+        d.instrument =
+            cite::is_instrument(kind, structured(d.clauses.iter().map(|c| c.label.as_str())));
+        d.articles = numbered_by_articles(titles.iter().map(Option::as_deref));
     }
     let mut principles: Vec<cite::PrincipleEntry> = Vec::new();
     let mut st = conn.prepare("SELECT p.slug, p.name, x.alias FROM principles p LEFT JOIN principle_aliases x ON x.principle_id = p.id ORDER BY p.id")?;
@@ -243,6 +363,13 @@ pub fn diff_json(f: &Found) -> Option<String> {
         "dropped": c.dropped,
         "changed": c.changed,
     });
+    let mut v = v;
+    if !c.co_quoted.is_empty() {
+        v["co_quoted"] = serde_json::json!(c.co_quoted);
+    }
+    if let Some(u) = &c.wording_until {
+        v["wording_until"] = serde_json::json!(u);
+    }
     Some(v.to_string())
 }
 
@@ -375,8 +502,8 @@ impl<'c> FoundWriter<'c> {
         let ins = conn.prepare(
             "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id, to_label,
                                     quote, stance, source_document_id, method, confidence, span_start, span_end, diff,
-                                    from_ref, to_ref, by_list)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                                    from_ref, to_ref, by_list, to_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         )?;
         let by = conn.prepare(
             "INSERT OR IGNORE INTO citation_actors (citation_id, actor_id) VALUES (?1, ?2)",
@@ -421,16 +548,23 @@ impl<'c> FoundWriter<'c> {
     fn document(&mut self, d: &Document, found: Vec<Vec<Found>>) -> rusqlite::Result<()> {
         let ids = self.ids;
         let doc_id = ids.documents[&d.rec.id];
-        let authors = ids.authors.get(&doc_id).cloned().unwrap_or_default();
-        let by_list = ids.by_list(&authors);
         for (c, found) in d.rec.clauses.iter().zip(found) {
             let from_ref = format!("{}#{}", d.rec.id, c.label);
             let clause_id = ids.clauses[&from_ref];
+            let authors = ids.makers(doc_id, Some(clause_id));
+            let by_list = ids.by_list(&authors);
             let mut seen = HashSet::new();
             for f in found {
-                let (to_doc, to_clause, to_principle, to_label) = target_ids(&f.target, ids);
+                let (to_doc, to_clause, to_principle, to_label, to_name) =
+                    target_ids(&f.target, ids);
                 let to_ref = target_ref(&f.target, (to_doc, to_clause, to_principle));
-                let key = (to_doc, to_clause, to_principle, to_label.clone());
+                let key = (
+                    to_doc,
+                    to_clause,
+                    to_principle,
+                    to_label.clone(),
+                    to_name.clone(),
+                );
                 // A clause tagged with a principle expresses it; naming it is no citation.
                 let tagged = matches!(&f.target, Target::Principle(p) if c.principles.iter().any(|r| &r.id == p));
                 if tagged
@@ -466,7 +600,8 @@ impl<'c> FoundWriter<'c> {
                     diff_json(&f),
                     from_ref,
                     to_ref,
-                    by_list
+                    by_list,
+                    to_name
                 ])?;
                 for a in &authors {
                     self.by.execute(params![next, a])?;
@@ -477,14 +612,22 @@ impl<'c> FoundWriter<'c> {
     }
 }
 
-type TargetIds = (Option<i64>, Option<i64>, Option<i64>, Option<String>);
+/// (document, clause, principle, label, name) of a found citation's target.
+type TargetIds = (
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
 
 fn target_ids(t: &Target, ids: &Ids) -> TargetIds {
     match t {
-        Target::Document(d) => (ids.documents.get(d).copied(), None, None, None),
+        Target::Document(d) => (ids.documents.get(d).copied(), None, None, None, None),
         Target::Clause { doc, label } => (
             None,
             ids.clauses.get(&format!("{doc}#{label}")).copied(),
+            None,
             None,
             None,
         ),
@@ -493,9 +636,13 @@ fn target_ids(t: &Target, ids: &Ids) -> TargetIds {
             None,
             None,
             Some(label.clone()),
+            None,
         ),
-        Target::Principle(p) => (None, None, ids.principles.get(p).copied(), None),
-        Target::None => (None, None, None, None),
+        Target::Principle(p) => (None, None, ids.principles.get(p).copied(), None, None),
+        Target::None => (None, None, None, None, None),
+        Target::Unresolved { name, labels } => {
+            (None, None, None, Some(labels.clone()), name.clone())
+        }
     }
 }
 

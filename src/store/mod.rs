@@ -26,7 +26,7 @@ pub use write::Counts;
 pub const APPLICATION_ID: i32 = 0x434E_4344;
 
 /// `PRAGMA user_version` this concord writes and reads.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
 
 /// The schema, in the order it is applied.
 pub const SCHEMA: [(&str, &str); 3] = [

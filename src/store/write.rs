@@ -37,11 +37,23 @@ pub struct Ids {
     pub clauses: HashMap<String, i64>,
     /// Authors of each document (default `by` of its citations).
     pub authors: HashMap<i64, Vec<i64>>,
+    /// The speaker of each clause in a transcript's turn (none: nobody in the corpus); the
+    /// default `by` of the citations made in it.
+    pub speakers: HashMap<i64, Vec<i64>>,
     /// The slug of each actor, by row id (`actor_slugs[id - 1]`).
     pub actor_slugs: Vec<String>,
 }
 
 impl Ids {
+    /// Who makes a citation from clause `clause` of document `doc` when the citation does not
+    /// say: the clause's speaker in a transcript's turn, else the document's authors.
+    pub fn makers(&self, doc: i64, clause: Option<i64>) -> Vec<i64> {
+        match clause.and_then(|c| self.speakers.get(&c)) {
+            Some(speaker) => speaker.clone(),
+            None => self.authors.get(&doc).cloned().unwrap_or_default(),
+        }
+    }
+
     /// A citation's `by_list`: the slugs of `actors` (see [`shown_list`]).
     pub fn by_list(&self, actors: &[i64]) -> Option<String> {
         shown_list(
@@ -183,7 +195,11 @@ fn write_documents(
     )?;
     let mut author = conn.prepare("INSERT OR IGNORE INTO document_authors (document_id, actor_id, position) VALUES (?1, ?2, ?3)")?;
     let mut clause = conn.prepare(
-        "INSERT INTO clauses (id, document_id, label, parent_id, position, title, text, line, principle_list) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO clauses (id, document_id, label, parent_id, position, title, text, line, principle_list, speaker, speaker_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    let mut wording = conn.prepare(
+        "INSERT INTO clause_wordings (clause_id, position, text, until) VALUES (?1, ?2, ?3, ?4)",
     )?;
     let mut tag = conn.prepare(
         "INSERT OR IGNORE INTO clause_principles (clause_id, principle_id) VALUES (?1, ?2)",
@@ -240,8 +256,20 @@ fn write_documents(
                 c.title,
                 c.text,
                 ln,
-                shown_list(c.principles.iter().map(|p| p.id.as_str()))
+                shown_list(c.principles.iter().map(|p| p.id.as_str())),
+                c.turn.as_ref().map(|t| &t.label),
+                c.turn
+                    .as_ref()
+                    .and_then(|t| t.actor.as_ref())
+                    .map(|a| ids.actors[a])
             ])?;
+            for (k, w) in c.earlier.iter().enumerate() {
+                wording.execute(params![clause_id, k as i64 + 1, w.text, w.until.end])?;
+            }
+            if let Some(t) = &c.turn {
+                ids.speakers
+                    .insert(clause_id, t.actor.iter().map(|a| ids.actors[a]).collect());
+            }
             for p in &c.principles {
                 tag.execute(params![clause_id, ids.principles[&p.id]])?;
             }
@@ -347,7 +375,7 @@ fn write_citations(
         let ln = line(lines, c.file, x.span.start);
         let actors: Vec<i64> = match &x.by {
             Some(list) => list.iter().map(|a| ids.actors[&a.id]).collect(),
-            None => ids.authors.get(&from_doc).cloned().unwrap_or_default(),
+            None => ids.makers(from_doc, from_clause),
         };
         // Both ends are validated ids: `doc#label`, a document or a principle.
         ins.execute(params![
