@@ -21,8 +21,11 @@ fn doc(
             .map(|(l, t)| ClauseEntry {
                 label: l.to_string(),
                 text: t.to_string(),
+                ..Default::default()
             })
             .collect(),
+        instrument: id != "statement",
+        ..Default::default()
     }
 }
 
@@ -282,19 +285,25 @@ fn clause_refs_without_a_document_are_the_citing_documents() {
         targets(&f.find("un-charter", "Article 99 of the present Charter")).len(),
         1
     );
-    // A statement has no paragraph 8 and no articles: nothing is cited.
-    assert!(
-        f.find("statement", "as paragraph 8 says, and Article 5 too")
-            .is_empty()
+    // A statement's bare references are never its own paragraphs: with no document named,
+    // they stay unresolved, naming none.
+    let unresolved = |name: Option<&str>, labels: &str| Target::Unresolved {
+        name: name.map(String::from),
+        labels: labels.into(),
+    };
+    assert_eq!(
+        targets(&f.find("statement", "as paragraph 8 says, and Article 5 too")),
+        [unresolved(None, "8"), unresolved(None, "5")]
     );
     assert_eq!(
         targets(&f.find("statement", "as paragraph p2 says")),
         Vec::<Target>::new()
     );
-    // A document named but not in the catalog: no citation at all.
-    assert!(
-        f.find("statement", "Article 5 of the Washington Treaty")
-            .is_empty()
+    // A document named but not in the catalog: no citation of the catalog's clauses; the
+    // reference is kept with the name it gives.
+    assert_eq!(
+        targets(&f.find("statement", "Article 5 of the Washington Treaty")),
+        [unresolved(Some("the Washington Treaty"), "5")]
     );
 }
 

@@ -458,7 +458,7 @@ fn not_stores(s: &Scratch) -> Vec<(&'static str, PathBuf, &'static str)> {
         (
             "a store of a newer concord",
             newer,
-            "written by a newer concord (store version 99, this concord reads version 4); upgrade concord",
+            "written by a newer concord (store version 99, this concord reads version 5); upgrade concord",
         ),
     ]
 }
@@ -517,7 +517,7 @@ fn an_older_store_is_refused_by_query_and_import_and_replaced_by_build() {
     drop(conn);
     let before = snapshot(&s.out());
     let needle = format!(
-        "{}: built by an older concord (store version 3, this concord reads version 4); rebuild it with `concord build CORPUS -o {}`",
+        "{}: built by an older concord (store version 3, this concord reads version 5); rebuild it with `concord build CORPUS -o {}`",
         older.display(),
         older.display()
     );

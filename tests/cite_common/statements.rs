@@ -127,6 +127,9 @@ pub fn catalog(mut base: Catalog) -> Catalog {
         aliases: aliases.iter().map(|a| a.to_string()).collect(),
         year: Some(year),
         clauses,
+        // Charters and declarations: instruments.
+        instrument: true,
+        ..Default::default()
     };
     let para8 = PARA_8
         .split_inclusive(". ")
@@ -134,6 +137,7 @@ pub fn catalog(mut base: Catalog) -> Catalog {
         .map(|(i, t)| ClauseEntry {
             label: format!("8.{}", i + 1),
             text: t.trim().into(),
+            ..Default::default()
         })
         .collect();
     base.documents.push(doc(
@@ -152,7 +156,7 @@ pub fn catalog(mut base: Catalog) -> Catalog {
         .push(doc("inf-treaty", &["INF Treaty"], 1987, vec![]));
     base.documents
         .push(doc("paris-charter", &["Charter of Paris"], 1990, vec![]));
-    let helsinki = vec![ClauseEntry { label: "VIII".into(), text: "The participating States will respect the equal rights of peoples and their right to self-determination.".into() }];
+    let helsinki = vec![ClauseEntry { label: "VIII".into(), text: "The participating States will respect the equal rights of peoples and their right to self-determination.".into(), ..Default::default() }];
     base.documents
         .push(doc("helsinki", &["Helsinki Final Act"], 1975, helsinki));
     for d in &mut base.documents {

@@ -53,6 +53,7 @@ pub fn load(stem: &str) -> DocEntry {
         clauses.push(ClauseEntry {
             label: "preamble".into(),
             text: p.into(),
+            ..Default::default()
         });
     }
     for a in v["articles"].as_array().unwrap() {
@@ -60,14 +61,17 @@ pub fn load(stem: &str) -> DocEntry {
         clauses.push(ClauseEntry {
             label,
             text: a["content_en"].as_str().unwrap_or("").into(),
+            ..Default::default()
         });
     }
     DocEntry {
         id: stem.into(),
         title: v["treaty_en"].as_str().unwrap().into(),
-        aliases: vec![],
-        year: None,
         clauses,
+        // Treaties: their bare references are their own articles.
+        instrument: true,
+        articles: true,
+        ..Default::default()
     }
 }
 
