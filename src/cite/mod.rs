@@ -273,6 +273,8 @@ pub enum RefUnit {
     Clause,
     Part,
     Annex,
+    /// "the preamble of the Charter": the clause labelled `preamble`.
+    Preamble,
 }
 
 impl RefUnit {
@@ -288,6 +290,7 @@ impl RefUnit {
             RefUnit::Clause => "clause",
             RefUnit::Part => "part",
             RefUnit::Annex => "annex",
+            RefUnit::Preamble => "preamble",
         }
     }
 

@@ -104,6 +104,7 @@ const UNIT_WORDS: &[(&str, RefUnit)] = &[
     ("parts", RefUnit::Part),
     ("annex", RefUnit::Annex),
     ("annexes", RefUnit::Annex),
+    ("preamble", RefUnit::Preamble),
 ];
 
 /// Folds a phrase into a pattern key: folded, spaces collapsed, a leading "the " dropped.

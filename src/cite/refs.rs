@@ -45,6 +45,9 @@ pub(crate) struct Parsed {
     pub doc: DocSpec,
     /// The unit the labels belong to: "paragraph 3 of Article 52" is article `52.3`.
     pub unit: RefUnit,
+    /// Divisions named between the labels and the document ("Chapter VII" in "Articles 41
+    /// and 42 of Chapter VII of the Charter"): cited as well.
+    pub divisions: Vec<(RefUnit, String)>,
 }
 
 const SUB_UNITS: &[&str] = &[
@@ -256,7 +259,13 @@ const UNIT_WORDS: &[&str] = &[
 
 /// Divisions that hold articles numbered across the whole instrument: "Article 42 of Chapter
 /// VII of the Charter" is Article 42 of the Charter.
-const DIVISIONS: &[&str] = &["chapter", "part", "section", "title", "book"];
+const DIVISIONS: &[(&str, Option<RefUnit>)] = &[
+    ("chapter", Some(RefUnit::Chapter)),
+    ("part", Some(RefUnit::Part)),
+    ("section", Some(RefUnit::Section)),
+    ("title", None),
+    ("book", None),
+];
 
 /// The end of a name that is no document of the catalog, kept for the record. Capitalised, it
 /// is a title: capitalised words with the joiners between them, numbers and brackets after a
@@ -323,6 +332,7 @@ fn tail(
     c: &mut Cur,
     unit: &mut RefUnit,
     labels: &mut [String],
+    divisions: &mut Vec<(RefUnit, String)>,
     alias_end: &dyn Fn(usize) -> Option<usize>,
 ) -> DocSpec {
     let save = c.pos;
@@ -356,7 +366,7 @@ fn tail(
         c.pos = save;
         return DocSpec::Implicit;
     }
-    let spec = of_what(c, unit, labels, alias_end);
+    let spec = of_what(c, unit, labels, divisions, alias_end);
     let names_document = match &spec {
         DocSpec::Implicit | DocSpec::SameClause | DocSpec::Here | DocSpec::SameArticle => false,
         DocSpec::Unknown(s, _) => c.s[*s..]
@@ -377,6 +387,7 @@ fn of_what(
     c: &mut Cur,
     unit: &mut RefUnit,
     labels: &mut [String],
+    divisions: &mut Vec<(RefUnit, String)>,
     alias_end: &dyn Fn(usize) -> Option<usize>,
 ) -> DocSpec {
     let after_of = c.pos;
@@ -392,16 +403,23 @@ fn of_what(
                 *l = format!("{outer}.{l}");
             }
             *unit = RefUnit::Article;
-            return tail(c, unit, labels, alias_end);
+            return tail(c, unit, labels, divisions, alias_end);
         }
         c.pos = after_of;
         return DocSpec::Implicit;
     }
-    // "Articles 41 and 42 of Chapter VII of the Charter": the division adds nothing.
-    if *unit == RefUnit::Article && c.any_word(DIVISIONS) && c.spaces() > 0 {
-        if c.roman().or_else(|| c.number()).is_some() {
+    // "Articles 41 and 42 of Chapter VII of the Charter": the articles are the Charter's, and
+    // the chapter is cited too.
+    if *unit == RefUnit::Article
+        && let Some(&(_, division)) = DIVISIONS.iter().find(|(w, _)| c.word(w))
+        && c.spaces() > 0
+    {
+        if let Some(label) = c.roman().or_else(|| c.number()) {
+            if let Some(u) = division {
+                divisions.push((u, label));
+            }
             let end = c.pos;
-            let spec = tail(c, unit, labels, alias_end);
+            let spec = tail(c, unit, labels, divisions, alias_end);
             if spec == DocSpec::Implicit {
                 c.pos = end;
             }
@@ -523,18 +541,48 @@ pub(crate) fn parse(
     alias_end: &dyn Fn(usize) -> Option<usize>,
 ) -> Option<Parsed> {
     let mut c = Cur { s: text, pos: at };
+    let mut divisions = Vec::new();
+    if unit == RefUnit::Preamble {
+        // "the preamble of the Charter", "the Preamble to the Charter": no number.
+        let mut labels = vec!["preamble".to_string()];
+        let mut unit = unit;
+        let save = c.pos;
+        c.spaces();
+        if c.word("to") && c.spaces() > 0 {
+            let doc = of_what(&mut c, &mut unit, &mut labels, &mut divisions, alias_end);
+            if !matches!(doc, DocSpec::Implicit) {
+                return Some(Parsed {
+                    end: c.pos,
+                    labels,
+                    doc,
+                    unit,
+                    divisions,
+                });
+            }
+        }
+        c.pos = save;
+        let doc = tail(&mut c, &mut unit, &mut labels, &mut divisions, alias_end);
+        return Some(Parsed {
+            end: c.pos,
+            labels,
+            doc,
+            unit,
+            divisions,
+        });
+    }
     let glued = text[..at].ends_with(['.', '§']);
     if c.spaces() == 0 && !glued {
         return None;
     }
     let mut labels = labels(&mut c, unit)?;
     let mut unit = unit;
-    let doc = tail(&mut c, &mut unit, &mut labels, alias_end);
+    let doc = tail(&mut c, &mut unit, &mut labels, &mut divisions, alias_end);
     Some(Parsed {
         end: c.pos,
         labels,
         doc,
         unit,
+        divisions,
     })
 }
 

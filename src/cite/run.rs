@@ -522,12 +522,12 @@ impl<S: QuoteSources> Run<'_, S> {
             Resolved::Docs(docs) => {
                 for (doc, conf, explicit) in docs {
                     let mut any = false;
-                    for label in &parsed.labels {
-                        if let Some(mut f) =
-                            self.ref_target(doc, label, parsed.unit, explicit, conf)
-                        {
+                    let labels = parsed.labels.iter().map(|l| (parsed.unit, l));
+                    let divisions = parsed.divisions.iter().map(|(u, l)| (*u, l));
+                    for (unit, label) in labels.chain(divisions) {
+                        if let Some(mut f) = self.ref_target(doc, label, unit, explicit, conf) {
                             f.span = (start, parsed.end);
-                            f.unit = Some(parsed.unit);
+                            f.unit = Some(unit);
                             self.out.push(f);
                             any = true;
                         }

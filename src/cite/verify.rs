@@ -22,6 +22,35 @@ pub(crate) struct Prepared {
     sorted: Vec<String>,
     /// Its words as written, folded to lower case: what an index of the sources is asked.
     query: Vec<String>,
+    /// `words` without a small word at the quotation's very start or end ("to settle their
+    /// disputes" quoting "All Members shall settle their disputes"): the quoting sentence's
+    /// grammar, not the source's words.
+    edged: Vec<Words>,
+}
+
+/// Small words a quotation may open or close with that belong to the sentence quoting it.
+const EDGE_WORDS: &[&str] = &[
+    "to", "and", "that", "the", "a", "an", "of", "in", "for", "by", "as", "which", "with", "or",
+    "but", "is", "are", "be",
+];
+
+/// `parts` without an edge word at the start of the first and the end of the last.
+fn edged(parts: &[Words]) -> Vec<Words> {
+    let mut out = parts.to_vec();
+    let trim = |w: &mut Words, front: bool| {
+        let at = if front { 0 } else { w.len().saturating_sub(1) };
+        if w.len() > 1 && EDGE_WORDS.contains(&w.words[at].as_str()) {
+            w.words.remove(at);
+            w.spans.remove(at);
+        }
+    };
+    if let Some(first) = out.iter_mut().find(|w| !w.is_empty()) {
+        trim(first, true);
+    }
+    if let Some(last) = out.iter_mut().rev().find(|w| !w.is_empty()) {
+        trim(last, false);
+    }
+    out
 }
 
 /// A source text made ready for checking against many quotations: its canonical words, also
@@ -88,6 +117,7 @@ impl Prepared {
             .collect();
         Prepared {
             parts: parts.into_iter().map(String::from).collect(),
+            edged: edged(&words),
             words,
             sorted,
             query,
@@ -149,29 +179,12 @@ impl Prepared {
         threshold: f64,
         near: bool,
     ) -> Option<Check> {
-        // Every part's words, in order, as a run of the source's words.
-        let src = &norm.words;
-        let mut from = 0;
-        let mut span: Option<(usize, usize)> = None;
-        let mut all = true;
-        for part in &self.words {
-            if part.is_empty() {
-                continue;
+        // Every part's words, in order, as a run of the source's words; else the same without
+        // a small word at the very edges.
+        for parts in [&self.words, &self.edged] {
+            if let Some(span) = find_parts(&norm.words, parts) {
+                return Some(Check::whole(Verdict::Normalized, span));
             }
-            match src.find(&part.words, from) {
-                Some(k) => {
-                    let last = k + part.len() - 1;
-                    span = Some((span.map_or(src.spans[k].0, |s| s.0), src.spans[last].1));
-                    from = last + 1;
-                }
-                None => {
-                    all = false;
-                    break;
-                }
-            }
-        }
-        if all && let Some(span) = span {
-            return Some(Check::whole(Verdict::Normalized, span));
         }
         if near {
             self.near(source, norm, threshold)
@@ -189,7 +202,7 @@ impl Prepared {
         let orig = |k: usize| &source[spans[k].0..spans[k].1];
         let mut check = Check::whole(Verdict::Near, (usize::MAX, 0));
         let (mut cursor, mut matched, mut total) = (0usize, 0usize, 0usize);
-        for (part, text) in self.words.iter().zip(&self.parts) {
+        for (part, text) in self.edged.iter().zip(&self.parts) {
             if part.is_empty() {
                 continue;
             }
@@ -217,6 +230,20 @@ impl Prepared {
             !(check.changed.is_empty() && check.added.is_empty() && check.dropped.is_empty());
         (altered && check.similarity >= threshold).then_some(check)
     }
+}
+
+/// The byte span in the source of every part's words found, in order, as a run of the
+/// source's words.
+fn find_parts(src: &Words, parts: &[Words]) -> Option<(usize, usize)> {
+    let mut from = 0;
+    let mut span: Option<(usize, usize)> = None;
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        let k = src.find(&part.words, from)?;
+        let last = k + part.len() - 1;
+        span = Some((span.map_or(src.spans[k].0, |s| s.0), src.spans[last].1));
+        from = last + 1;
+    }
+    span
 }
 
 impl Prepared {

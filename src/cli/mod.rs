@@ -129,6 +129,11 @@ enum Command {
         /// The store (default: the built-in example).
         #[arg(long, value_name = "FILE.db")]
         db: Option<PathBuf>,
+        /// The draft's date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), when its front matter gives
+        /// none: no quotation is credited to a text dated after it, and an amended clause is
+        /// read as worded then.
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
     },
     /// Write shell completions for concord to standard output.
     Completions {
@@ -163,9 +168,9 @@ pub fn main() -> ExitCode {
         Some(Command::Check { dir }) => corpus::check(&dir),
         Some(Command::Query { query, db }) => statements(db, &o, &query, None),
         Some(Command::Run { script, db }) => script_file(db, &o, &script),
-        Some(Command::Verify { file, db }) => {
+        Some(Command::Verify { file, db, date }) => {
             let color = settings(&o, std::io::stdout().is_terminal()).table.color;
-            verify::verify(&file, db, color)
+            verify::verify(&file, db, date.as_deref(), color)
         }
         Some(Command::Completions { shell }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();

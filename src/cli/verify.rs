@@ -97,7 +97,17 @@ fn print_quote(out: &mut dyn Write, p: &Paragraph, f: &Found, color: bool) -> st
     Ok(())
 }
 
-pub fn verify(file: &Path, db: Option<PathBuf>, color: bool) -> ExitCode {
+pub fn verify(file: &Path, db: Option<PathBuf>, date: Option<&str>, color: bool) -> ExitCode {
+    let date = match date.map(|d| (d, concord::corpus::Date::parse(d.trim()))) {
+        Some((_, Some(d))) => Some(d),
+        Some((d, None)) => {
+            eprintln!(
+                "error: --date {d}: not a date (dates are `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, and must exist in the calendar)"
+            );
+            return ExitCode::from(2);
+        }
+        None => None,
+    };
     let draft = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
@@ -116,7 +126,7 @@ pub fn verify(file: &Path, db: Option<PathBuf>, color: bool) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let paragraphs = match engine.store().verify(&draft) {
+    let paragraphs = match engine.store().verify(&draft, date) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

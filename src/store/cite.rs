@@ -691,14 +691,21 @@ pub struct Paragraph {
 
 impl super::Store {
     /// Finds the citations of a draft text (with or without `+++` front matter)
-    /// against this store, without changing it.
-    pub fn verify(&self, draft: &str) -> Result<Vec<Paragraph>, super::StoreError> {
+    /// against this store, without changing it. The draft's date is `date`, else its front
+    /// matter's `date`.
+    pub fn verify(
+        &self,
+        draft: &str,
+        date: Option<crate::corpus::Date>,
+    ) -> Result<Vec<Paragraph>, super::StoreError> {
         let e = |e| super::sqlite_err(&self.path, e);
         let catalog = catalog_of_store(&self.conn).map_err(e)?;
         let finder = cite::Finder::with_sources(&catalog, ConnSources::new(&self.conn));
         let body_start = front_matter_end(draft);
         let body = &draft[body_start..];
+        let date = date.or_else(|| front_matter_date(&draft[..body_start]));
         let mut ctx = cite::Context::default();
+        ctx.date = date.map(|d| (d.start, d.end));
         let mut out = Vec::new();
         for c in crate::corpus::cut::cut(body) {
             let line = draft[..body_start + c.offset].matches('\n').count() + 1;
@@ -712,6 +719,20 @@ impl super::Store {
         }
         Ok(out)
     }
+}
+
+/// The `date` of a `+++` front-matter block (`head`, fences included), if it gives a valid one.
+fn front_matter_date(head: &str) -> Option<crate::corpus::Date> {
+    let inner = head.strip_prefix("+++")?.trim_end();
+    let inner = inner.strip_suffix("+++")?;
+    let table: toml::Table = inner.parse().ok()?;
+    let text = match table.get("date")? {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Integer(i) => i.to_string(),
+        _ => return None,
+    };
+    crate::corpus::Date::parse(&text)
 }
 
 /// Where the body of a text starts: after a `+++` front-matter block, if any.
