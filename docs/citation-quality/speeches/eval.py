@@ -15,6 +15,7 @@ The files beside this script are the hand-made verdicts; nothing here judges a c
 """
 
 import csv
+import hashlib
 import json
 import math
 import os
@@ -125,7 +126,17 @@ def population(conn, where):
     return out
 
 
+def draw_order(name, r):
+    """A citation's place in the drawing order of sample `name`: a hash of what identifies it,
+    so that a small change of the population changes the sample little."""
+    h = hashlib.sha256(f"{PRECISION_SEED}|{name}|{'|'.join(map(str, key_of(r)))}".encode())
+    return h.hexdigest()
+
+
 def sample(args):
+    """Draws each sample: the rows of the sample already on file that are still in the
+    population (drawn at random before), then new rows in drawing order until the sample is
+    full. Verdicts stay with their rows; new rows have none."""
     db = args[0]
     conn = connect(db)
     for name, (where, n) in SAMPLES.items():
@@ -133,12 +144,13 @@ def sample(args):
         path = HERE / f"sample-{name}.csv"
         old = {}
         if path.exists():
-            with open(path, encoding="utf-8") as f:
-                old = {key_of(r): r for r in csv.DictReader(f)}
-        rng = random.Random(f"{PRECISION_SEED}-{name}")
-        picked = pop if n is None or n >= len(pop) else rng.sample(pop, n)
+            old = {key_of(r): r for r in read_csv(path)}
+        kept_rows = [r for r in pop if key_of(r) in old]
+        fresh = sorted((r for r in pop if key_of(r) not in old), key=lambda r: draw_order(name, r))
+        size = len(pop) if n is None else min(n, len(pop))
+        picked = (kept_rows + fresh)[:size] if len(kept_rows) <= size else kept_rows[:size]
         picked.sort(key=lambda r: (r["from"], int(r["span"].split("-")[0])))
-        kept = 0
+        judged = 0
         with open(path, "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=FIELDS)
             w.writeheader()
@@ -147,9 +159,11 @@ def sample(args):
                 prev = old.get(key_of(r))
                 for k in VERDICTS:
                     r[k] = prev.get(k, "") if prev else ""
-                kept += bool(prev and prev.get("verdict"))
+                judged += bool(prev and prev.get("verdict"))
                 w.writerow(r)
-        print(f"{name}: {len(picked)} of {len(pop)} drawn -> {path.name} ({kept} verdicts kept)", file=sys.stderr)
+        gone = len(old) - len(kept_rows)
+        print(f"{name}: {len(picked)} of {len(pop)} -> {path.name} ({judged} judged rows kept, "
+              f"{gone} rows no longer found, {len(picked) - len(kept_rows)} new)", file=sys.stderr)
 
 
 # ---------------------------------------------------------------------------
