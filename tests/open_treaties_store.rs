@@ -1,11 +1,10 @@
 //! The open-treaties corpus end to end: `examples/open-treaties/convert.py` turns the 28 treaty
-//! files of `shared/data/open-treaties` into a corpus, the real `concord build` makes a store,
+//! files of `tests/data/open-treaties` into a corpus, the real `concord build` makes a store,
 //! and the citations it finds in the treaties' own text are checked against what the text says
 //! (each fact below was read in the source first; see docs/citation-quality.md).
 //!
-//! The corpus and the store are made once per run under cargo's `CARGO_TARGET_TMPDIR`.
-//! Tests named `fixme_*` keep the finder's current, wrong output for failure patterns measured
-//! in docs/citation-quality.md, so that a fix shows up as a failing test to update.
+//! The corpus and the store are made once per run under cargo's `CARGO_TARGET_TMPDIR`. The
+//! failure patterns first measured in docs/citation-quality.md are kept as regression tests.
 
 mod common;
 
@@ -296,14 +295,13 @@ fn a_comma_before_of_keeps_the_document() {
     assert!(!has(&refs, "unclos#279", "unclos#2.3"));
 }
 
-/// FIXME: "Article 3 common to the Geneva Conventions" is given to the citing Protocol.
-/// Expected: `gc-i#3` (the common article), not `gc-ap2#3`.
+/// Regression: "Article 3 common to the Geneva Conventions" went to the citing Protocol
+/// (`gc-ap2#3`); it is the article common to the four Conventions.
 #[test]
-fn fixme_common_article_3_goes_to_the_citing_protocol() {
+fn common_article_3_is_the_conventions_article() {
     let refs = pairs("clause-ref");
-    assert!(
-        has(&refs, "gc-ap2#preamble", "gc-ap2#3"),
-        "fixed? then assert gc-i#3 instead"
-    );
-    assert!(!has(&refs, "gc-ap2#preamble", "gc-i#3"));
+    for gc in ["gc-i", "gc-ii", "gc-iii", "gc-iv"] {
+        assert!(has(&refs, "gc-ap2#preamble", &format!("{gc}#3")), "{gc}");
+    }
+    assert!(!has(&refs, "gc-ap2#preamble", "gc-ap2#3"));
 }

@@ -20,6 +20,7 @@ sampled citations it cannot find any more; the recall gold does not depend on th
 """
 
 import csv
+import hashlib
 import random
 import sqlite3
 import sys
@@ -28,7 +29,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 PRECISION_SEED = 20240917
-PRECISION_N = {"clause-ref": 220, "alias": None}  # None: every one (a census)
+PRECISION_N = {"clause-ref": 220, "alias": 150}
+# Methods whose earlier random draw is kept where its citations are still found.
+KEEP_DRAWN = {"clause-ref"}
 RECALL_SEED = 1949
 RECALL_N = 110
 
@@ -89,30 +92,44 @@ def population(db):
     return pop
 
 
+def draw_order(method, r):
+    """A citation's place in the drawing order: a hash of what identifies it, so that a small
+    change of the population changes the sample little."""
+    h = hashlib.sha256(f"{PRECISION_SEED}|{method}|{'|'.join(map(str, key(r)))}".encode())
+    return h.hexdigest()
+
+
 def sample(db):
+    """Draws the precision sample. For clause-ref: the rows already on file that are still in
+    the population (drawn at random before), then new rows in a fixed hash order until the
+    sample is full. For alias (a census until the finder read defined terms, which multiplied
+    the population): the first PRECISION_N rows in the hash order. Verdicts stay with their
+    citations; new rows are left blank to judge."""
     pop = rows(db)
-    rng = random.Random(PRECISION_SEED)
-    chosen = []
-    for method, n in PRECISION_N.items():
-        group = [r for r in pop if r["method"] == method]
-        pick = group if n is None or n >= len(group) else rng.sample(group, n)
-        chosen += sorted(pick, key=lambda r: pop.index(r))
     path = HERE / "precision-sample.csv"
     old = {}
     if path.exists():
         for r in csv.DictReader(path.open(encoding="utf-8")):
             old[(r["from"], r["span"], r["words"], r["to"], r["method"])] = r
+    chosen = []
+    for method, n in PRECISION_N.items():
+        group = [r for r in pop if r["method"] == method]
+        kept = [r for r in group if key(r) in old] if method in KEEP_DRAWN else []
+        fresh = sorted((r for r in group if r not in kept), key=lambda r: draw_order(method, r))
+        size = len(group) if n is None else min(n, len(group))
+        pick = (kept + fresh)[:size]
+        chosen += sorted(pick, key=lambda r: pop.index(r))
     fields = ["n", "method", "from", "span", "words", "to", "to_kind", "confidence", "verdict",
-              "error", "right_target", "reason", "context"]
+              "error", "right_target", "reason", "verdict_b", "reason_b", "context"]
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields)
         w.writeheader()
         for i, r in enumerate(chosen, 1):
             o = old.get(key(r), {})
             w.writerow({"n": i, **{k: r[k] for k in ["method", "from", "span", "words", "to", "to_kind", "confidence", "context"]},
-                        "verdict": o.get("verdict", ""), "error": o.get("error", ""),
-                        "right_target": o.get("right_target", ""), "reason": o.get("reason", "")})
-    print(f"wrote {path} ({len(chosen)} citations; seed {PRECISION_SEED})")
+                        **{k: o.get(k, "") for k in ["verdict", "error", "right_target", "reason", "verdict_b", "reason_b"]}})
+    blank = sum(1 for r in chosen if not old.get(key(r), {}).get("verdict"))
+    print(f"wrote {path} ({len(chosen)} citations, {blank} to judge; seed {PRECISION_SEED})")
 
 
 def article_list(db):

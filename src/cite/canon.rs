@@ -50,21 +50,20 @@ impl Words {
                 }
                 continue;
             }
-            // "co-opera-\ntion": a hyphen at a line end, the word going on in lower case.
+            // "co-opera-\ntion", "self- determination": a hyphen at a line end (or before a
+            // space a line end became), the word going on in lower case.
             if joiner {
                 let rest = &text[i + c.len_utf8()..];
-                let gap = rest.len() - rest.trim_start_matches([' ', '\t', '\r']).len();
-                let after = &rest[gap..];
-                if let Some(after) = after.strip_prefix('\n') {
-                    let after = after.trim_start_matches([' ', '\t', '\r']);
-                    if after.starts_with(char::is_lowercase) {
-                        // skip to the next word's first character
-                        let skip = text.len() - after.len();
-                        while it.peek().is_some_and(|&(j, _)| j < skip) {
-                            it.next();
-                        }
-                        continue;
+                let after = rest.trim_start_matches([' ', '\t', '\r']);
+                let after = after.strip_prefix('\n').unwrap_or(after);
+                let after = after.trim_start_matches([' ', '\t', '\r']);
+                if after.len() < rest.len() && after.starts_with(char::is_lowercase) {
+                    // skip to the next word's first character
+                    let skip = text.len() - after.len();
+                    while it.peek().is_some_and(|&(j, _)| j < skip) {
+                        it.next();
                     }
+                    continue;
                 }
             }
             let (s, e, w) = cur.take().unwrap_or_default();
@@ -77,7 +76,13 @@ impl Words {
     }
 
     fn push(&mut self, text: &[u8], start: usize, end: usize, word: String) {
-        if is_marker(text, start, end, &word) {
+        // A list marker, or a stray letter of OCR noise ("standards of living t full"): not
+        // a word of the text.
+        let stray = word.len() == 1
+            && word.bytes().all(|b| b.is_ascii_lowercase())
+            && word != "a"
+            && word != "i";
+        if stray || is_marker(text, start, end, &word) {
             return;
         }
         self.words.push(canonical(word));
@@ -154,6 +159,10 @@ fn canonical(mut w: String) -> String {
         ("gement", "gment"),
         ("geing", "ging"),
     ];
+    // "practise" is the British verb of "practice".
+    if let Some(rest) = w.strip_prefix("practis") {
+        w = format!("practic{rest}");
+    }
     for (from, to) in ENDINGS {
         if let Some(stem) = w.strip_suffix(from)
             && stem.len() >= 2
@@ -184,6 +193,12 @@ mod tests {
             w("cooperation organization")
         );
         assert_eq!(w("co-opera-\ntion"), w("cooperation"));
+        assert_eq!(w("self- determination"), w("self-determination"));
+        assert_eq!(w("to practise tolerance"), w("to practice tolerance"));
+        assert_eq!(
+            w("standards of living t full employment"),
+            w("standards of living, full employment")
+        );
         assert_eq!(w("labour and defence"), w("labor and defense"));
         assert_eq!(w("in connexion with"), w("in connection with"));
         assert_eq!(w("to fulfil the programme"), w("to fulfill the program"));

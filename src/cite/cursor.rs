@@ -170,11 +170,11 @@ impl<'a> Cur<'a> {
         Some(r[..n].to_string())
     }
 
-    /// `(4)`, `(a)`, `(iii)`, with at most one space before.
+    /// `(4)`, `(a)`, `(iii)`, with at most one space (or no-break space) before.
     pub fn paren(&mut self) -> Option<String> {
         let save = self.pos;
-        if self.rest().starts_with(' ') {
-            self.pos += 1;
+        if let Some(c) = self.peek().filter(|&c| c == ' ' || c == '\u{a0}') {
+            self.pos += c.len_utf8();
         }
         let r = self.rest();
         let inner: String = r.strip_prefix('(').map_or(String::new(), |s| {
@@ -195,10 +195,20 @@ impl<'a> Cur<'a> {
         }
     }
 
-    /// "," / "and" / "or" / ", and" between items.
+    /// "," / "and" / "or" / ", and" between items; ";" too before a number ("paragraph 2(a);
+    /// 2(b) and (c)").
     pub fn sep(&mut self) -> bool {
         let save = self.pos;
         self.spaces();
+        if self.rest().starts_with(';') {
+            let at = self.pos;
+            self.pos += 1;
+            self.spaces();
+            if self.rest().starts_with(|c: char| c.is_ascii_digit()) {
+                return true;
+            }
+            self.pos = at;
+        }
         let comma = self.rest().starts_with(',');
         if comma {
             self.pos += 1;

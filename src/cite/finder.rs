@@ -155,13 +155,18 @@ fn head_noun(title: &str) -> Option<String> {
     )
 }
 
-/// For each document, the others whose (folded) title its own title contains:
-/// one automaton over the titles, so that this stays linear in their length.
-fn parents(titles: &[String]) -> Vec<Vec<u32>> {
-    let long: Vec<u32> = (0..titles.len() as u32)
-        .filter(|&j| titles[j as usize].len() >= 10)
+/// For each document, the others whose (folded) title or alias of two words or more its own
+/// title contains ("Protocol Additional to the Geneva Conventions of 12 August 1949" holds the
+/// four Conventions' alias): one automaton over the names, so that this stays linear in their
+/// length.
+fn parents(titles: &[String], names: &[Vec<String>]) -> Vec<Vec<u32>> {
+    let long: Vec<(u32, &str)> = names
+        .iter()
+        .enumerate()
+        .flat_map(|(j, ns)| ns.iter().map(move |n| (j as u32, n.as_str())))
+        .filter(|(_, n)| n.len() >= 10 && n.contains(' '))
         .collect();
-    let ac = aho_corasick::AhoCorasick::new(long.iter().map(|&j| titles[j as usize].as_str()));
+    let ac = aho_corasick::AhoCorasick::new(long.iter().map(|(_, n)| n));
     let Ok(ac) = ac else {
         return vec![Vec::new(); titles.len()];
     };
@@ -171,7 +176,7 @@ fn parents(titles: &[String]) -> Vec<Vec<u32>> {
         .map(|(i, t)| {
             let mut found: Vec<u32> = ac
                 .find_overlapping_iter(t.as_str())
-                .map(|m| long[m.pattern().as_usize()])
+                .map(|m| long[m.pattern().as_usize()].0)
                 .filter(|&j| j as usize != i)
                 .collect();
             found.sort_unstable();
@@ -239,7 +244,17 @@ impl<S: QuoteSources> Finder<S> {
             .iter()
             .map(|d| super::patterns::key(&d.title))
             .collect();
-        for (d, p) in docs.iter_mut().zip(parents(&titles)) {
+        let names: Vec<Vec<String>> = catalog
+            .documents
+            .iter()
+            .map(|d| {
+                std::iter::once(&d.title)
+                    .chain(&d.aliases)
+                    .map(|n| super::patterns::key(n))
+                    .collect()
+            })
+            .collect();
+        for (d, p) in docs.iter_mut().zip(parents(&titles, &names)) {
             d.parents = p;
         }
         let phrases = |t: &'_ String, a: &'_ Vec<String>| -> Vec<String> {
@@ -303,7 +318,13 @@ impl<S: QuoteSources> Finder<S> {
         text: &str,
         ctx: &mut Context,
     ) -> Vec<Found> {
-        let folded = fold(text);
+        // Names are matched with single spaces between their words; a text with runs of
+        // spaces ("the United  Nations") is folded with the runs collapsed (a slower pass, so
+        // only when there are any).
+        let mut folded = fold(text);
+        if memchr::memmem::find(folded.text.as_bytes(), b"  ").is_some() {
+            folded = super::fold::normalize(text);
+        }
         let hits = self.patterns.scan(&folded.text);
         let hits = hits.into_iter().map(|h| Hit {
             start: folded.orig(h.start),
@@ -368,6 +389,11 @@ impl<S: QuoteSources> Finder<S> {
 /// The label as stored in the document: as written, else (roman, where the unit allows) in
 /// arabic figures: "Principle VIII" → `8`.
 pub(super) fn stored_label(doc: &DocInfo, label: &str, unit: RefUnit) -> Option<String> {
+    if !unit.numbers_clauses() {
+        // A chapter, part, section or annex is a clause only under its own label.
+        let qualified = unit.division_label(label);
+        return doc.labels.contains(&qualified).then_some(qualified);
+    }
     if doc.labels.contains(label) {
         return Some(label.to_string());
     }

@@ -41,35 +41,47 @@
 //!    the ones of other years; "in YYYY" after only chooses. A plural noun reads the list before
 //!    it: "the 1999 Istanbul and the Astana declarations" → the aliases "Istanbul Declaration"
 //!    and "Astana Declaration".
-//! 3. **Clause references** (`refs.rs`, `cursor.rs`) are parsed from the opening word on: labels
-//!    (`2(4)` → `2.4`, "Article 2, paragraph 4" → `2.4`, "paragraph 3 of Article 52" → `52.3`,
-//!    lists, ranges, "(4) and (7)"), then the document: an alias after "of (the)", "this" /
-//!    "the present" X (the citing document), "the Charter" meaning the document named last (or
-//!    the citing document, or the convention a protocol's title names), an alias just before
-//!    ("the Istanbul Charter, paragraph 8"), or none (the citing document, when it has that
-//!    clause — or, for a document numbered like a treaty, an article, chapter, part, section or
-//!    annex). A document named but not in the catalog makes no citation.
-//! 4. **Quotations** (`quoting.rs`, `verify.rs`, `index.rs`): text in “…” „…“ «…» ‘…’ "…" '…' of at
-//!    least four words, and unmarked sentences holding `[…]`. Each is looked for first in the
-//!    clauses of the documents named just before or just after it (or in the paragraph before),
-//!    then in the whole catalog through [`QuoteSources`] (by default [`MemoryIndex`], an
-//!    inverted index over words ranking clauses by their rarest shared words). A candidate is
-//!    checked exact (each elided part verbatim, in order), normalized (after folding case,
-//!    quote marks, dashes, whitespace and edge punctuation), then near (a semi-global word
-//!    alignment with at least 80% word similarity, for quotations of eight words or more); a
-//!    quotation of several sentences found in no single clause is cited sentence by sentence.
+//! 3. **Clause references** (`refs.rs`, `cursor.rs`, `run.rs`) are parsed from the opening word
+//!    on: labels (`2(4)` → `2.4`, "Article 2, paragraph 4" → `2.4`, "paragraph 3 of Article 52"
+//!    → `52.3`, "paragraph c", "Article 73 e", lists, ranges, "(4) and (7)", "the Preamble"), then
+//!    the document: an alias after "of (the)" or "in the", also after a comma ("Article 2,
+//!    paragraph 3, of the Charter") and through a division ("of Chapter VII of the Charter", the
+//!    chapter cited too); "our/its/the same Charter"; "this" / "the present" X (the citing
+//!    instrument); the same document as the next reference of a list ("Article 2(4) and Article
+//!    51 of the Charter"); an alias just before ("the Istanbul Charter, paragraph 8"). With none
+//!    named, an instrument's reference is to its own clauses; a statement's to the document named
+//!    last in it or in the few clauses before ([`CONTEXT_CLAUSES`]) that has such a
+//!    clause — never to the statement's own paragraphs. A reference to a document outside the
+//!    catalog ("[1413th meeting, para. 72]", "Article 15 of the Charter of the Organization of
+//!    American States", "paragraph 3 of resolution 242 (1967)"), or to none the context names,
+//!    is [`Target::Unresolved`], with the name it gives: it cites no clause of the catalog.
+//! 4. **Quotations** (`quoting.rs`, `verify.rs`, `canon.rs`, `index.rs`): text in “…” „…“ «…» ‘…’
+//!    "…" '…' of at least four words, and unmarked sentences holding `[…]`. Each is looked for
+//!    first in the clauses of the documents named just before or just after it (or in the clause
+//!    before), in the documents of an author it is put in the mouth of ("Minister X said
+//!    “…”"), then in the whole catalog through [`QuoteSources`] (by default [`MemoryIndex`], an
+//!    inverted index over words ranking clauses by their rarest shared words), instruments first.
+//!    A source is never dated after the quoting text; a clause holding the words in quotation
+//!    marks, or a statement nobody named, is a co-quoter, not the source; of two instruments the
+//!    earlier; a few common words are no quotation; a title ("an item entitled “…”") none. A
+//!    candidate is checked exact (each elided part verbatim, in order), normalized (the same
+//!    words once case, punctuation, hyphens, British/American spelling, list markers and a small
+//!    word at the quotation's edge are set aside), then near (a semi-global word alignment with
+//!    at least 80% word similarity and one word at least added, dropped or changed, for
+//!    quotations of eight words or more); an amended clause is checked against its wording in
+//!    force at the quoting text's date. A quotation of several sentences found in no single
+//!    clause is cited sentence by sentence.
 //!
 //! # Known limits
 //!
-//! - Aliases must be written with single spaces between words (a line break folds to a space;
-//!   two spaces do not match). Whole-word matching relies on spaces, so aliases inside Chinese
-//!   or Japanese text without spaces are not found.
-//! - A reference without a document right after it ("Article 2(4) and Article 51 of the
-//!   Charter") gives the first article to the citing document, not to the Charter.
+//! - Whole-word matching relies on spaces, so aliases inside Chinese or Japanese text without
+//!   spaces are not found.
 //! - Plural lists are read only back from the noun and only for aliases whose last word is that
 //!   noun; "the Helsinki and Paris documents" needs aliases "Helsinki Document"/"Paris Document".
 //! - Quotation marks that are not closed within the paragraph are ignored; a quotation quoted
 //!   inside another is part of it.
+//! - Ordinals ("the very first Article of the Charter", "the second paragraph of Article 51")
+//!   and references by content alone ("the enemy-State clauses") are not read.
 
 mod canon;
 mod cursor;
@@ -85,7 +97,7 @@ mod run;
 mod verify;
 pub use verify::SourceText;
 
-pub use finder::{Context, Finder, Options};
+pub use finder::{CONTEXT_CLAUSES, Context, Finder, Options};
 pub use index::{
     MIN_COVERAGE, MemoryIndex, POSTINGS_BUDGET, QUERY_WORDS, QuoteSources, Scope, SourceClause,
 };
@@ -291,6 +303,28 @@ impl RefUnit {
             RefUnit::Part => "part",
             RefUnit::Annex => "annex",
             RefUnit::Preamble => "preamble",
+        }
+    }
+
+    /// Whether this unit's numbers are the instrument's own clause labels (an article, a
+    /// paragraph, a point); chapters, parts, sections and annexes are numbered apart, and a
+    /// bare number of theirs is no clause ("section 7" of UNCLOS is not its article 7).
+    pub fn numbers_clauses(self) -> bool {
+        !matches!(
+            self,
+            RefUnit::Chapter | RefUnit::Part | RefUnit::Section | RefUnit::Annex
+        )
+    }
+
+    /// The label of a division as cited: a roman chapter or part as written (`VII`, `XI`),
+    /// else qualified by its unit (`part-9`, `section-7`), an annex always (`annex-III`), so
+    /// that it never reads as an article.
+    pub fn division_label(self, label: &str) -> String {
+        let roman = label.bytes().all(|b| b"IVXLCDM".contains(&b));
+        if self.numbers_clauses() || roman && self != RefUnit::Annex {
+            label.to_string()
+        } else {
+            format!("{}-{label}", self.as_str())
         }
     }
 

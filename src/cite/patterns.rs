@@ -50,6 +50,12 @@ pub(crate) const INSTRUMENT_NOUNS: &[&str] = &[
     "accords",
     "resolution",
     "resolutions",
+    "conventions",
+    "covenants",
+    "treaties",
+    "protocols",
+    "declarations",
+    "charters",
 ];
 
 /// One accepted match, in folded byte offsets.
@@ -96,8 +102,8 @@ const UNIT_WORDS: &[(&str, RefUnit)] = &[
     ("chapters", RefUnit::Chapter),
     ("section", RefUnit::Section),
     ("sections", RefUnit::Section),
-    ("§", RefUnit::Section),
-    ("§§", RefUnit::Section),
+    ("§", RefUnit::Paragraph),
+    ("§§", RefUnit::Paragraph),
     ("clause", RefUnit::Clause),
     ("clauses", RefUnit::Clause),
     ("part", RefUnit::Part),

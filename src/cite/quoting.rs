@@ -137,6 +137,8 @@ struct Source {
     instrument: bool,
     /// Matched against an earlier wording, in force until this day: its text.
     wording: Option<Wording>,
+    /// Found in a document named beside the quotation (not only in the clauses before).
+    beside: bool,
 }
 
 /// What the search for one quotation's source found.
@@ -176,6 +178,11 @@ impl<S: QuoteSources> Run<'_, S> {
     /// that cuts a paragraph into sentence clauses (`8.4`, `8.5`) has no single source for it.
     fn quotation(&mut self, q: &QuoteSpan) {
         let quoted = &self.text[q.start..q.end];
+        // "an item entitled “…”", "the theme “…”": a title, not words quoted from a clause.
+        if q.marked && titled(&self.text[..q.start]) {
+            self.emit_quote((q.start, q.end), Lookup::default(), true);
+            return;
+        }
         let whole = self.best_source(&Prepared::new(quoted), q);
         let sentences = sentences(quoted);
         if sentences.len() > 1 && self.split_is_better(whole.best.as_ref()) {
@@ -452,6 +459,7 @@ impl<S: QuoteSources> Run<'_, S> {
                         short: false,
                         instrument,
                         wording: None,
+                        beside: named,
                     });
                     if whole {
                         break;
@@ -519,7 +527,7 @@ impl<S: QuoteSources> Run<'_, S> {
             }
         }
         let need = match &best {
-            Some(b) if b.named => MIN_DISTINCTIVE_NAMED,
+            Some(b) if b.beside => MIN_DISTINCTIVE_NAMED,
             _ => MIN_DISTINCTIVE,
         };
         if distinctive(prep) < need {
@@ -527,6 +535,27 @@ impl<S: QuoteSources> Run<'_, S> {
         }
         Lookup { best, co_quoters }
     }
+}
+
+/// Words that announce a title in quotation marks: an agenda item, a session's theme, a slogan.
+const TITLE_WORDS: &[&str] = &[
+    "entitled", "titled", "theme", "slogan", "motto", "heading", "headline", "item", "caption",
+];
+
+/// Whether the text before a quotation (`head`) ends by announcing a title: one of
+/// [`TITLE_WORDS`] among its last four words.
+fn titled(head: &str) -> bool {
+    let mut from = head.len().saturating_sub(80);
+    while !head.is_char_boundary(from) {
+        from += 1;
+    }
+    let folded = super::fold::fold(&head[from..]).text;
+    let words = super::fold::words(&folded);
+    words
+        .iter()
+        .rev()
+        .take(4)
+        .any(|&(s, e)| TITLE_WORDS.contains(&&folded[s..e]))
 }
 
 /// Verbs that attribute words to a speaker.

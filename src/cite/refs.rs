@@ -34,6 +34,23 @@ pub(crate) enum DocSpec {
     Here,
     /// "paragraph 3 of the same Article", "of that Article": the article cited last.
     SameArticle,
+    /// "Article 3 common to the Geneva Conventions": the same label in each document the
+    /// alias match at this byte offset names.
+    Common(usize),
+}
+
+/// Ordinal words, first to twelfth: "the second paragraph of Article 51".
+pub(crate) const ORDINALS: &[&str] = &[
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    "eleventh", "twelfth",
+];
+
+/// The number an ordinal word stands for.
+pub(crate) fn ordinal(word: &str) -> Option<usize> {
+    ORDINALS
+        .iter()
+        .position(|o| o.eq_ignore_ascii_case(word))
+        .map(|i| i + 1)
 }
 
 /// A parsed reference.
@@ -80,6 +97,42 @@ const PLURAL_SUB_UNITS: &[&str] = &[
     "items",
 ];
 
+/// Words that follow the pronoun "I" ("Article I have in mind" is no Article I).
+const PRONOUN_VERBS: &[&str] = &[
+    "have",
+    "had",
+    "am",
+    "was",
+    "do",
+    "did",
+    "think",
+    "believe",
+    "said",
+    "say",
+    "wish",
+    "want",
+    "hope",
+    "agree",
+    "mentioned",
+    "cited",
+    "referred",
+    "know",
+    "feel",
+    "see",
+    "mean",
+    "noted",
+    "quoted",
+    "consider",
+    "recall",
+    "repeat",
+    "emphasize",
+    "stress",
+    "note",
+    "refer",
+    "turn",
+    "come",
+];
+
 /// Whether labels of `unit` may be single letters ("paragraph c", "sub-paragraph d").
 fn lettered(unit: RefUnit) -> bool {
     matches!(unit, RefUnit::Paragraph | RefUnit::Point)
@@ -92,11 +145,18 @@ fn item(c: &mut Cur, unit: RefUnit) -> Option<(Vec<String>, String)> {
     let head = c
         .number()
         .or_else(|| c.roman())
-        .or_else(|| lettered(unit).then(|| c.letter_label()).flatten())?;
-    // "on this point I agree": the pronoun, not a roman one.
-    if head == "I" && lettered(unit) && c.rest().starts_with(' ') {
-        let next = c.rest()[1..].chars().next();
-        if next.is_some_and(char::is_lowercase) {
+        .or_else(|| lettered(unit).then(|| c.letter_label()).flatten())
+        .or_else(|| lettered(unit).then(|| c.paren()).flatten())?;
+    // "on this point I agree", "the principles I have cited": the pronoun, not a roman one.
+    if head == "I" && c.rest().starts_with(' ') {
+        let next = &c.rest()[1..];
+        let word: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
+        let lower = next.starts_with(char::is_lowercase);
+        if lower
+            && (lettered(unit)
+                || unit == RefUnit::Principle
+                || PRONOUN_VERBS.contains(&word.as_str()))
+        {
             c.pos = save;
             return None;
         }
@@ -110,12 +170,25 @@ fn item(c: &mut Cur, unit: RefUnit) -> Option<(Vec<String>, String)> {
         c.pos += 1;
     }
     c.spaces();
+    // "Article 88, fourth paragraph"
+    let before_ordinal = c.pos;
+    if let Some(n) = c.letters().and_then(ordinal)
+        && c.spaces() > 0
+        && c.any_word(&["paragraph", "para."])
+    {
+        return Some((vec![format!("{label}.{n}")], head));
+    }
+    c.pos = before_ordinal;
     let sub = SUB_UNITS.iter().find(|w| c.word(w));
     if let Some(sub) = sub.filter(|_| c.spaces() > 0) {
         // "paragraphs 3 and 4" takes a list, "paragraph 4, or 31" one number.
         let plural = PLURAL_SUB_UNITS.contains(sub);
         let mut labels = Vec::new();
-        while let Some(n) = c.number().or_else(|| c.letter_label()) {
+        while let Some(n) = c
+            .number()
+            .or_else(|| c.letter_label())
+            .or_else(|| c.paren())
+        {
             let mut sub = format!("{label}.{n}");
             while let Some(p) = c.paren() {
                 sub = format!("{sub}.{p}");
@@ -193,7 +266,11 @@ fn labels(c: &mut Cur, unit: RefUnit) -> Option<Vec<String>> {
         if !c.sep() {
             break;
         }
-        if let Some((more, _)) = item(c, unit) {
+        let bracket = c
+            .rest()
+            .trim_start_matches([' ', '\u{a0}'])
+            .starts_with('(');
+        if !bracket && let Some((more, _)) = item(c, unit) {
             out.extend(more);
         } else if let Some(p) = c.paren() {
             // "article 58, paragraph 1 (a) and (b)": (b) continues 58.1, as (a) did.
@@ -348,6 +425,20 @@ fn tail(
         c.pos += 1;
     }
     c.spaces();
+    // "Article 3 common to the Geneva Conventions"
+    let at = c.pos;
+    if c.word("common") && c.spaces() > 0 && c.word("to") && c.spaces() > 0 {
+        let name = c.pos;
+        if !(c.word("the") && c.spaces() > 0) {
+            c.pos = name;
+        }
+        if let Some(end) = alias_end(c.pos) {
+            let start = c.pos;
+            c.pos = end;
+            return DocSpec::Common(start);
+        }
+    }
+    c.pos = at;
     if !(c.word("of") && c.spaces() > 0) {
         // "Articles 5 and 6 in the Charter": "in" before a document's name.
         c.pos = save;
@@ -533,6 +624,49 @@ fn back_before_of(c: &mut Cur, after_of: usize) -> DocSpec {
     DocSpec::Implicit
 }
 
+/// The document after labels read elsewhere ("the second paragraph of Article 51": label `2`,
+/// read from the ordinal before the opening word): what follows the opening word at `at`.
+pub(crate) fn parse_after(
+    text: &str,
+    at: usize,
+    unit: RefUnit,
+    mut labels: Vec<String>,
+    alias_end: &dyn Fn(usize) -> Option<usize>,
+) -> Parsed {
+    let mut c = Cur { s: text, pos: at };
+    let mut unit = unit;
+    let mut divisions = Vec::new();
+    let doc = tail(&mut c, &mut unit, &mut labels, &mut divisions, alias_end);
+    Parsed {
+        end: c.pos,
+        labels,
+        doc,
+        unit,
+        divisions,
+    }
+}
+
+/// The document after an opening word with no number ("the opening Articles of the
+/// Charter"): no labels, only the document it names, when it names one.
+pub(crate) fn parse_unnumbered(
+    text: &str,
+    at: usize,
+    alias_end: &dyn Fn(usize) -> Option<usize>,
+) -> Option<Parsed> {
+    let mut c = Cur { s: text, pos: at };
+    let mut unit = RefUnit::Article;
+    let mut labels: Vec<String> = Vec::new();
+    let mut divisions = Vec::new();
+    let doc = tail(&mut c, &mut unit, &mut labels, &mut divisions, alias_end);
+    (!matches!(doc, DocSpec::Implicit)).then_some(Parsed {
+        end: c.pos,
+        labels,
+        doc,
+        unit,
+        divisions,
+    })
+}
+
 /// Parses a reference whose opening word ends at byte `at` of `text`.
 pub(crate) fn parse(
     text: &str,
@@ -576,6 +710,37 @@ pub(crate) fn parse(
     }
     let mut labels = labels(&mut c, unit)?;
     let mut unit = unit;
+    // "Annex III, article 17": an article of the annex, not of the instrument.
+    if unit == RefUnit::Annex && labels.len() == 1 {
+        let save = c.pos;
+        if c.rest().starts_with(',') {
+            c.pos += 1;
+        }
+        c.spaces();
+        if c.any_word(&["article", "art."]) && c.spaces() > 0 {
+            if let Some(mut inner) = self::labels(&mut c, RefUnit::Article) {
+                // "Annex III, article 13 and article 17, paragraph 1(c)": still the annex's.
+                loop {
+                    let at = c.pos;
+                    if c.sep() && c.any_word(&["article", "art."]) && c.spaces() > 0 {
+                        if let Some(more) = self::labels(&mut c, RefUnit::Article) {
+                            inner.extend(more);
+                            continue;
+                        }
+                    }
+                    c.pos = at;
+                    break;
+                }
+                let annex = unit.division_label(&labels[0]);
+                labels = inner.iter().map(|l| format!("{annex}.{l}")).collect();
+                unit = RefUnit::Article;
+            } else {
+                c.pos = save;
+            }
+        } else {
+            c.pos = save;
+        }
+    }
     let doc = tail(&mut c, &mut unit, &mut labels, &mut divisions, alias_end);
     Some(Parsed {
         end: c.pos,

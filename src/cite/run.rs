@@ -369,9 +369,46 @@ impl<S: QuoteSources> Run<'_, S> {
         if let Some((s, e)) = self.longer_title(h.start, h.end, true) {
             let n = self.outside(s, e);
             self.mentions.push((s, n));
+        } else if self.citing_instrument && self.defined_term(h, &folded) {
         } else if let Some(n) = self.latest(h.start, |n| self.called(n, &folded)) {
             self.mentions.push((h.start, n));
         }
+    }
+
+    /// "the Covenant" in the Optional Protocol to the Covenant, "the Conventions" in the
+    /// Protocol Additional to the Geneva Conventions: the instrument's defined term for the
+    /// instruments its title names (see `DocInfo::parents`), cited as named. A singular noun
+    /// must fit one of them only.
+    fn defined_term(&mut self, h: &Hit, folded: &str) -> bool {
+        let Some(citing) = self.citing_ix else {
+            return false;
+        };
+        let plural = folded.ends_with('s') && folded != "accords";
+        let head = if plural {
+            &folded[..folded.len() - 1]
+        } else {
+            folded
+        };
+        // "the present Protocol" in a protocol is the protocol itself.
+        if self.f.docs[citing as usize].head.as_deref() == Some(head) {
+            return false;
+        }
+        let docs: Vec<u32> = self.f.docs[citing as usize]
+            .parents
+            .iter()
+            .copied()
+            .filter(|&p| self.f.docs[p as usize].head.as_deref() == Some(head))
+            .collect();
+        if docs.is_empty() || !plural && docs.len() > 1 {
+            return false;
+        }
+        for d in docs {
+            self.mentions.push((h.start, self.known(d)));
+            let target = Target::Document(self.f.docs[d as usize].id.clone());
+            self.out
+                .push(found((h.start, h.end), target, Method::Alias, 0.75));
+        }
+        true
     }
 
     /// The capitalised words before a lower-case "resolution": "Security Council", "General
@@ -433,8 +470,15 @@ impl<S: QuoteSources> Run<'_, S> {
     /// Reads a clause reference opened by hit `h`; returns where it ends when it is one.
     fn clause_ref(&mut self, h: &Hit, unit: RefUnit) -> Option<usize> {
         let alias_end = |pos: usize| self.alias_end(pos);
-        let mut parsed = refs::parse(self.text, h.end, unit, &alias_end)?;
         let mut start = h.start;
+        let mut parsed = match refs::parse(self.text, h.end, unit, &alias_end) {
+            Some(p) => p,
+            None => {
+                let (s, labels, unit) = self.relative(h, unit)?;
+                start = s;
+                refs::parse_after(self.text, h.end, unit, labels, &alias_end)
+            }
+        };
         // In an instrument, "paragraph 3" with no article or document named, read inside
         // article 61, is paragraph 3 of article 61 ("paragraph 3 of this article" too).
         let article: Option<String> = self
@@ -443,12 +487,41 @@ impl<S: QuoteSources> Run<'_, S> {
             .and_then(|l| l.split('.').next())
             .filter(|a| a.starts_with(|c: char| c.is_ascii_digit()))
             .map(str::to_string);
+        // (A label "1.a" is paragraph 1's sub-paragraph (a); "8.5" names an article itself.)
+        let paragraph_label = |l: &String| {
+            let mut parts = l.split('.');
+            parts
+                .next()
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()))
+                && parts.all(|p| !p.bytes().any(|b| b.is_ascii_digit()))
+        };
         let own_paragraph = self.citing_instrument
-            && unit == RefUnit::Paragraph
-            && parsed.labels.iter().all(|l| !l.contains('.'))
-            && matches!(parsed.doc, DocSpec::SameClause | DocSpec::Implicit)
-            && (matches!(parsed.doc, DocSpec::SameClause) || self.name_before(h.start).is_none());
-        if let (true, Some(a)) = (own_paragraph, article) {
+            && parsed.unit == RefUnit::Paragraph
+            && parsed.labels.iter().all(paragraph_label)
+            && matches!(
+                parsed.doc,
+                DocSpec::SameClause | DocSpec::Implicit | DocSpec::Here
+            )
+            && (!matches!(parsed.doc, DocSpec::Implicit) || self.name_before(h.start).is_none());
+        // "subparagraph (d)" read inside paragraph 161.8 is 161.8.d.
+        let lettered = |l: &String| l.bytes().all(|b| b.is_ascii_lowercase());
+        let paragraph = self
+            .citing_clause
+            .as_deref()
+            .filter(|l| l.split('.').count() == 2 && article.is_some());
+        let own_subparagraph = self.citing_instrument
+            && parsed.unit == RefUnit::Paragraph
+            && self.text[h.start..h.end].to_lowercase().starts_with("sub")
+            && !parsed.labels.is_empty()
+            && parsed.labels.iter().all(lettered)
+            && matches!(
+                parsed.doc,
+                DocSpec::Implicit | DocSpec::SameClause | DocSpec::Here
+            );
+        if let (true, Some(p)) = (own_subparagraph, paragraph) {
+            parsed.labels = parsed.labels.iter().map(|l| format!("{p}.{l}")).collect();
+            parsed.doc = DocSpec::This(String::new());
+        } else if let (true, Some(a)) = (own_paragraph, article) {
             parsed.labels = parsed.labels.iter().map(|l| format!("{a}.{l}")).collect();
             parsed.doc = DocSpec::This(String::new());
         }
@@ -489,6 +562,20 @@ impl<S: QuoteSources> Run<'_, S> {
                 let name = n.name.clone();
                 self.mentions.push((s, n));
                 Resolved::Outside(name)
+            }
+            DocSpec::Common(pos) => {
+                // The article common to every document the alias names.
+                let docs: Vec<(Option<u32>, f64, bool)> = self
+                    .hit_at(pos)
+                    .map(|h| self.meanings(h).to_vec())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|m| match m {
+                        Meaning::Doc(d) => Some((Some(d), 0.9, true)),
+                        _ => None,
+                    })
+                    .collect();
+                Resolved::Docs(docs)
             }
             DocSpec::Implicit => {
                 if let Some(name) = self.record_before(h.start) {
@@ -539,6 +626,62 @@ impl<S: QuoteSources> Run<'_, S> {
             }
         }
         Some(parsed.end)
+    }
+
+    /// A reference with no number after its opening word, read from the words before it: an
+    /// ordinal ("the second paragraph of Article 51" → `2`, "the first paragraph above"), or in
+    /// an instrument "the foregoing paragraph" / "the preceding article" (the clause before the
+    /// one being read). Returns where it starts, its labels and its unit.
+    fn relative(&self, h: &Hit, unit: RefUnit) -> Option<(usize, Vec<String>, RefUnit)> {
+        if !matches!(unit, RefUnit::Paragraph | RefUnit::Article) {
+            return None;
+        }
+        let head = &self.text[..h.start];
+        let word_start = head
+            .trim_end()
+            .rfind(|c: char| !c.is_alphabetic())
+            .map_or(0, |i| i + 1);
+        let word = head.trim_end().get(word_start..)?;
+        if head.len() - head.trim_end().len() != 1 {
+            return None;
+        }
+        let lower = word.to_lowercase();
+        let start = {
+            let before = head[..word_start].trim_end();
+            if before.to_lowercase().ends_with("the") && before.len() >= 3 {
+                before.len() - 3
+            } else {
+                word_start
+            }
+        };
+        if let Some(n) = refs::ordinal(&lower) {
+            return Some((start, vec![n.to_string()], unit));
+        }
+        // "the foregoing Articles" (plural) names no one clause.
+        let plural = self.text[h.start..h.end].to_lowercase().ends_with('s');
+        if !self.citing_instrument
+            || plural
+            || !["foregoing", "preceding", "previous"].contains(&lower.as_str())
+        {
+            return None;
+        }
+        let label = self.citing_clause.as_deref()?;
+        let mut parts: Vec<&str> = label.split('.').collect();
+        let last: usize = match unit {
+            RefUnit::Article => parts.first()?.parse().ok()?,
+            _ if parts.len() >= 2 => parts.last()?.parse().ok()?,
+            _ => return None,
+        };
+        let prev = last.checked_sub(1).filter(|&p| p > 0)?.to_string();
+        let labels = match unit {
+            RefUnit::Article => vec![prev],
+            _ => {
+                let n = parts.len();
+                parts[n - 1] = &prev;
+                vec![parts.join(".")]
+            }
+        };
+        Some((start, labels, RefUnit::Article))
     }
 
     /// The document and article of the article reference found last in this text ("paragraph
@@ -643,13 +786,31 @@ impl<S: QuoteSources> Run<'_, S> {
         if !joined {
             return None;
         }
-        let next = *self.hit_at(c.pos)?;
+        // "and the opening Articles of the Charter": a few words before a unit without number.
+        let mut next = self.hit_at(c.pos).copied();
+        let mut bare = false;
+        if next.is_none() {
+            for _ in 0..2 {
+                if c.letters().is_none() || c.spaces() == 0 {
+                    break;
+                }
+                if let Some(h) = self.hit_at(c.pos) {
+                    next = Some(*h);
+                    bare = true;
+                    break;
+                }
+            }
+        }
+        let next = next?;
         let unit = self.meanings(&next).iter().find_map(|m| match m {
             Meaning::Unit(u) => Some(*u),
             _ => None,
         })?;
         let alias_end = |pos: usize| self.alias_end(pos);
-        let parsed = refs::parse(self.text, next.end, unit, &alias_end)?;
+        let parsed = match refs::parse(self.text, next.end, unit, &alias_end) {
+            Some(p) if !bare => p,
+            _ => refs::parse_unnumbered(self.text, next.end, &alias_end)?,
+        };
         match parsed.doc {
             DocSpec::Alias(pos) => {
                 let e = self.alias_end(pos).unwrap_or(pos);
@@ -766,7 +927,9 @@ impl<S: QuoteSources> Run<'_, S> {
             .into_iter()
             .map(|(d, f)| (Some(d), 0.95 * f.min(1.0), true))
             .collect();
-        if chosen.is_empty() {
+        // None (a year none has), or several that nothing tells apart ("Articles 31 and 33 of
+        // the Geneva Conventions"): which clause is meant is not known.
+        if chosen.len() != 1 {
             return Resolved::Outside(Some(self.text[h.start..h.end].to_string()));
         }
         Resolved::Docs(chosen)
@@ -842,7 +1005,7 @@ impl<S: QuoteSources> Run<'_, S> {
         let Some(d) = doc else {
             let target = Target::DocumentLabel {
                 doc: self.citing.to_string(),
-                label: label.to_string(),
+                label: unit.division_label(label),
             };
             return (explicit && self.citing_instrument)
                 .then(|| found((0, 0), target, Method::ClauseRef, 0.85));
@@ -871,7 +1034,7 @@ impl<S: QuoteSources> Run<'_, S> {
         }
         let target = Target::DocumentLabel {
             doc: info.id.clone(),
-            label: label.to_string(),
+            label: unit.division_label(label),
         };
         Some(found((0, 0), target, Method::ClauseRef, conf.min(0.85)))
     }

@@ -86,7 +86,8 @@ const ELISIONS: &[&str] = &[
     "[…]", "[...]", "(…)", "(...)", "[. . .]", ". . .", "…", "...",
 ];
 
-/// Splits a quotation at its elision marks; parts without a word are dropped.
+/// Splits a quotation at its elision marks (also a run of three dots or more with spaces
+/// between, ". . ." or ".. ."); parts without a word are dropped.
 fn split(quote: &str) -> Vec<&str> {
     let mut parts = vec![quote];
     for mark in ELISIONS {
@@ -94,9 +95,36 @@ fn split(quote: &str) -> Vec<&str> {
     }
     parts
         .into_iter()
+        .flat_map(split_dots)
         .map(str::trim)
         .filter(|p| p.chars().any(char::is_alphanumeric))
         .collect()
+}
+
+/// Splits at runs of dots and spaces holding three dots or more.
+fn split_dots(s: &str) -> Vec<&str> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let (mut from, mut i) = (0, 0);
+    while i < b.len() {
+        if b[i] != b'.' {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        let mut dots = 0;
+        while j < b.len() && (b[j] == b'.' || b[j] == b' ') {
+            dots += usize::from(b[j] == b'.');
+            j += 1;
+        }
+        if dots >= 3 {
+            out.push(&s[from..i]);
+            from = j;
+        }
+        i = j.max(i + 1);
+    }
+    out.push(&s[from..]);
+    out
 }
 
 impl Prepared {
