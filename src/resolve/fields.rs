@@ -123,6 +123,13 @@ const CLAUSES: &[FieldDef] = &[
         false,
         "the clause it lies under",
     ),
+    f(
+        "speaker",
+        ClauseSpeaker,
+        Text,
+        false,
+        "in a transcript, the speaker's label (`Question`)",
+    ),
 ];
 
 const ACTORS: &[FieldDef] = &[
@@ -220,6 +227,20 @@ const CITATIONS: &[FieldDef] = &[
     ),
     f("confidence", CitationConfidence, Number, false, "0 to 1"),
     f("note", CitationNote, Text, false, "the curator's note"),
+    f(
+        "named",
+        CitationNamed,
+        Text,
+        false,
+        "for a reference without a target: the document it names, which the store lacks",
+    ),
+    f(
+        "label",
+        CitationLabel,
+        Text,
+        false,
+        "a label it cites that the store does not hold (`72`, `2.4`)",
+    ),
     f(
         "diff",
         CitationDiff,

@@ -160,6 +160,7 @@ pub enum Field {
     ClauseDate,
     ClauseKind,
     ClauseTitle,
+    ClauseSpeaker,
     ClauseParent,
     // actors
     ActorId,
@@ -187,6 +188,8 @@ pub enum Field {
     CitationConfidence,
     CitationNote,
     CitationDiff,
+    CitationNamed,
+    CitationLabel,
     // count by
     Count,
 }

@@ -210,6 +210,7 @@ pub fn scalar(field: Field) -> Expr {
         Field::ClauseDate => Expr::col("d", "date"),
         Field::ClauseKind => Expr::col("d", "kind"),
         Field::ClauseTitle => c("title"),
+        Field::ClauseSpeaker => c("speaker"),
         Field::ClauseParent => clause_ref(c("parent_id")),
         // Stored as shown, like a citation's ends (see the schema).
         Field::ClausePrinciple => c("principle_list"),
@@ -230,6 +231,8 @@ pub fn scalar(field: Field) -> Expr {
         Field::CitationConfidence => c("confidence"),
         Field::CitationNote => c("note"),
         Field::CitationDiff => c("diff"),
+        Field::CitationNamed => c("to_name"),
+        Field::CitationLabel => c("to_label"),
         // Many-valued fields shown as one string.
         f => joined(f).unwrap_or(Expr::Null),
     }

@@ -3,6 +3,7 @@
 use super::query::{Cell, Rows};
 use super::{Store, StoreError, sqlite_err};
 use crate::resolve::Thing;
+use rusqlite::OptionalExtension;
 
 /// A thing in full: a heading, its facts, and tables of related rows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -217,6 +218,23 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(e)?;
+        // An unresolved reference: what it names, which the store does not hold.
+        let (to_name, to_label): (Option<String>, Option<String>) = self
+            .conn
+            .query_row(
+                "SELECT to_name, to_label FROM citations WHERE id = ?1 AND to_ref IS NULL",
+                [n],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(e)?
+            .unwrap_or((None, None));
+        if let Some(name) = to_name {
+            facts.push(("names".into(), format!("{name} (not in this store)")));
+        }
+        if let Some(label) = to_label {
+            facts.push(("labels".into(), label));
+        }
         let diff: Option<serde_json::Value> = diff.and_then(|d| serde_json::from_str(&d).ok());
         if let Some(q) = &quote {
             facts.push(("quotation".into(), mark(q, diff.as_ref())));
@@ -238,10 +256,14 @@ impl Store {
                 .flatten()
                 .filter_map(|p| Some(format!("{} → {}", p[0].as_str()?, p[1].as_str()?)))
                 .collect();
+            if let Some(u) = d["wording_until"].as_str() {
+                facts.push(("wording".into(), format!("as in force until {u}")));
+            }
             for (key, list) in [
                 ("changed", pairs),
                 ("added", words(&d["added"])),
                 ("dropped", words(&d["dropped"])),
+                ("also quoted by", words(&d["co_quoted"])),
             ] {
                 if !list.is_empty() {
                     facts.push((key.into(), list.join(", ")));
