@@ -20,6 +20,18 @@
 pub(crate) struct Words {
     pub words: Vec<String>,
     pub spans: Vec<(usize, usize)>,
+    /// A 64-bit hash of each word ([`key`]): compared before the words themselves.
+    pub keys: Vec<u64>,
+}
+
+/// A word's key: FNV-1a over its bytes. Equal words have equal keys; a search compares keys
+/// first and confirms with the words, so a collision costs time, never a wrong answer.
+pub(crate) fn key(w: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in w.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 impl Words {
@@ -85,7 +97,9 @@ impl Words {
         if stray || is_marker(text, start, end, &word) {
             return;
         }
-        self.words.push(canonical(word));
+        let word = canonical(word);
+        self.keys.push(key(&word));
+        self.words.push(word);
         self.spans.push((start, end));
     }
 
@@ -98,11 +112,19 @@ impl Words {
     }
 
     /// The first place at or after word `from` where `needle` occurs as a run of words.
-    pub fn find(&self, needle: &[String], from: usize) -> Option<usize> {
-        let first = needle.first()?;
-        let last_start = self.words.len().checked_sub(needle.len())?;
-        (from..=last_start)
-            .find(|&k| &self.words[k] == first && self.words[k..k + needle.len()] == needle[..])
+    pub fn find(&self, needle: &Words, from: usize) -> Option<usize> {
+        let first = *needle.keys.first()?;
+        let n = needle.keys.len();
+        let last_start = self.keys.len().checked_sub(n)?;
+        let mut k = from;
+        while k <= last_start {
+            k += self.keys[k..=last_start].iter().position(|&x| x == first)?;
+            if self.keys[k..k + n] == needle.keys[..] && self.words[k..k + n] == needle.words[..] {
+                return Some(k);
+            }
+            k += 1;
+        }
+        None
     }
 }
 
@@ -221,6 +243,6 @@ mod tests {
         let ws = Words::of(t);
         let got: Vec<&str> = ws.spans.iter().map(|&(s, e)| &t[s..e]).collect();
         assert_eq!(got, ["Promoting", "co-operation"]);
-        assert_eq!(ws.find(&w("cooperation"), 0), Some(1));
+        assert_eq!(ws.find(&Words::of("cooperation"), 0), Some(1));
     }
 }

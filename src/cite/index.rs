@@ -18,8 +18,8 @@ pub struct SourceClause {
     pub doc: String,
     /// Clause label within the document.
     pub label: String,
-    /// The clause's text as stored.
-    pub text: String,
+    /// The clause's text as stored (shared: an index hands out copies without copying it).
+    pub text: Arc<str>,
     /// The text normalized for quotation checks, filled on first need; shared by the copies
     /// of this clause that the same source hands out.
     pub norm: Arc<OnceLock<SourceText>>,
@@ -46,7 +46,7 @@ impl SourceClause {
         SourceClause {
             doc,
             label,
-            text,
+            text: text.into(),
             norm: Arc::default(),
         }
     }
@@ -94,9 +94,12 @@ pub struct MemoryIndex {
     docs: Vec<String>,
     /// Whether each document is an instrument.
     instruments: Vec<bool>,
+    /// The clause numbers of each document: `start..end` (a document's clauses are added
+    /// together).
+    ranges: Vec<(u32, u32)>,
     doc_ids: HashMap<String, u32>,
     /// (document index, label, text, normalized text once needed) by clause number.
-    clauses: Vec<(u32, String, String, Arc<OnceLock<SourceText>>)>,
+    clauses: Vec<(u32, String, Arc<str>, Arc<OnceLock<SourceText>>)>,
     vocab: HashMap<String, u32>,
     /// Clause numbers holding each word, ascending, no repeats.
     postings: Vec<Vec<u32>>,
@@ -123,6 +126,7 @@ impl MemoryIndex {
             ix.docs.push(d.id.clone());
             ix.instruments.push(d.instrument);
             ix.doc_ids.insert(d.id.clone(), di);
+            let start = ix.clauses.len() as u32;
             for c in &d.clauses {
                 ix.add(di, &c.label, &c.text);
                 if !c.earlier.is_empty() {
@@ -130,6 +134,7 @@ impl MemoryIndex {
                         .insert((d.id.clone(), c.label.clone()), c.earlier.clone());
                 }
             }
+            ix.ranges.push((start, ix.clauses.len() as u32));
         }
         ix
     }
@@ -153,7 +158,7 @@ impl MemoryIndex {
             }
         }
         self.clauses
-            .push((doc, label.to_string(), text.to_string(), Arc::default()));
+            .push((doc, label.to_string(), text.into(), Arc::default()));
     }
 
     /// Number of clauses indexed.
@@ -210,10 +215,17 @@ impl QuoteSources for MemoryIndex {
             }
             used += 1;
             let idf = (total / list.len() as f64).ln() + 1.0;
-            let mine = list.iter().filter(|&&c| {
-                let d = self.clauses[c as usize].0;
-                only.is_none_or(|o| o == d) && except != Some(d)
-            });
+            // One document's clauses are a slice of the (ascending) postings.
+            let list = match only {
+                Some(o) => {
+                    let (lo, hi) = self.ranges[o as usize];
+                    &list[list.partition_point(|&c| c < lo)..list.partition_point(|&c| c < hi)]
+                }
+                None => &list[..],
+            };
+            let mine = list
+                .iter()
+                .filter(|&&c| except != Some(self.clauses[c as usize].0));
             hits.extend(mine.map(|&c| (c, idf)));
         }
         // A clause holding too few of the quotation's words cannot match it: leave it out
@@ -234,7 +246,8 @@ impl QuoteSources for MemoryIndex {
         }
         ranked.retain(|r| (r.2 + unread) as f64 >= need);
         let instrument = |c: u32| self.instruments[self.clauses[c as usize].0 as usize];
-        ranked.sort_by(|a, b| {
+        // A total order (the clause number breaks ties): unstable sorting is deterministic.
+        ranked.sort_unstable_by(|a, b| {
             instrument(b.0)
                 .cmp(&instrument(a.0))
                 .then(b.1.total_cmp(&a.1))

@@ -263,7 +263,7 @@ impl<S: QuoteSources> Run<'_, S> {
         f.quote = Some(quoted.to_string());
         f.check = Some(match best {
             Some(s) => {
-                let text = s.wording.as_ref().map_or(&s.clause.text, |w| &w.text);
+                let text: &str = s.wording.as_ref().map_or(&s.clause.text, |w| &w.text);
                 QuoteCheck {
                     verdict: s.check.verdict,
                     similarity: s.check.similarity,

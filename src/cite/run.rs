@@ -648,11 +648,13 @@ impl<S: QuoteSources> Run<'_, S> {
         let lower = word.to_lowercase();
         let start = {
             let before = head[..word_start].trim_end();
-            if before.to_lowercase().ends_with("the") && before.len() >= 3 {
-                before.len() - 3
-            } else {
-                word_start
-            }
+            // Only the last word is looked at: the whole text before it is never folded.
+            let n = before.len();
+            let the = n >= 3
+                && before.is_char_boundary(n - 3)
+                && before[n - 3..].eq_ignore_ascii_case("the")
+                && !before[..n - 3].ends_with(char::is_alphanumeric);
+            if the { n - 3 } else { word_start }
         };
         if let Some(n) = refs::ordinal(&lower) {
             return Some((start, vec![n.to_string()], unit));

@@ -18,8 +18,8 @@ pub(crate) struct Prepared {
     parts: Vec<String>,
     /// The canonical words of each part ([`Words`]), with their spans in the part.
     words: Vec<Words>,
-    /// All canonical words of the quotation, sorted (repeats kept).
-    sorted: Vec<String>,
+    /// The keys of all canonical words of the quotation, sorted (repeats kept).
+    sorted: Vec<u64>,
     /// Its words as written, folded to lower case: what an index of the sources is asked.
     query: Vec<String>,
     /// `words` without a small word at the quotation's very start or end ("to settle their
@@ -42,6 +42,7 @@ fn edged(parts: &[Words]) -> Vec<Words> {
         if w.len() > 1 && EDGE_WORDS.contains(&w.words[at].as_str()) {
             w.words.remove(at);
             w.spans.remove(at);
+            w.keys.remove(at);
         }
     };
     if let Some(first) = out.iter_mut().find(|w| !w.is_empty()) {
@@ -57,15 +58,15 @@ fn edged(parts: &[Words]) -> Vec<Words> {
 /// in sorted order.
 pub struct SourceText {
     words: Words,
-    /// Indexes into `words`, ordered by the words' text.
-    sorted: Vec<u32>,
+    /// The keys of `words`, sorted (repeats kept).
+    sorted: Vec<u64>,
 }
 
 impl SourceText {
     pub fn new(text: &str) -> SourceText {
         let words = Words::of(text);
-        let mut sorted: Vec<u32> = (0..words.len() as u32).collect();
-        sorted.sort_unstable_by(|&a, &b| words.words[a as usize].cmp(&words.words[b as usize]));
+        let mut sorted = words.keys.clone();
+        sorted.sort_unstable();
         SourceText { words, sorted }
     }
 }
@@ -131,7 +132,7 @@ impl Prepared {
     pub fn new(quote: &str) -> Prepared {
         let parts: Vec<&str> = split(quote);
         let words: Vec<Words> = parts.iter().map(|p| Words::of(p)).collect();
-        let mut sorted: Vec<String> = words.iter().flat_map(|w| w.words.clone()).collect();
+        let mut sorted: Vec<u64> = words.iter().flat_map(|w| w.keys.iter().copied()).collect();
         sorted.sort_unstable();
         let query = parts
             .iter()
@@ -207,22 +208,33 @@ impl Prepared {
         threshold: f64,
         near: bool,
     ) -> Option<Check> {
+        // How many of the quotation's words the source holds at all: a bound on both checks.
+        let common = self.common_words(norm);
         // Every part's words, in order, as a run of the source's words; else the same without
-        // a small word at the very edges.
-        for parts in [&self.words, &self.edged] {
-            if let Some(span) = find_parts(&norm.words, parts) {
-                return Some(Check::whole(Verdict::Normalized, span));
+        // a small word at the very edges (two words at most).
+        if common + 2 >= self.sorted.len() {
+            for parts in [&self.words, &self.edged] {
+                if let Some(span) = find_parts(&norm.words, parts) {
+                    return Some(Check::whole(Verdict::Normalized, span));
+                }
             }
         }
         if near {
-            self.near(source, norm, threshold)
+            self.near(source, norm, threshold, common)
         } else {
             None
         }
     }
 
-    fn near(&self, source: &str, norm: &SourceText, threshold: f64) -> Option<Check> {
-        if self.similarity_bound(norm) < threshold {
+    fn near(
+        &self,
+        source: &str,
+        norm: &SourceText,
+        threshold: f64,
+        common: usize,
+    ) -> Option<Check> {
+        let bound = 2.0 * common as f64 / (self.sorted.len() + common).max(1) as f64;
+        if bound < threshold {
             return None;
         }
         let spans = &norm.words.spans;
@@ -266,7 +278,7 @@ fn find_parts(src: &Words, parts: &[Words]) -> Option<(usize, usize)> {
     let mut from = 0;
     let mut span: Option<(usize, usize)> = None;
     for part in parts.iter().filter(|p| !p.is_empty()) {
-        let k = src.find(&part.words, from)?;
+        let k = src.find(part, from)?;
         let last = k + part.len() - 1;
         span = Some((span.map_or(src.spans[k].0, |s| s.0), src.spans[last].1));
         from = last + 1;
@@ -275,22 +287,22 @@ fn find_parts(src: &Words, parts: &[Words]) -> Option<(usize, usize)> {
 }
 
 impl Prepared {
-    /// An upper bound of the similarity an alignment with `src` can reach: the quotation's
-    /// words that occur in `src` at all (counted with repeats, at most as often as in `src`)
-    /// are the most it can match.
-    fn similarity_bound(&self, src: &SourceText) -> f64 {
+    /// The quotation's words that occur in `src` at all (counted with repeats, at most as
+    /// often as in `src`): the most an alignment can match, so `2 common / (quoted + common)`
+    /// bounds the similarity it can reach.
+    fn common_words(&self, src: &SourceText) -> usize {
+        // Compared by key: a collision of two different words can only raise the bound.
         let quoted = &self.sorted;
         let have = &src.sorted;
-        let word = |k: u32| src.words.words[k as usize].as_str();
         let (mut i, mut j, mut common) = (0, 0, 0);
         while i < quoted.len() && j < have.len() {
-            match quoted[i].as_str().cmp(word(have[j])) {
+            match quoted[i].cmp(&have[j]) {
                 std::cmp::Ordering::Less => i += 1,
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => (i, j, common) = (i + 1, j + 1, common + 1),
             }
         }
-        2.0 * common as f64 / (quoted.len() + common).max(1) as f64
+        common
     }
 }
 

@@ -110,8 +110,10 @@ impl ConnSources<'_> {
     }
 
     /// The best full-text matches for the quoted words: clauses holding all of
-    /// the three longest of them (the rarest, as a rule), ranked; if none does
-    /// (a changed word may be among them), the next three.
+    /// the three longest of them (the rarest, as a rule), ranked, the instruments'
+    /// first; when none of them is an instrument's (a changed word may be among
+    /// the three, and statements that repeat the alteration hold it), also those
+    /// holding the next three, the instruments' among them before the rest.
     fn full_text(
         &self,
         words: &[&str],
@@ -129,11 +131,13 @@ impl ConnSources<'_> {
         // The instruments' clauses come first (their kinds, concord's list, are a bound JSON
         // array too), so that statements repeating a treaty's words cannot crowd it out.
         let mut st = self.conn.prepare_cached(
-            "SELECT d.slug, c.label, c.text FROM clauses_fts f JOIN clauses c ON c.id = f.rowid
+            "SELECT d.slug, c.label, c.text, d.kind IN (SELECT value FROM json_each(?3)) AS instrument
+             FROM clauses_fts f JOIN clauses c ON c.id = f.rowid
              JOIN documents d ON d.id = c.document_id WHERE clauses_fts MATCH ?1 AND d.slug <> ?4
-             ORDER BY d.kind IN (SELECT value FROM json_each(?3)) DESC, f.rank LIMIT ?2",
+             ORDER BY instrument DESC, f.rank LIMIT ?2",
         )?;
         let kinds = serde_json::json!(cite::INSTRUMENT_KINDS).to_string();
+        let mut groups: Vec<Vec<(SourceClause, bool)>> = Vec::new();
         for group in distinct.chunks(3).take(2) {
             let query: Vec<String> = group
                 .iter()
@@ -141,14 +145,35 @@ impl ConnSources<'_> {
                 .collect();
             let rows = st.query_map(
                 params![query.join(" AND "), limit as i64, &kinds, citing],
-                |r| Ok(SourceClause::new(r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        SourceClause::new(r.get(0)?, r.get(1)?, r.get(2)?),
+                        r.get::<_, bool>(3)?,
+                    ))
+                },
             )?;
-            let found: Vec<SourceClause> = rows.collect::<rusqlite::Result<_>>()?;
-            if !found.is_empty() {
-                return Ok(found);
+            let found: Vec<(SourceClause, bool)> = rows.collect::<rusqlite::Result<_>>()?;
+            let instrument = found.iter().any(|(_, i)| *i);
+            groups.push(found);
+            if instrument {
+                break;
             }
         }
-        Ok(Vec::new())
+        let mut first = groups.first().cloned().unwrap_or_default();
+        let Some(second) = groups.get(1).cloned() else {
+            return Ok(first.into_iter().map(|(c, _)| c).collect());
+        };
+        // The second group's instruments, then the first group, then the rest of the second.
+        let (mut out, rest): (Vec<_>, Vec<_>) = second.into_iter().partition(|(_, i)| *i);
+        out.append(&mut first);
+        out.extend(rest);
+        let mut seen = std::collections::HashSet::new();
+        Ok(out
+            .into_iter()
+            .map(|(c, _)| c)
+            .filter(|c| seen.insert((c.doc.clone(), c.label.clone())))
+            .take(limit)
+            .collect())
     }
 }
 

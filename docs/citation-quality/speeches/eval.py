@@ -358,6 +358,16 @@ def score(args):
         if not path.exists():
             continue
         rows, judged, c = score_sample(path)
+        if name in SAMPLES:
+            # A verdict counts only for a citation this store still holds.
+            present = {key_of(r) for r in population(conn, SAMPLES[name][0])}
+            gone = [r for r in rows if key_of(r) not in present]
+            if gone:
+                print(f"{name}: {len(gone)} sampled citations are not in this store; "
+                      f"run `eval.py sample {db}` and judge the new rows")
+            rows = [r for r in rows if key_of(r) in present]
+            judged = [(r, v) for r, v in judged if key_of(r) in present]
+            c = Counter(v for _, v in judged)
         right = c[RIGHT[name]]
         agree = sum(1 for r in rows if r.get("verdict") and r.get("verdict") == r.get("verdict_b"))
         both = sum(1 for r in rows if r.get("verdict") and r.get("verdict_b"))
