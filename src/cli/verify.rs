@@ -25,12 +25,30 @@ fn target(t: &Target) -> String {
     }
 }
 
-/// The characters `span` covers in `text` (spans count characters).
-fn slice(text: &str, span: (usize, usize)) -> String {
-    text.chars()
-        .skip(span.0)
-        .take(span.1.saturating_sub(span.0))
-        .collect()
+/// A paragraph's text with the byte offset of each character: spans count characters, and a
+/// paragraph with many citations is sliced without rescanning it from the start each time.
+struct Chars<'a> {
+    text: &'a str,
+    /// The byte offset of each character, then the text's length.
+    at: Vec<usize>,
+}
+
+impl<'a> Chars<'a> {
+    fn new(text: &'a str) -> Chars<'a> {
+        let at = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        Chars { text, at }
+    }
+
+    /// The characters `span` covers.
+    fn slice(&self, span: (usize, usize)) -> &'a str {
+        let n = self.at.len() - 1;
+        let (s, e) = (span.0.min(n), span.1.min(n).max(span.0.min(n)));
+        &self.text[self.at[s]..self.at[e]]
+    }
 }
 
 struct Tally {
@@ -41,7 +59,13 @@ struct Tally {
     unverified: usize,
 }
 
-fn print_quote(out: &mut dyn Write, p: &Paragraph, f: &Found, color: bool) -> std::io::Result<()> {
+fn print_quote(
+    out: &mut dyn Write,
+    p: &Paragraph,
+    chars: &Chars<'_>,
+    f: &Found,
+    color: bool,
+) -> std::io::Result<()> {
     let check = f.check.as_ref();
     let verdict = check.map_or("unverified", |c| c.verdict.as_str());
     let paint = |code: &str, s: &str| {
@@ -67,7 +91,7 @@ fn print_quote(out: &mut dyn Write, p: &Paragraph, f: &Found, color: bool) -> st
     writeln!(
         out,
         "    quoted: “{}”",
-        f.quote.clone().unwrap_or_else(|| slice(&p.text, f.span))
+        f.quote.as_deref().unwrap_or_else(|| chars.slice(f.span))
     )?;
     if let Some(c) = check {
         if let Some(src) = &c.source_text {
@@ -142,6 +166,7 @@ pub fn verify(file: &Path, db: Option<PathBuf>, date: Option<&str>, color: bool)
         unverified: 0,
     };
     for p in &paragraphs {
+        let chars = Chars::new(&p.text);
         for f in &p.found {
             t.citations += 1;
             let written = if f.quote.is_some() || f.check.is_some() {
@@ -151,9 +176,9 @@ pub fn verify(file: &Path, db: Option<PathBuf>, date: Option<&str>, color: bool)
                     Method::QuoteNear => t.altered += 1,
                     _ => t.unverified += 1,
                 }
-                print_quote(&mut out, p, f, color)
+                print_quote(&mut out, p, &chars, f, color)
             } else {
-                let words = slice(&p.text, f.span);
+                let words = chars.slice(f.span);
                 writeln!(
                     out,
                     "{}:{} {} “{words}” → {} ({:.2})",
