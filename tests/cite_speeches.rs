@@ -353,3 +353,60 @@ fn the_examples_transcript_attributes_the_question_to_nobody() {
     );
     assert_eq!(answer, ["lavrov"]);
 }
+
+#[test]
+fn every_output_format_handles_citations_without_a_target() {
+    // An unverified quotation and an unresolved reference have no `to`.
+    let db = built().db.display().to_string();
+    for format in ["table", "csv", "tsv", "json", "jsonl", "markdown", "dot"] {
+        let r = common::run([
+            "-c",
+            "documents where id = can-22-1967",
+            "--format",
+            format,
+            db.as_str(),
+        ]);
+        assert!(r.ok(), "--format {format}: {r:?}");
+    }
+    // The graph draws them as dangling nodes, one per citation, and says so.
+    let r = common::run([
+        "-c",
+        "documents where id = can-22-1967",
+        "--format",
+        "dot",
+        db.as_str(),
+    ]);
+    assert!(
+        r.stdout
+            .contains("// 2 citation(s) without a target in the store"),
+        "{}",
+        r.stdout
+    );
+    let meeting = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("-> \"1413th meeting #"))
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(
+        meeting.starts_with("  \"can-22-1967#130\" -> "),
+        "{meeting}"
+    );
+    assert!(
+        r.stdout.contains("\"can-22-1967#130\" -> \"no source #"),
+        "{}",
+        r.stdout
+    );
+    let rows = common::query_csv(
+        &built().db,
+        "citations where from = can-22-1967#130 and to is null select method, named, label",
+        &[],
+    );
+    assert!(
+        rows.contains(&vec![
+            "clause-ref".into(),
+            "1413th meeting".into(),
+            "72".into()
+        ]),
+        "{rows:?}"
+    );
+}

@@ -36,12 +36,26 @@ pub fn write_dot(
         "  node [shape=box, fontname=\"Helvetica\", fontsize=10];"
     )?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=9];")?;
+    let dangling: BTreeSet<&str> = edges
+        .iter()
+        .filter(|e| e.dangling)
+        .map(|e| e.to.as_str())
+        .collect();
+    if !dangling.is_empty() {
+        writeln!(
+            out,
+            "  // {} citation(s) without a target in the store (unverified quotations, unresolved references): dashed grey nodes",
+            dangling.len()
+        )?;
+    }
     let nodes: BTreeSet<&str> = edges
         .iter()
         .flat_map(|e| [e.from.as_str(), e.to.as_str()])
         .collect();
     for n in &nodes {
-        let shape = if principles.contains(*n) {
+        let shape = if dangling.contains(*n) {
+            ", style=dashed, color=grey, fontcolor=grey"
+        } else if principles.contains(*n) {
             ", shape=ellipse"
         } else {
             ""
@@ -73,12 +87,14 @@ mod tests {
                 to: "b \"x\"".into(),
                 label: "invokes (lavrov)".into(),
                 relation: false,
+                dangling: false,
             },
             Edge {
                 from: "c".into(),
                 to: "b \"x\"".into(),
                 label: "reaffirms".into(),
                 relation: true,
+                dangling: false,
             },
         ];
         let mut out = Vec::new();

@@ -13,6 +13,10 @@ pub struct Edge {
     pub label: String,
     /// A relation between documents rather than a citation.
     pub relation: bool,
+    /// A found citation without a target in the store (an unverified quotation, an unresolved
+    /// reference): `to` then names what it cites (`1413th meeting`, `no source`) and the
+    /// citation (`#27`), so that two such ends are never drawn as one node.
+    pub dangling: bool,
 }
 
 /// The citations of the result, by set: what the rows cite and what cites
@@ -41,13 +45,13 @@ impl Store {
         let e = |e| sqlite_err(&self.path, e);
         // `ids` is generated SQL (values bound as parameters); it is wrapped, never edited.
         let mut sql = format!(
-            "WITH result(id) AS ({}) SELECT v.\"from\", v.\"to\", v.stance || coalesce(' (' || v.\"by\" || ')', ''), 0 FROM v_citations v WHERE v.id IN ({})",
+            "WITH result(id) AS ({}) SELECT v.\"from\", coalesce(v.\"to\", coalesce(ci.to_name, CASE WHEN ci.method = 'clause-ref' THEN 'unresolved reference' ELSE 'no source' END) || ' #' || v.id), v.stance || coalesce(' (' || v.\"by\" || ')', ''), 0, v.\"to\" IS NULL FROM v_citations v JOIN citations ci ON ci.id = v.id WHERE v.id IN ({})",
             strip_with(&ids.text),
             citations_of(set)
         );
         if matches!(set, Set::Documents | Set::Statements) {
             sql.push_str(
-                " UNION ALL SELECT r.\"from\", r.\"to\", r.type, 1 FROM v_relations r
+                " UNION ALL SELECT r.\"from\", r.\"to\", r.type, 1, 0 FROM v_relations r
                   WHERE r.\"from\" IN (SELECT d.slug FROM documents d WHERE d.id IN (SELECT id FROM result))
                      OR r.\"to\" IN (SELECT d.slug FROM documents d WHERE d.id IN (SELECT id FROM result))",
             );
@@ -69,6 +73,7 @@ impl Store {
                 to: r.get(1).map_err(e)?,
                 label: r.get(2).map_err(e)?,
                 relation: r.get::<_, i64>(3).map_err(e)? == 1,
+                dangling: r.get::<_, i64>(4).map_err(e)? == 1,
             });
         }
         Ok(out)
