@@ -17,6 +17,25 @@ fn scripts() -> Vec<PathBuf> {
     v
 }
 
+/// The `--param NAME=VALUE` that a script's comments show it run with (`-- concord run
+/// examples/actor.cq --db osce.db --param actor=lavrov`).
+fn params(script: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(script).expect("the script reads");
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| l.trim_start().starts_with("--")) {
+        let mut words = line.split_whitespace();
+        while let Some(w) = words.next() {
+            if w == "--param"
+                && let Some(v) = words.next()
+            {
+                out.push("--param".to_string());
+                out.push(v.trim_end_matches(['.', ',', '`']).to_string());
+            }
+        }
+    }
+    out
+}
+
 fn run(script: &Path, format: &str) -> (String, String, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_concord"))
         .args([
@@ -27,6 +46,7 @@ fn run(script: &Path, format: &str) -> (String, String, i32) {
             "--color",
             "never",
         ])
+        .args(params(script))
         .output()
         .expect("concord runs");
     (
