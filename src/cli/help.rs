@@ -67,7 +67,7 @@ pub const COMMANDS: &[Command] = &[
         "set NAME VALUE | unset NAME | list",
         "parameters: `$NAME` stands for VALUE",
     ),
-    c(".maxrows", "[N]", "rows a table shows at most"),
+    c(".maxrows", "[N]", "rows a table shows at most (0: no cap)"),
     c(
         ".fields",
         "[SET]",

@@ -55,9 +55,10 @@ struct OutputArgs {
     /// When to colour diagnostics and tables.
     #[arg(long, value_enum, default_value = "auto", global = true)]
     color: Color,
-    /// Rows a table shows at most.
-    #[arg(long, value_name = "N", default_value_t = 40, global = true)]
-    maxrows: usize,
+    /// Rows a table shows at most (0: no cap). Default: 40 on a terminal, no cap when the
+    /// output goes to a file or a pipe.
+    #[arg(long, value_name = "N", global = true)]
+    maxrows: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -270,7 +271,7 @@ fn settings(o: &OutputArgs, stdout_is_terminal: bool) -> Settings {
         color,
         ..Settings::default()
     };
-    s.table.max_rows = o.maxrows;
+    s.table.max_rows = o.maxrows.unwrap_or(if stdout_is_terminal { 40 } else { 0 });
     s.table.color = color && stdout_is_terminal;
     if stdout_is_terminal {
         s.table.width = terminal_width();

@@ -210,7 +210,11 @@ pub fn run_statement(
         }
     };
     if s.timer {
-        let _ = writeln!(err, "time: {:.3} s", started.elapsed().as_secs_f64());
+        let _ = writeln!(
+            err,
+            "time: {:.3} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
     }
     status
 }
@@ -271,7 +275,7 @@ fn stream(
     let mut sink: Box<dyn Sink + '_> = match s.format {
         Format::Table => Box::new(render::Table::new(&mut *out, s.table)),
         Format::Csv => Box::new(render::Delimited::new(&mut *out, b',')),
-        Format::Tsv => Box::new(render::Delimited::new(&mut *out, b'\t')),
+        Format::Tsv => Box::new(render::Tsv::new(&mut *out)),
         Format::Json => Box::new(render::Json::new(&mut *out, false)),
         Format::Jsonl => Box::new(render::Json::new(&mut *out, true)),
         Format::Markdown => Box::new(render::Markdown::new(&mut *out)),

@@ -163,9 +163,18 @@ impl<W: Write> Delimited<W> {
     }
 }
 
+/// A CSV writer's error as the I/O error under it when there is one, so that a closed pipe is
+/// still seen as one (`concord ... | head` ends quietly).
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 impl<W: Write> Sink for Delimited<W> {
     fn begin(&mut self, columns: &[String]) -> io::Result<()> {
-        self.out.write_record(columns).map_err(io::Error::other)
+        self.out.write_record(columns).map_err(csv_io)
     }
 
     fn row(&mut self, row: &[Cell]) -> io::Result<()> {
@@ -175,11 +184,67 @@ impl<W: Write> Sink for Delimited<W> {
             let text = c.as_text();
             self.out
                 .write_field(text.as_deref().unwrap_or(""))
-                .map_err(io::Error::other)?;
+                .map_err(csv_io)?;
         }
-        self.out
-            .write_record(None::<&[u8]>)
-            .map_err(io::Error::other)
+        self.out.write_record(None::<&[u8]>).map_err(csv_io)
+    }
+
+    fn end(&mut self, _total: u64) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Tab-separated values as `cut`, `awk` and `sort` read them: a header row, a tab between
+/// fields, a line per row, never quoted; a tab, a line break or a backslash inside a field is
+/// written `\t`, `\n` (`\r`) or `\\`. NULL is an empty field.
+pub struct Tsv<W: Write> {
+    out: W,
+}
+
+impl<W: Write> Tsv<W> {
+    pub fn new(out: W) -> Tsv<W> {
+        Tsv { out }
+    }
+
+    fn field(&mut self, s: &str) -> io::Result<()> {
+        let mut from = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let esc: &[u8] = match b {
+                b'\t' => b"\\t",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\\' => b"\\\\",
+                _ => continue,
+            };
+            self.out.write_all(&s.as_bytes()[from..i])?;
+            self.out.write_all(esc)?;
+            from = i + 1;
+        }
+        self.out.write_all(&s.as_bytes()[from..])
+    }
+}
+
+impl<W: Write> Sink for Tsv<W> {
+    fn begin(&mut self, columns: &[String]) -> io::Result<()> {
+        for (i, c) in columns.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\t")?;
+            }
+            self.field(c)?;
+        }
+        self.out.write_all(b"\n")
+    }
+
+    fn row(&mut self, row: &[Cell]) -> io::Result<()> {
+        for (i, c) in row.iter().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\t")?;
+            }
+            if let Some(t) = c.as_text() {
+                self.field(&t)?;
+            }
+        }
+        self.out.write_all(b"\n")
     }
 
     fn end(&mut self, _total: u64) -> io::Result<()> {
@@ -255,7 +320,23 @@ mod tests {
             delimited(b',', &rows),
             "a,b\n\"x, \"\"y\"\"\nz\",\n-3,0.5\n,plain\n"
         );
-        assert_eq!(delimited(b'\t', &rows[1..]), "a\tb\n-3\t0.5\n\tplain\n");
+        let mut out = Vec::new();
+        let mut sink = super::Tsv::new(&mut out);
+        sink.begin(&["a".into(), "b".into()]).unwrap();
+        for r in &rows {
+            sink.row(r).unwrap();
+        }
+        sink.row(&[
+            Cell::Text("tab\there\\".into()),
+            Cell::Text("two\r\nlines".into()),
+        ])
+        .unwrap();
+        sink.end(4).unwrap();
+        drop(sink);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\tb\nx, \"y\"\\nz\t\n-3\t0.5\n\tplain\ntab\\there\\\\\ttwo\\r\\nlines\n"
+        );
         // A record of one empty field is `""`, not an empty line.
         let mut out = Vec::new();
         let mut sink = Delimited::new(&mut out, b',');

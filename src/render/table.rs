@@ -188,7 +188,8 @@ impl<W: Write> Sink for Table<W> {
     }
 
     fn row(&mut self, row: &[Cell]) -> io::Result<()> {
-        if self.rows.len() < self.opts.max_rows {
+        // `max_rows` 0: no cap.
+        if self.opts.max_rows == 0 || self.rows.len() < self.opts.max_rows {
             self.rows.push(row.to_vec());
         } else if !self.drawn {
             // More rows than are shown: the table is complete, print it now.

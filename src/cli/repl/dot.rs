@@ -69,10 +69,13 @@ impl Repl {
                     eprintln!("error: no parameter `${name}`");
                 }
             }
-            (".maxrows", []) => println!("maxrows: {}", self.settings.table.max_rows),
+            (".maxrows", []) => match self.settings.table.max_rows {
+                0 => println!("maxrows: 0 (no cap)"),
+                n => println!("maxrows: {n}"),
+            },
             (".maxrows", [n]) => match n.parse::<usize>() {
-                Ok(n) if n > 0 => self.settings.table.max_rows = n,
-                _ => eprintln!("error: `.maxrows` takes a whole number above 0, not `{n}`"),
+                Ok(n) => self.settings.table.max_rows = n,
+                _ => eprintln!("error: `.maxrows` takes a whole number (0: no cap), not `{n}`"),
             },
             (".fields", []) => {
                 for set in Set::ALL {
