@@ -135,3 +135,40 @@ fn the_timer_speaks_milliseconds() {
         .unwrap_or_else(|| panic!("{line}"));
     assert!(ms > 0.0, "{line}");
 }
+
+#[test]
+fn json_keeps_the_columns_order_and_plain_values() {
+    let r = common::run([
+        "-c",
+        "clauses in istanbul-charter#8 cited-by lavrov select text, ref limit 1",
+        "--format",
+        "jsonl",
+    ]);
+    assert!(r.ok(), "{r:?}");
+    assert!(
+        r.stdout.starts_with("{\"text\":\"We reaffirm"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .trim_end()
+            .ends_with("\"ref\":\"istanbul-charter#8.2\"}"),
+        "{}",
+        r.stdout
+    );
+    let r = common::run(["-c", "citations by lavrov count by to", "--format", "json"]);
+    let first = r.stdout.lines().nth(1).unwrap_or("");
+    assert!(first.trim_start().starts_with("{\"to\":"), "{}", r.stdout);
+    let r = common::run(["-c", "explain clauses cited-by nato", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["params"], serde_json::json!(["nato"]), "{}", r.stdout);
+    let r = common::run(["-c", "show istanbul-charter#8.5", "--format", "json"]);
+    let facts = r
+        .stdout
+        .find("\"facts\":{\"document\":")
+        .unwrap_or_else(|| panic!("{}", r.stdout));
+    assert!(facts > 0);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["facts"]["label"], "8.5");
+}

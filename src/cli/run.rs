@@ -182,7 +182,16 @@ pub fn run_statement(
             stream(engine, &sql, s, out)
         }
         Prepared::Explain { sql, plan } if matches!(s.format, Format::Json | Format::Jsonl) => {
-            let params: Vec<String> = sql.params.iter().map(|p| p.to_string()).collect();
+            // The values as JSON values (`"nato"`, `3`), not as SQL would print them.
+            let params: Vec<serde_json::Value> = sql
+                .params
+                .iter()
+                .map(|p| match p {
+                    concord::sql::Param::Text(s) => serde_json::Value::from(s.as_str()),
+                    concord::sql::Param::Int(n) => serde_json::Value::from(*n),
+                    concord::sql::Param::Real(r) => serde_json::Value::from(*r),
+                })
+                .collect();
             let v = serde_json::json!({ "sql": sql.text, "params": params, "plan": plan });
             writeln!(out, "{v}").map_err(StoreError::from_io)
         }

@@ -65,37 +65,50 @@ fn json_value(c: &Cell) -> serde_json::Value {
     }
 }
 
-fn json_object(columns: &[String], row: &[Cell]) -> serde_json::Value {
-    let map = columns
-        .iter()
-        .zip(row)
-        .map(|(c, v)| (c.clone(), json_value(v)))
-        .collect();
-    serde_json::Value::Object(map)
+/// One row as a JSON object, its keys in the columns' order (a `serde_json` map would sort
+/// them: `principle` before `ref`).
+fn write_object(out: &mut dyn Write, columns: &[String], row: &[Cell]) -> io::Result<()> {
+    out.write_all(b"{")?;
+    for (i, (c, v)) in columns.iter().zip(row).enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, c)?;
+        out.write_all(b":")?;
+        serde_json::to_writer(&mut *out, &json_value(v))?;
+    }
+    out.write_all(b"}")
 }
 
-/// A `show` card as one JSON object: `title`, `facts` (an object), and each
-/// section as an array of row objects under its heading.
-pub fn card_json(c: &crate::store::Card) -> serde_json::Value {
-    let facts: serde_json::Map<String, serde_json::Value> = c
-        .facts
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-        .collect();
-    let sections: serde_json::Map<String, serde_json::Value> = c
-        .sections
-        .iter()
-        .map(|s| {
-            let rows = s
-                .rows
-                .rows
-                .iter()
-                .map(|r| json_object(&s.rows.columns, r))
-                .collect();
-            (s.heading.clone(), serde_json::Value::Array(rows))
-        })
-        .collect();
-    serde_json::json!({ "title": c.title, "facts": facts, "sections": sections })
+/// A `show` card as one JSON object: `title`, `facts` (an object, in the card's order), and
+/// each section as an array of row objects (keys in column order) under its heading.
+pub fn card_json(c: &crate::store::Card) -> String {
+    let mut out: Vec<u8> = Vec::new();
+    let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
+    out.extend_from_slice(format!("{{\"title\":{},\"facts\":{{", s(&c.title)).as_bytes());
+    for (i, (k, v)) in c.facts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(format!("{}:{}", s(k), s(v)).as_bytes());
+    }
+    out.extend_from_slice(b"},\"sections\":{");
+    for (i, sec) in c.sections.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(format!("{}:[", s(&sec.heading)).as_bytes());
+        for (j, r) in sec.rows.rows.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            // Writing to a Vec cannot fail.
+            let _ = write_object(&mut out, &sec.rows.columns, r);
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"}}");
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// JSON: one array of objects keyed by column name (`lines`: one object per line).
@@ -132,7 +145,7 @@ impl<W: Write> Sink for Json<W> {
                 .write_all(if self.first { b"\n  " } else { b",\n  " })?;
         }
         self.first = false;
-        serde_json::to_writer(&mut self.out, &json_object(&self.columns, row))?;
+        write_object(&mut self.out, &self.columns, row)?;
         if self.lines {
             self.out.write_all(b"\n")?;
         }
