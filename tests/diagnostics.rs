@@ -295,6 +295,8 @@ golden_tests! {
     unknown_field,
     unknown_field_actors,
     filter_not_applicable,
+    misspelt_filter,
+    misspelt_keyword,
     ambiguous_name,
     malformed_date,
     malformed_date_in_value,

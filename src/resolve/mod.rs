@@ -224,6 +224,39 @@ impl Resolver<'_> {
             ),
         };
         if !applies(sets) {
+            // A word that is no filter at all (`clauses cited-bi lavrov`, `clauses selct ref`)
+            // is read as a relation; say so, with the filter or keyword meant.
+            if let K::Relation { verb, .. } = &f.kind
+                && self.catalog.verb(&verb.name).is_none()
+            {
+                let e = ResolveError::new(
+                    ErrorKind::UnknownRelation,
+                    verb.span,
+                    format!("unknown filter `{}`", verb.name),
+                )
+                .suggest(
+                    &verb.name,
+                    [
+                        "in",
+                        "by",
+                        "cited-by",
+                        "citing",
+                        "expressing",
+                        "before",
+                        "after",
+                        "between",
+                        "not",
+                        "where",
+                        "select",
+                        "order",
+                        "limit",
+                        "offset",
+                        "count",
+                    ],
+                );
+                self.errors.push(e);
+                return None;
+            }
             let head = f.span;
             let list: Vec<&str> = sets.iter().map(|s| s.as_str()).collect();
             let what = match &f.kind {
