@@ -23,11 +23,19 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/osce");
+    // Read when the script runs, not when it was compiled: a build script compiled for one
+    // checkout may be run for another that shares the target folder (CI's fresh clone).
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("examples/osce");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &mut files);
     files.sort();
+    assert!(
+        !files.is_empty(),
+        "the example corpus is missing: no file under {}",
+        root.display()
+    );
     let mut code = String::from(
         "/// The example corpus: (path relative to the corpus folder, content).\npub const FILES: &[(&str, &str)] = &[\n",
     );
