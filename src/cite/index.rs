@@ -99,13 +99,16 @@ pub struct MemoryIndex {
     ranges: Vec<(u32, u32)>,
     doc_ids: HashMap<String, u32>,
     /// (document index, label, text, normalized text once needed) by clause number.
-    clauses: Vec<(u32, String, Arc<str>, Arc<OnceLock<SourceText>>)>,
+    clauses: Vec<IndexedClause>,
     vocab: HashMap<String, u32>,
     /// Clause numbers holding each word, ascending, no repeats.
     postings: Vec<Vec<u32>>,
     /// Earlier wordings by (document, label).
     earlier: HashMap<(String, String), Vec<super::Wording>>,
 }
+
+/// (document index, label, text, normalized text once needed).
+type IndexedClause = (u32, String, Arc<str>, Arc<OnceLock<SourceText>>);
 
 /// Least share of a quotation's distinct words that a proposed clause must hold.
 pub const MIN_COVERAGE: f64 = 0.6;

@@ -722,11 +722,13 @@ pub(crate) fn parse(
                 // "Annex III, article 13 and article 17, paragraph 1(c)": still the annex's.
                 loop {
                     let at = c.pos;
-                    if c.sep() && c.any_word(&["article", "art."]) && c.spaces() > 0 {
-                        if let Some(more) = self::labels(&mut c, RefUnit::Article) {
-                            inner.extend(more);
-                            continue;
-                        }
+                    if c.sep()
+                        && c.any_word(&["article", "art."])
+                        && c.spaces() > 0
+                        && let Some(more) = self::labels(&mut c, RefUnit::Article)
+                    {
+                        inner.extend(more);
+                        continue;
                     }
                     c.pos = at;
                     break;

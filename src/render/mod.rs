@@ -345,7 +345,6 @@ mod tests {
         ])
         .unwrap();
         sink.end(4).unwrap();
-        drop(sink);
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "a\tb\nx, \"y\"\\nz\t\n-3\t0.5\n\tplain\ntab\\there\\\\\ttwo\\r\\nlines\n"
