@@ -9,7 +9,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use rusqlite::{Connection, OpenFlags};
@@ -26,18 +25,8 @@ fn built() -> &'static Built {
         let corpus = root.join("corpus");
         let db = root.join("speeches.db");
         std::fs::create_dir_all(&root).unwrap();
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let r = Command::new("python3")
-            .arg(manifest.join("examples/ungdc/convert.py"))
-            .arg(manifest.join("tests/data/ungdc/speeches"))
-            .arg(&corpus)
-            .output()
-            .expect("python3 runs");
-        assert!(
-            r.status.success(),
-            "convert.py failed: {}",
-            String::from_utf8_lossy(&r.stderr)
-        );
+        let speeches = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ungdc/speeches");
+        common::convert("examples/ungdc/convert.py", &speeches, &corpus);
         let b = common::build(&corpus, &db);
         assert!(b.ok(), "concord build: {b:?}");
         Built { db }
@@ -98,6 +87,13 @@ fn quotes(clause: &str) -> Vec<Cit> {
         .into_iter()
         .filter(|c| c.method.starts_with("quote-"))
         .collect()
+}
+
+/// The one quotation found in `clause`.
+fn the_quote(clause: &str) -> Cit {
+    let q = quotes(clause);
+    assert_eq!(q.len(), 1, "{clause}: {q:#?}");
+    q.into_iter().next().unwrap()
 }
 
 #[test]
@@ -202,10 +198,9 @@ fn other_charters_are_not_the_un_charter() {
 fn the_preamble_is_in_the_store_and_is_the_source() {
     // Pattern 6. AFG_75_2020 quotes "to save succeeding generations from the scourge of war";
     // the source is the Charter's preamble, not another speech.
-    let q = quotes("afg-75-2020#p1");
-    assert_eq!(q.len(), 1, "{q:#?}");
-    assert_eq!(q[0].to.as_deref(), Some("un-charter#preamble"));
-    assert_eq!(q[0].method, "quote-exact");
+    let q = the_quote("afg-75-2020#p1");
+    assert_eq!(q.to.as_deref(), Some("un-charter#preamble"));
+    assert_eq!(q.method, "quote-exact");
 }
 
 #[test]
@@ -217,11 +212,10 @@ fn co_quoters_are_not_sources() {
         ("gbr-01-1946#p1", "usa-01-1946#p1"),
         ("usa-01-1946#p1", "gbr-01-1946#p1"),
     ] {
-        let q = quotes(a);
-        assert_eq!(q.len(), 1, "{q:#?}");
-        assert_eq!(q[0].method, "quote-unverified");
-        assert_eq!(q[0].to, None);
-        let co = &q[0].diff.as_ref().unwrap()["co_quoted"];
+        let q = the_quote(a);
+        assert_eq!(q.method, "quote-unverified");
+        assert_eq!(q.to, None);
+        let co = &q.diff.as_ref().unwrap()["co_quoted"];
         assert_eq!(co, &serde_json::json!([b]), "{a}");
     }
     // `show` lists them.
@@ -245,11 +239,10 @@ fn co_quoters_are_not_sources() {
 #[test]
 fn a_paragraph_letter_inside_a_quotation_is_normalized_not_near() {
     // Pattern 7. CHN_06_1951 quotes Article 13 with its "b." inside the quotation marks.
-    let q = quotes("chn-06-1951#35");
-    assert_eq!(q.len(), 1, "{q:#?}");
-    assert_eq!(q[0].to.as_deref(), Some("un-charter#13.1"));
-    assert_eq!(q[0].method, "quote-normalized");
-    let d = q[0].diff.as_ref().unwrap();
+    let q = the_quote("chn-06-1951#35");
+    assert_eq!(q.to.as_deref(), Some("un-charter#13.1"));
+    assert_eq!(q.method, "quote-normalized");
+    let d = q.diff.as_ref().unwrap();
     for k in ["added", "dropped", "changed"] {
         assert_eq!(d[k], serde_json::json!([]), "{k}: {d}");
     }
@@ -259,21 +252,19 @@ fn a_paragraph_letter_inside_a_quotation_is_normalized_not_near() {
 fn a_common_phrase_is_no_quotation_of_a_clause() {
     // Pattern 8. NOR_09_1954: By "as soon as possible" I mean ...: Article 102.1 says "as soon
     // as possible", but three common words are no quotation of it.
-    let q = quotes("nor-09-1954#92");
-    assert_eq!(q.len(), 1, "{q:#?}");
-    assert_eq!(q[0].quote.as_deref(), Some("as soon as possible"));
-    assert_eq!(q[0].to, None);
-    assert_eq!(q[0].method, "quote-unverified");
+    let q = the_quote("nor-09-1954#92");
+    assert_eq!(q.quote.as_deref(), Some("as soon as possible"));
+    assert_eq!(q.to, None);
+    assert_eq!(q.method, "quote-unverified");
 }
 
 #[test]
 fn an_amended_article_is_quoted_as_worded_then() {
     // Pattern 9. NGA_17_1962 quotes Article 23 as it stood in 1962 ("six other Members").
-    let q = quotes("nga-17-1962#141");
-    assert_eq!(q.len(), 1, "{q:#?}");
-    assert_eq!(q[0].to.as_deref(), Some("un-charter#23.1"));
-    assert_eq!(q[0].method, "quote-normalized");
-    let d = q[0].diff.as_ref().unwrap();
+    let q = the_quote("nga-17-1962#141");
+    assert_eq!(q.to.as_deref(), Some("un-charter#23.1"));
+    assert_eq!(q.method, "quote-normalized");
+    let d = q.diff.as_ref().unwrap();
     assert_eq!(d["wording_until"], "1965-08-30");
     assert_eq!(d["changed"], serde_json::json!([]));
 }
@@ -358,15 +349,26 @@ fn the_examples_transcript_attributes_the_question_to_nobody() {
 fn every_output_format_handles_citations_without_a_target() {
     // An unverified quotation and an unresolved reference have no `to`.
     let db = built().db.display().to_string();
-    for format in ["table", "csv", "tsv", "json", "jsonl", "markdown", "dot"] {
+    // The citations themselves, in every row format: both rows come out, `to` empty or null.
+    for format in ["table", "csv", "tsv", "json", "jsonl", "markdown"] {
         let r = common::run([
             "-c",
-            "documents where id = can-22-1967",
+            "citations where from = can-22-1967#130 and to is null select method, to, named",
             "--format",
             format,
             db.as_str(),
         ]);
         assert!(r.ok(), "--format {format}: {r:?}");
+        assert!(
+            r.stdout.contains("1413th meeting"),
+            "--format {format}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("quote-unverified"),
+            "--format {format}: {}",
+            r.stdout
+        );
     }
     // The graph draws them as dangling nodes, one per citation, and says so.
     let r = common::run([
@@ -376,6 +378,7 @@ fn every_output_format_handles_citations_without_a_target() {
         "dot",
         db.as_str(),
     ]);
+    assert!(r.ok(), "--format dot: {r:?}");
     assert!(
         r.stdout
             .contains("// 2 citation(s) without a target in the store"),

@@ -403,6 +403,26 @@ fn bracketed(s: &str) -> Option<usize> {
         .then_some(lead + close + 2)
 }
 
+/// A document's alias at the cursor, after an optional "the": where the alias starts, the
+/// cursor left after it. `None` (the cursor where it was) when no alias follows.
+fn named(c: &mut Cur, alias_end: &dyn Fn(usize) -> Option<usize>) -> Option<usize> {
+    let at = c.pos;
+    if !(c.word("the") && c.spaces() > 0) {
+        c.pos = at;
+    }
+    let start = c.pos;
+    match alias_end(start) {
+        Some(end) => {
+            c.pos = end;
+            Some(start)
+        }
+        None => {
+            c.pos = at;
+            None
+        }
+    }
+}
+
 /// The document after the labels ("of …"): see [`DocSpec`]. `alias_end(pos)` gives the end of
 /// a document alias match starting at `pos`.
 fn tail(
@@ -427,32 +447,24 @@ fn tail(
     c.spaces();
     // "Article 3 common to the Geneva Conventions"
     let at = c.pos;
-    if c.word("common") && c.spaces() > 0 && c.word("to") && c.spaces() > 0 {
-        let name = c.pos;
-        if !(c.word("the") && c.spaces() > 0) {
-            c.pos = name;
-        }
-        if let Some(end) = alias_end(c.pos) {
-            let start = c.pos;
-            c.pos = end;
-            return DocSpec::Common(start);
-        }
+    if c.word("common")
+        && c.spaces() > 0
+        && c.word("to")
+        && c.spaces() > 0
+        && let Some(start) = named(c, alias_end)
+    {
+        return DocSpec::Common(start);
     }
     c.pos = at;
     if !(c.word("of") && c.spaces() > 0) {
         // "Articles 5 and 6 in the Charter": "in" before a document's name.
         c.pos = save;
         c.spaces();
-        if c.word("in") && c.spaces() > 0 {
-            let at = c.pos;
-            if !(c.word("the") && c.spaces() > 0) {
-                c.pos = at;
-            }
-            if let Some(end) = alias_end(c.pos) {
-                let start = c.pos;
-                c.pos = end;
-                return DocSpec::Alias(start);
-            }
+        if c.word("in")
+            && c.spaces() > 0
+            && let Some(start) = named(c, alias_end)
+        {
+            return DocSpec::Alias(start);
         }
         c.pos = save;
         return DocSpec::Implicit;

@@ -234,26 +234,7 @@ impl Resolver<'_> {
                     verb.span,
                     format!("unknown filter `{}`", verb.name),
                 )
-                .suggest(
-                    &verb.name,
-                    [
-                        "in",
-                        "by",
-                        "cited-by",
-                        "citing",
-                        "expressing",
-                        "before",
-                        "after",
-                        "between",
-                        "not",
-                        "where",
-                        "select",
-                        "order",
-                        "limit",
-                        "offset",
-                        "count",
-                    ],
-                );
+                .suggest(&verb.name, crate::syntax::KEYWORDS.iter().copied());
                 self.errors.push(e);
                 return None;
             }

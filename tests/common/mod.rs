@@ -355,16 +355,26 @@ pub fn open_treaties_data() -> PathBuf {
 /// The 28 open treaties as a corpus folder `out`, written by
 /// `examples/open-treaties/convert.py`.
 pub fn convert_open_treaties(out: &Path) {
-    let convert = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/open-treaties/convert.py");
+    convert(
+        "examples/open-treaties/convert.py",
+        &open_treaties_data(),
+        out,
+    );
+}
+
+/// Runs the converter `script` (a path in the repository) on `input`, writing the corpus
+/// folder `out`.
+pub fn convert(script: &str, input: &Path, out: &Path) {
+    let convert = Path::new(env!("CARGO_MANIFEST_DIR")).join(script);
     let r = Command::new("python3")
         .arg(&convert)
-        .arg(open_treaties_data())
+        .arg(input)
         .arg(out)
         .output()
         .expect("python3 runs");
     assert!(
         r.status.success(),
-        "convert.py failed: {}",
+        "{script} failed: {}",
         String::from_utf8_lossy(&r.stderr)
     );
 }
