@@ -159,8 +159,9 @@ impl ConnSources<'_> {
                 break;
             }
         }
-        let mut first = groups.first().cloned().unwrap_or_default();
-        let Some(second) = groups.get(1).cloned() else {
+        let mut groups = groups.into_iter();
+        let mut first = groups.next().unwrap_or_default();
+        let Some(second) = groups.next() else {
             return Ok(first.into_iter().map(|(c, _)| c).collect());
         };
         // The second group's instruments, then the first group, then the rest of the second.

@@ -3,7 +3,6 @@
 use super::query::{Cell, Rows};
 use super::{Store, StoreError, sqlite_err};
 use crate::resolve::Thing;
-use rusqlite::OptionalExtension;
 
 /// A thing in full: a heading, its facts, and tables of related rows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -210,25 +209,25 @@ impl Store {
         }
         // The quotation beside its source, with the differences marked.
         let e = |e| sqlite_err(&self.path, e);
-        let (quote, diff, source): (Option<String>, Option<String>, Option<String>) = self
+        // With it, for an unresolved reference, what it names, which the store does not hold.
+        type Row = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let (quote, diff, source, to_name, to_label): Row = self
             .conn
             .query_row(
-                "SELECT ci.quote, ci.diff, c.text FROM citations ci LEFT JOIN clauses c ON c.id = ci.to_clause_id WHERE ci.id = ?1",
+                "SELECT ci.quote, ci.diff, c.text,
+                        CASE WHEN ci.to_ref IS NULL THEN ci.to_name END,
+                        CASE WHEN ci.to_ref IS NULL THEN ci.to_label END
+                 FROM citations ci LEFT JOIN clauses c ON c.id = ci.to_clause_id WHERE ci.id = ?1",
                 [n],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .map_err(e)?;
-        // An unresolved reference: what it names, which the store does not hold.
-        let (to_name, to_label): (Option<String>, Option<String>) = self
-            .conn
-            .query_row(
-                "SELECT to_name, to_label FROM citations WHERE id = ?1 AND to_ref IS NULL",
-                [n],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(e)?
-            .unwrap_or((None, None));
         if let Some(name) = to_name {
             facts.push(("names".into(), format!("{name} (not in this store)")));
         }
