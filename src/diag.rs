@@ -27,6 +27,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Printed below, as `= note: ...` or `= help: ...`.
     pub notes: Vec<Note>,
+    /// A warning: the statement still runs (its answer may not be the one meant).
+    pub warning: bool,
 }
 
 /// A line under the snippet.
@@ -39,6 +41,12 @@ pub enum Note {
 }
 
 impl Diagnostic {
+    /// The same, as a warning.
+    pub fn into_warning(mut self) -> Diagnostic {
+        self.warning = true;
+        self
+    }
+
     /// A diagnostic with no label and no notes.
     pub fn new(message: impl Into<String>, span: Span) -> Diagnostic {
         Diagnostic {
@@ -46,6 +54,7 @@ impl Diagnostic {
             span,
             label: None,
             notes: Vec::new(),
+            warning: false,
         }
     }
 
@@ -95,7 +104,12 @@ pub fn render(src: &str, d: &Diagnostic, color: bool) -> String {
     let (text, col, width) = layout(line, start, end);
     let w = line_no.to_string().len();
     let pad = " ".repeat(w);
-    let mut out = format!("{}: {}\n", paint.red("error"), paint.bold(&d.message));
+    let head = if d.warning {
+        paint.yellow("warning")
+    } else {
+        paint.red("error")
+    };
+    let mut out = format!("{head}: {}\n", paint.bold(&d.message));
     let gutter = paint.blue(&format!("  {line_no:>w$} |"));
     out += format!("{gutter} {text}").trim_end();
     out.push('\n');
@@ -106,7 +120,11 @@ pub fn render(src: &str, d: &Diagnostic, color: bool) -> String {
     out += &format!(
         "{} {}\n",
         paint.blue(&format!("  {pad} |")),
-        paint.red(&marks)
+        if d.warning {
+            paint.yellow(&marks)
+        } else {
+            paint.red(&marks)
+        }
     );
     for note in &d.notes {
         let (kind, text) = match note {
@@ -192,6 +210,10 @@ impl Paint {
 
     fn red(&self, text: &str) -> String {
         self.code("1;31", text)
+    }
+
+    fn yellow(&self, text: &str) -> String {
+        self.code("1;33", text)
     }
 
     fn blue(&self, text: &str) -> String {

@@ -99,6 +99,8 @@ fn filter_strings(f: &Filter, out: &mut Vec<String>) {
         | FilterKind::CitedBy(t)
         | FilterKind::Citing(t)
         | FilterKind::Expressing(t)
+        | FilterKind::CitedDirectly(t)
+        | FilterKind::From(t)
         | FilterKind::Relation { target: t, .. } => target_strings(t, out),
         FilterKind::Before(_) | FilterKind::After(_) | FilterKind::Between(..) => {}
     }

@@ -42,8 +42,11 @@ fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(c, 0..10).prop_map(String::from_iter)
 }
 
+/// A relation verb: any bare word but `from`, which reads as the filter `from X`.
 fn ident() -> impl Strategy<Value = Ident> {
-    word().prop_map(|name| Ident { name, span: S })
+    word()
+        .prop_filter("not `from`", |w| !w.eq_ignore_ascii_case("from"))
+        .prop_map(|name| Ident { name, span: S })
 }
 
 fn param() -> impl Strategy<Value = Ident> {
@@ -146,6 +149,8 @@ fn filter(depth: u32) -> impl Strategy<Value = Filter> {
         target(depth).prop_map(FilterKind::CitedBy),
         target(depth).prop_map(FilterKind::Citing),
         target(depth).prop_map(FilterKind::Expressing),
+        target(depth).prop_map(FilterKind::CitedDirectly),
+        target(depth).prop_map(FilterKind::From),
         (ident(), any::<bool>(), target(depth)).prop_map(|(verb, transitive, target)| {
             FilterKind::Relation {
                 verb,
@@ -224,7 +229,7 @@ fn output() -> impl Strategy<Value = Output> {
     prop_oneof![
         Just(Output::Rows),
         Just(Output::Count(S)),
-        field().prop_map(Output::CountBy),
+        prop::collection::vec(field(), 1..3).prop_map(Output::CountBy),
         prop::collection::vec(field(), 1..4).prop_map(Output::Select),
     ]
 }

@@ -171,6 +171,14 @@ pub fn run_statement(
             return Status::Failed;
         }
     };
+    if let Prepared::Query { plan, .. } = &prepared {
+        let ws: Vec<Diagnostic> = plan
+            .warnings
+            .iter()
+            .map(|w| Diagnostic::from(w.clone()).into_warning())
+            .collect();
+        print_diagnostics(err, src, origin, &ws, s.color);
+    }
     let result = match prepared {
         Prepared::Query { plan, set, .. } if s.format == Format::Dot => {
             graph(engine, &plan, set, out)

@@ -14,10 +14,16 @@ impl Resolver<'_> {
             ast::Cond::And(items) => self.all(set, items).map(Cond::And),
             ast::Cond::Not { cond, .. } => self.cond(set, cond).map(|c| Cond::Not(Box::new(c))),
             ast::Cond::Cmp {
-                field, op, value, ..
+                field,
+                op,
+                value: typed,
+                ..
             } => {
                 let f = self.field(set, field)?;
-                let value = self.value(f, *op, value)?;
+                let value = self.value(f, *op, typed)?;
+                if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    self.known_value(set, f, &value, ast_span(typed));
+                }
                 Some(Cond::Cmp {
                     field: f,
                     op: *op,
@@ -56,7 +62,11 @@ impl Resolver<'_> {
                 let before = self.errors.len();
                 let values: Vec<Value> = values
                     .iter()
-                    .filter_map(|v| self.value(f, CmpOp::Eq, v))
+                    .filter_map(|v| {
+                        let value = self.value(f, CmpOp::Eq, v)?;
+                        self.known_value(set, f, &value, ast_span(v));
+                        Some(value)
+                    })
                     .collect();
                 (self.errors.len() == before).then_some(Cond::In {
                     field: f,
@@ -143,6 +153,29 @@ impl Resolver<'_> {
         }
     }
 
+    /// Warns when no row has `value` in a field of few values, with the value
+    /// meant: `stance = invoke` (did you mean `invokes`?).
+    fn known_value(&mut self, set: Set, f: Field, value: &Value, span: Span) {
+        let Value::Text(text) = value else { return };
+        let Some(held) = self.clauses.missing_value(f, text) else {
+            return;
+        };
+        let name = fields::def(f).name;
+        let mut w = ResolveError::new(
+            ErrorKind::BadValue,
+            span,
+            format!(
+                "no {} has {name} `{text}`",
+                set.as_str().trim_end_matches('s')
+            ),
+        )
+        .suggest(text, held.iter().map(String::as_str));
+        if w.label.is_none() && !held.is_empty() && held.len() <= 12 {
+            w = w.note(format!("{name} is one of: {}", held.join(", ")));
+        }
+        self.warnings.push(w);
+    }
+
     /// Text values; clause references are checked to exist.
     fn text_value(&mut self, f: Field, text: String, span: Span) -> Option<String> {
         let is_ref = matches!(fields::def(f).kind, Kind::ClauseRef | Kind::Target);
@@ -183,6 +216,18 @@ impl Resolver<'_> {
                 _ => None,
             })?;
         Some(Value::Text(id))
+    }
+}
+
+/// Where a value was typed.
+fn ast_span(v: &ast::Value) -> Span {
+    match v {
+        ast::Value::Str { span, .. }
+        | ast::Value::Word { span, .. }
+        | ast::Value::Number { span, .. }
+        | ast::Value::Date { span, .. } => *span,
+        ast::Value::Param(p) => p.span,
+        ast::Value::ClauseRef(r) => r.span,
     }
 }
 

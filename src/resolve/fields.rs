@@ -186,7 +186,7 @@ const CITATIONS: &[FieldDef] = &[
         CitationFrom,
         Kind::ClauseRef,
         false,
-        "the citing clause (doc#label) or document",
+        "the citing clause (doc#label), or the document when no clause is known; `from = DOC` matches every citation made in DOC",
     ),
     f(
         "to",

@@ -21,6 +21,9 @@ pub use plan::Plan;
 use crate::syntax::ast;
 use plan::{Field, Filter, FilterKind, Output, Set};
 
+/// The most fields one `count by` groups by.
+pub const MAX_COUNT_BY: usize = 6;
+
 /// Checks clause labels against the store (the catalog does not hold clauses:
 /// a store may have millions).
 pub trait Clauses {
@@ -30,6 +33,13 @@ pub trait Clauses {
     fn labels(&self, doc: &str) -> Vec<String>;
     /// Whether `query` is valid full-text syntax; the engine's message if not.
     fn check_full_text(&self, query: &str) -> Result<(), String>;
+    /// For a field of few values (a citation's stance or method, a document's
+    /// or an actor's kind, a language): the values the store holds, when no
+    /// row has `value`; `None` when one has it, or for other fields.
+    fn missing_value(&self, field: Field, value: &str) -> Option<Vec<String>> {
+        let _ = (field, value);
+        None
+    }
 }
 
 /// The session's named values: `--param k=v` / `.param set`, and `let` sets.
@@ -54,9 +64,11 @@ pub fn resolve(
         clauses,
         env,
         errors: Vec::new(),
+        warnings: Vec::new(),
         depth: 0,
     };
-    let plan = r.query(query);
+    let mut plan = r.query(query);
+    plan.warnings = std::mem::take(&mut r.warnings);
     if r.errors.is_empty() {
         Ok(plan)
     } else {
@@ -69,6 +81,7 @@ pub(crate) struct Resolver<'a> {
     pub clauses: &'a dyn Clauses,
     pub env: &'a Env,
     pub errors: Vec<ResolveError>,
+    pub warnings: Vec<ResolveError>,
     pub depth: usize,
 }
 
@@ -101,7 +114,20 @@ impl Resolver<'_> {
         let output = match &q.output {
             ast::Output::Rows => Output::Rows(fields::default_columns(set)),
             ast::Output::Count(_) => Output::Count,
-            ast::Output::CountBy(f) => Output::CountBy(self.field(set, f).unwrap_or(Field::Count)),
+            ast::Output::CountBy(list) => {
+                if list.len() > MAX_COUNT_BY {
+                    let span = list[MAX_COUNT_BY].span.to(list[list.len() - 1].span);
+                    let msg = format!("`count by` takes at most {MAX_COUNT_BY} fields");
+                    self.errors
+                        .push(ResolveError::new(ErrorKind::BadValue, span, msg));
+                }
+                Output::CountBy(
+                    list.iter()
+                        .take(MAX_COUNT_BY)
+                        .map(|f| self.field(set, f).unwrap_or(Field::Count))
+                        .collect(),
+                )
+            }
             ast::Output::Select(list) => {
                 Output::Rows(list.iter().filter_map(|f| self.field(set, f)).collect())
             }
@@ -116,6 +142,8 @@ impl Resolver<'_> {
             limit,
             offset,
             output,
+            // The whole statement's warnings are given to the outermost plan.
+            warnings: Vec::new(),
         }
     }
 
@@ -184,7 +212,15 @@ impl Resolver<'_> {
         use catalog::Kind as C;
         let applies = |sets: &[Set]| sets.contains(&set);
         let (name, sets): (&str, &[Set]) = match &f.kind {
-            K::In(_) => ("in", &[Set::Clauses, Set::Actors, Set::Principles]),
+            K::In(_) => (
+                "in",
+                &[Set::Clauses, Set::Actors, Set::Principles, Set::Citations],
+            ),
+            K::From(_) => ("from", &[Set::Citations]),
+            K::CitedDirectly(_) => (
+                "cited-by!",
+                &[Set::Documents, Set::Statements, Set::Principles],
+            ),
             K::By(_) => (
                 "by",
                 &[
@@ -264,10 +300,17 @@ impl Resolver<'_> {
                 };
                 FilterKind::In(self.target(t, kinds, set != Set::Actors, "in")?)
             }
+            K::From(t) => FilterKind::In(self.target(t, &[C::Document], true, "from")?),
             K::By(t) => FilterKind::By(self.target(t, &[C::Actor], false, "by")?),
             K::CitedBy(t) => {
                 FilterKind::CitedBy(self.target(t, &[C::Actor, C::Document], true, "cited-by")?)
             }
+            K::CitedDirectly(t) => FilterKind::CitedDirectly(self.target(
+                t,
+                &[C::Actor, C::Document],
+                true,
+                "cited-by!",
+            )?),
             K::Citing(t) => FilterKind::Citing(self.target(
                 t,
                 &[C::Document, C::Principle, C::Actor],
@@ -294,6 +337,20 @@ impl Resolver<'_> {
             },
             K::Between(a, b) => {
                 let (a, b) = (self.date_arg(a), self.date_arg(b));
+                if let (Some(first), Some(last)) = (&a, &b)
+                    && first.0 > last.1
+                {
+                    let w = ResolveError::new(
+                        ErrorKind::BadValue,
+                        f.span,
+                        format!(
+                            "this range holds nothing: {} is after {}",
+                            first.0, last.1
+                        ),
+                    )
+                    .note("`between A and B` keeps the dates from A to B; write the earlier date first");
+                    self.warnings.push(w);
+                }
                 FilterKind::Dates {
                     after: Some((a?.0, true)),
                     before: Some((b?.1, true)),
@@ -424,6 +481,7 @@ pub fn resolve_show(
         clauses,
         env,
         errors: Vec::new(),
+        warnings: Vec::new(),
         depth: 0,
     };
     let kinds = [

@@ -57,6 +57,8 @@ impl Collector<'_> {
                 | FilterKind::CitedBy(t)
                 | FilterKind::Citing(t)
                 | FilterKind::Expressing(t)
+                | FilterKind::CitedDirectly(t)
+                | FilterKind::From(t)
                 | FilterKind::Relation { target: t, .. } => self.target(t),
                 FilterKind::Before(d) | FilterKind::After(d) => self.date(d),
                 FilterKind::Between(a, b) => {

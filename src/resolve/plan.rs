@@ -16,6 +16,9 @@ pub struct Plan {
     pub limit: Option<u64>,
     pub offset: Option<u64>,
     pub output: Output,
+    /// What the query runs despite: a value no row has (with the value meant),
+    /// a range that holds nothing.
+    pub warnings: Vec<super::ResolveError>,
 }
 
 /// What the query returns.
@@ -24,7 +27,8 @@ pub enum Output {
     /// The rows with these columns (the set's defaults unless `select` chose).
     Rows(Vec<Field>),
     Count,
-    CountBy(Field),
+    /// `count by` these fields (one or more).
+    CountBy(Vec<Field>),
 }
 
 /// A relation filter, perhaps negated.
@@ -42,6 +46,9 @@ pub enum FilterKind {
     /// Authored or made by these actors or any that represent them.
     By(Targets),
     CitedBy(Targets),
+    /// `cited-by!`: the row itself is the citation's target (a principle not
+    /// through a clause that expresses it, a document not through its clauses).
+    CitedDirectly(Targets),
     Citing(Targets),
     Expressing(Targets),
     /// A relation of `rtype` from the row to the target (or the reverse).

@@ -73,6 +73,14 @@ impl Gen {
             FilterKind::In(t) => self.in_filter(set, t),
             FilterKind::By(t) => self.by_filter(set, t),
             FilterKind::CitedBy(t) => self.cited_by(set, t),
+            FilterKind::CitedDirectly(t) => {
+                let cond = self.made_by(t);
+                let column = match set {
+                    Set::Principles => "to_principle_id",
+                    _ => "to_document_id",
+                };
+                id_in(T, "id", citations_where(or_zero(col("ci", column)), cond))
+            }
             FilterKind::Citing(t) => self.citing(set, t),
             FilterKind::Expressing(t) => {
                 let p = self.ids_of("principles", &t.principles);
@@ -227,6 +235,26 @@ impl Gen {
 
     fn in_filter(&mut self, set: Set, t: &Targets) -> Expr {
         match set {
+            Set::Citations => {
+                let mut any = Vec::new();
+                if !t.documents.is_empty() {
+                    let docs = self.ids_of("documents", &t.documents);
+                    any.push(id_in(T, "from_document_id", docs));
+                }
+                if !t.clauses.is_empty() {
+                    // Through the citations' ids (never NULL), so that `not from X`
+                    // keeps the citations made outside any clause.
+                    let cl = self.clause_ids(&t.clauses, true);
+                    let within = Select::from_table(
+                        col("ci", "id"),
+                        "citations",
+                        "ci",
+                        vec![id_in("ci", "from_clause_id", cl)],
+                    );
+                    any.push(id_in(T, "id", within));
+                }
+                Expr::or(any)
+            }
             Set::Actors => {
                 let groups = self.ids_of("actors", &t.actors);
                 let base = Select::from_table(

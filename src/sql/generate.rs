@@ -119,9 +119,16 @@ impl Gen {
                 self.columns = vec!["count".into()];
                 s = self.count(s);
             }
-            Output::CountBy(f) => {
-                self.columns = vec![fields::column_name(*f).to_string(), "count".into()];
-                s = self.count_by(s, *f);
+            Output::CountBy(fs) => {
+                self.columns = fs
+                    .iter()
+                    .map(|f| fields::column_name(*f).to_string())
+                    .chain(["count".to_string()])
+                    .collect();
+                s = match fs.as_slice() {
+                    [f] => self.count_by(s, *f),
+                    _ => self.count_by_fields(s, fs),
+                };
             }
         }
         s.ctes = std::mem::take(&mut self.ctes);
@@ -261,6 +268,66 @@ impl Gen {
             };
         }
         count(i, Expr::Star)
+    }
+
+    /// `count by a, b, ...`: a row per combination of values, with the number
+    /// of rows that have it. A many-valued field is joined (outer: a row with
+    /// no value counts under NULL), so a row with two values counts once
+    /// under each.
+    fn count_by_fields(&mut self, mut s: Select, fs: &[Field]) -> Select {
+        const ALIASES: [(&str, &str); crate::resolve::MAX_COUNT_BY] = [
+            ("k1", "v1"),
+            ("k2", "v2"),
+            ("k3", "v3"),
+            ("k4", "v4"),
+            ("k5", "v5"),
+            ("k6", "v6"),
+        ];
+        s.order_by.clear();
+        let (limit, offset) = (s.limit.take(), s.offset.take());
+        let mut values = Vec::new();
+        for (f, (la, va)) in fs.iter().zip(ALIASES) {
+            let Some(link) = fields::link(*f) else {
+                values.push(scalar(*f));
+                continue;
+            };
+            s = s.left_join(
+                link.table,
+                la,
+                Expr::eq(Expr::col(la, link.owner), Expr::col(T, "id")),
+            );
+            values.push(match link.value {
+                Some((table, _, column)) => {
+                    s = s.left_join_one(
+                        table,
+                        va,
+                        Expr::eq(Expr::col(va, "id"), Expr::col(la, link.key)),
+                    );
+                    Expr::col(va, column)
+                }
+                None => Expr::col(la, link.key),
+            });
+        }
+        s.columns = values
+            .iter()
+            .zip(fs)
+            .map(|(v, f)| (v.clone(), Some(fields::column_name(*f).to_string())))
+            .chain([(
+                Expr::Func(Func::Count, Box::new(Expr::Star)),
+                Some("count".into()),
+            )])
+            .collect();
+        s.group_by = values;
+        s.prune_joins();
+        s.order_by = std::iter::once((Expr::Name("count"), true))
+            .chain(
+                fs.iter()
+                    .map(|f| (Expr::Name(fields::column_name(*f)), false)),
+            )
+            .collect();
+        s.limit = limit;
+        s.offset = offset;
+        s
     }
 
     fn count_by(&mut self, mut s: Select, f: Field) -> Select {
@@ -403,6 +470,23 @@ impl Gen {
             && let Value::Text(slug) = v
         {
             return self.sources_in(&[slug]);
+        }
+        // `from = DOC` (a document, where `from` holds clauses): the citations made
+        // anywhere in that document, through the citing document's id.
+        if f == Field::CitationFrom
+            && matches!(op, CmpOp::Eq | CmpOp::Ne)
+            && let Value::Text(slug) = v
+            && !slug.contains('#')
+        {
+            let p = self.text(slug);
+            let ids = Select::from_table(
+                Expr::col("x", "id"),
+                "documents",
+                "x",
+                vec![Expr::eq(Expr::col("x", "slug"), p)],
+            );
+            let e = Expr::in_select(Expr::col(T, "from_document_id"), ids);
+            return if op == CmpOp::Ne { Expr::negate(e) } else { e };
         }
         if let Value::Date { start, end } = v {
             // A row's date is a range [lo, hi]; so is the value [start, end].

@@ -277,6 +277,19 @@ impl Select {
         )
     }
 
+    /// `LEFT JOIN table alias ON on`, where `on` may find many rows.
+    pub fn left_join(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
+        self.joined(
+            table,
+            alias,
+            Join {
+                left: true,
+                on,
+                one: false,
+            },
+        )
+    }
+
     /// Drops the joins marked [`Join::one`] that nothing else in the select
     /// reads: the same rows, fewer lookups.
     pub fn prune_joins(&mut self) {

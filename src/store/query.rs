@@ -9,6 +9,7 @@ use rusqlite::types::ValueRef;
 use super::{Store, StoreError, sqlite_err};
 use crate::resolve::Clauses;
 use crate::resolve::catalog::{Catalog, Entry, Kind};
+use crate::resolve::plan::Field;
 use crate::sql::{Param, Sql};
 
 /// One value of a result row.
@@ -319,6 +320,48 @@ fn query_err(e: rusqlite::Error) -> StoreError {
 }
 
 impl Clauses for Store {
+    fn missing_value(&self, field: Field, value: &str) -> Option<Vec<String>> {
+        // (is there a row with the value, every value held); the value is bound.
+        let (one, all) = match field {
+            Field::CitationStance => (
+                "SELECT 1 FROM citations WHERE stance = ?1",
+                "SELECT DISTINCT stance FROM citations ORDER BY 1 LIMIT 200",
+            ),
+            Field::CitationMethod => (
+                "SELECT 1 FROM citations WHERE method = ?1",
+                "SELECT DISTINCT method FROM citations ORDER BY 1 LIMIT 200",
+            ),
+            Field::DocKind => (
+                "SELECT 1 FROM documents WHERE kind = ?1",
+                "SELECT DISTINCT kind FROM documents ORDER BY 1 LIMIT 200",
+            ),
+            Field::DocLanguage => (
+                "SELECT 1 FROM documents WHERE language = ?1",
+                "SELECT DISTINCT language FROM documents WHERE language IS NOT NULL ORDER BY 1 LIMIT 200",
+            ),
+            Field::ActorKind => (
+                "SELECT 1 FROM actors WHERE kind = ?1",
+                "SELECT DISTINCT kind FROM actors ORDER BY 1 LIMIT 200",
+            ),
+            _ => return None,
+        };
+        let held = self
+            .conn
+            .prepare_cached(one)
+            .and_then(|mut st| st.exists([value]))
+            .unwrap_or(true);
+        if held {
+            return None;
+        }
+        let mut st = self.conn.prepare_cached(all).ok()?;
+        let values = st
+            .query_map([], |r| r.get::<_, String>(0))
+            .ok()?
+            .filter_map(Result::ok)
+            .collect();
+        Some(values)
+    }
+
     fn has_clause(&self, doc: &str, label: &str) -> bool {
         let key = format!("{doc}#{label}");
         if let Some(known) = self.clause_cache.borrow().get(&key) {

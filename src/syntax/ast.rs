@@ -135,8 +135,8 @@ pub enum Output {
     Rows,
     /// `count`; the span is the keyword's.
     Count(Span),
-    /// `count by FIELD`
-    CountBy(Field),
+    /// `count by FIELD, ...`
+    CountBy(Vec<Field>),
     /// `select FIELD, ...`
     Select(Vec<Field>),
 }
@@ -171,6 +171,11 @@ pub enum FilterKind {
     CitedBy(Target),
     Citing(Target),
     Expressing(Target),
+    /// `cited-by! lavrov`: cited by X itself, not only through a clause (principles) or
+    /// a clause of it (documents).
+    CitedDirectly(Target),
+    /// `citations from lavrov-2022-01-27#p4`: made in a document or under a clause.
+    From(Target),
     /// `reaffirming* istanbul-charter`: any non-keyword word; the resolver checks the verb.
     Relation {
         verb: Ident,

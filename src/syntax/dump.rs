@@ -118,7 +118,11 @@ fn query(q: &Query) -> S {
     match &q.output {
         Output::Rows => {}
         Output::Count(span) => items.push(S::List(vec![atom("count"), at(*span)])),
-        Output::CountBy(f) => items.push(S::List(vec![atom("count-by"), field(f)])),
+        Output::CountBy(fs) => items.push(S::List(
+            std::iter::once(atom("count-by"))
+                .chain(fs.iter().map(field))
+                .collect(),
+        )),
         Output::Select(fs) => {
             let fields = fs.iter().map(field);
             items.push(S::List(
@@ -160,6 +164,8 @@ fn filter(f: &Filter) -> S {
         FilterKind::CitedBy(t) => items.extend([atom("cited-by"), target(t)]),
         FilterKind::Citing(t) => items.extend([atom("citing"), target(t)]),
         FilterKind::Expressing(t) => items.extend([atom("expressing"), target(t)]),
+        FilterKind::CitedDirectly(t) => items.extend([atom("cited-by!"), target(t)]),
+        FilterKind::From(t) => items.extend([atom("from"), target(t)]),
         FilterKind::Relation {
             verb,
             transitive,

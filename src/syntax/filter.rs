@@ -26,7 +26,8 @@ impl<'s> Parser<'s> {
         ))
     }
 
-    /// `filter_body ::= ('in' | 'by' | 'cited-by' | 'citing' | 'expressing') target | relation
+    /// `filter_body ::= ('in' | 'by' | 'cited-by' | 'citing' | 'expressing') target
+    ///                | 'cited-by' '!' target | 'from' target | relation
     ///                | 'before' date_arg | 'after' date_arg | 'between' date_arg 'and' date_arg`
     fn filter_body(&self, i: &'s str) -> PResult<'s, FilterKind> {
         let (t, rest) = next_token(i);
@@ -37,7 +38,13 @@ impl<'s> Parser<'s> {
         match t.tok {
             Tok::Kw(Kw::In) => with_target(FilterKind::In),
             Tok::Kw(Kw::By) => with_target(FilterKind::By),
-            Tok::Kw(Kw::CitedBy) => with_target(FilterKind::CitedBy),
+            Tok::Kw(Kw::CitedBy) => match rest.strip_prefix('!') {
+                Some(after) => {
+                    let (rest, target) = self.target(after)?;
+                    Ok((rest, FilterKind::CitedDirectly(target)))
+                }
+                None => with_target(FilterKind::CitedBy),
+            },
             Tok::Kw(Kw::Citing) => with_target(FilterKind::Citing),
             Tok::Kw(Kw::Expressing) => with_target(FilterKind::Expressing),
             Tok::Kw(Kw::Before) => {
@@ -53,6 +60,10 @@ impl<'s> Parser<'s> {
                 let rest = self.expect_kw(rest, Kw::And, "`and`")?;
                 let (rest, to) = self.date_arg(rest)?;
                 Ok((rest, FilterKind::Between(from, to)))
+            }
+            // `from` is a word (a field of citations) that reads as a filter here.
+            Tok::Word if t.text.eq_ignore_ascii_case("from") && !rest.starts_with('*') => {
+                with_target(FilterKind::From)
             }
             Tok::Word => self.relation(t, rest),
             _ => fail(self.error_at(i, Expected::Filter)),

@@ -57,7 +57,7 @@ impl Display for Query {
         match &self.output {
             Output::Rows => Ok(()),
             Output::Count(_) => f.write_str(" count"),
-            Output::CountBy(field) => write!(f, " count by {field}"),
+            Output::CountBy(fields) => write!(f, " count by {}", List(fields)),
             Output::Select(fields) => write!(f, " select {}", List(fields)),
         }
     }
@@ -144,6 +144,8 @@ impl Display for FilterKind {
             FilterKind::CitedBy(t) => write!(f, "cited-by {t}"),
             FilterKind::Citing(t) => write!(f, "citing {t}"),
             FilterKind::Expressing(t) => write!(f, "expressing {t}"),
+            FilterKind::CitedDirectly(t) => write!(f, "cited-by! {t}"),
+            FilterKind::From(t) => write!(f, "from {t}"),
             FilterKind::Relation {
                 verb,
                 transitive,

@@ -78,7 +78,7 @@ impl<'s> Parser<'s> {
         }
     }
 
-    /// `count ::= 'count' ('by' field)?`, `select ::= 'select' field (',' field)*`
+    /// `count ::= 'count' ('by' field (',' field)*)?`, `select ::= 'select' field (',' field)*`
     fn output(
         &self,
         i: &'s str,
@@ -91,8 +91,9 @@ impl<'s> Parser<'s> {
             let (rest, fields) = separated_list1(|i| self.comma(i), |i| self.field(i)).parse(i)?;
             (rest, Output::Select(fields), "select")
         } else if let (rest, Some(_)) = opt(|i| self.keyword(i, Kw::By)).parse(i)? {
-            let (rest, f) = self.field(rest)?;
-            (rest, Output::CountBy(f), "count by")
+            let (rest, fields) =
+                separated_list1(|i| self.comma(i), |i| self.field(i)).parse(rest)?;
+            (rest, Output::CountBy(fields), "count by")
         } else {
             (i, Output::Count(span), "count")
         };

@@ -85,7 +85,7 @@ impl ClearSpans for Query {
         match &mut self.output {
             Output::Rows => {}
             Output::Count(span) => span.clear_spans(),
-            Output::CountBy(f) => f.clear_spans(),
+            Output::CountBy(fs) => fs.clear_spans(),
             Output::Select(fs) => fs.clear_spans(),
         }
     }
@@ -117,7 +117,9 @@ impl ClearSpans for Filter {
             | FilterKind::By(t)
             | FilterKind::CitedBy(t)
             | FilterKind::Citing(t)
-            | FilterKind::Expressing(t) => t.clear_spans(),
+            | FilterKind::Expressing(t)
+            | FilterKind::CitedDirectly(t)
+            | FilterKind::From(t) => t.clear_spans(),
             FilterKind::Relation { verb, target, .. } => {
                 verb.clear_spans();
                 target.clear_spans();

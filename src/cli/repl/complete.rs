@@ -606,7 +606,8 @@ fn step(st: St, stack: &mut Vec<St>, text: &str, kw: Option<&str>, kind: TokenKi
             Some("by") => St::CountField(q),
             _ => after(q, stack, text, kw, kind),
         },
-        St::CountField(q) => St::After(q),
+        // `count by a, b`: a `,` after the field asks for another, as after `select`.
+        St::CountField(q) => St::SelectAfter(q),
         St::SelectField(q) => {
             if is_field {
                 St::SelectAfter(q)
