@@ -196,6 +196,20 @@ impl Engine {
                 self.env.lets.insert(name.name.clone(), query.clone());
                 Ok(Prepared::Let(name.name.clone()))
             }
+            StatementKind::Compare { actors, within } => {
+                let all: Vec<&syntax::ast::Target> =
+                    actors.iter().chain(std::iter::once(within)).collect();
+                let plan = self.resolving(
+                    || names::in_targets(&all, &self.env),
+                    |c| resolve::resolve_compare(actors, within, c, &self.store, &self.env),
+                    stmt.span,
+                )?;
+                Ok(Prepared::Query {
+                    set: plan.set,
+                    sql: sql::generate(&plan),
+                    plan,
+                })
+            }
             StatementKind::Show(target) => {
                 let thing = self.resolving(
                     || names::in_target(target, &self.env),

@@ -204,6 +204,11 @@ fn pipeline(engine: &RefCell<Engine>, src: &str) -> Result<(), TestCaseError> {
             StatementKind::Query(q) | StatementKind::Explain(q) => quoted_strings(q, &mut strings),
             StatementKind::Let { query, .. } => quoted_strings(query, &mut strings),
             StatementKind::Show(t) => target_strings(t, &mut strings),
+            StatementKind::Compare { actors, within } => {
+                for t in actors.iter().chain([within]) {
+                    target_strings(t, &mut strings);
+                }
+            }
         }
         // `prepare` turns a failure of SQLite under `explain` or `show` into a diagnostic too,
         // which would hide a broken query: resolve those on their own first.

@@ -257,3 +257,124 @@ fn a_reversed_range_warns() {
     let r = common::run(["-c", "documents between 2020 and 2022 count"]);
     assert_eq!(r.stderr, "", "{r:?}");
 }
+
+#[test]
+fn compare_shows_who_cites_which_sentence_of_paragraph_8() {
+    let s = example();
+    let db = s.db();
+    let r = common::run([
+        db.to_str().unwrap(),
+        "--format",
+        "csv",
+        "-c",
+        "compare lavrov, usa, cc in istanbul-charter#8",
+    ]);
+    assert!(r.ok(), "{r:?}");
+    let mut lines = r.stdout.lines();
+    assert_eq!(lines.next(), Some("ref,text,lavrov,usa,cc,principle"));
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .from_reader(r.stdout.as_bytes())
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    let sentences: Vec<String> = (1..=6).map(|n| format!("istanbul-charter#8.{n}")).collect();
+    assert_eq!(refs, sentences);
+    let citing = |col: usize| -> Vec<&str> {
+        rows.iter()
+            .filter(|r| r[col].parse::<i64>().unwrap() > 0)
+            .map(|r| r[0].trim_start_matches("istanbul-charter#"))
+            .collect()
+    };
+    // What the source article argues: Lavrov cites 8.2, 8.4 and 8.5, the United States only
+    // 8.2, the article's editors 8.1 to 8.5, and nobody 8.6.
+    assert_eq!(citing(2), ["8.2", "8.4", "8.5"]);
+    assert_eq!(citing(3), ["8.2"]);
+    assert_eq!(citing(4), ["8.1", "8.2", "8.3", "8.4", "8.5"]);
+    // Each count against the raw tables: the citations of that clause whose makers include
+    // the actor (or one who speaks for it; here the makers are the actors themselves).
+    let conn = open(&db);
+    for row in &rows {
+        for (col, actor) in [(2, "lavrov"), (3, "usa"), (4, "cc")] {
+            let want = int(
+                &conn,
+                &format!(
+                    "SELECT count(*) FROM citations ci \
+                     JOIN citation_actors ca ON ca.citation_id = ci.id \
+                     JOIN actors a ON a.id = ca.actor_id \
+                     WHERE ci.to_ref = '{}' AND a.slug = '{actor}'",
+                    row[0]
+                ),
+            );
+            assert_eq!(row[col].parse::<i64>().unwrap(), want, "{row:?} {actor}");
+        }
+        let text = column(
+            &conn,
+            &format!(
+                "SELECT text FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug || '#' || c.label = '{}'",
+                row[0]
+            ),
+        );
+        assert_eq!(text, [row[1].clone()]);
+    }
+    assert_eq!(rows[4][5], "indivisibility, no-expense");
+    // JSON: counts are numbers, columns in order.
+    let r = common::run([
+        db.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-c",
+        "compare lavrov, usa in istanbul-charter#8",
+    ]);
+    assert!(r.ok(), "{r:?}");
+    let first = r.stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with(r#"{"ref":"istanbul-charter#8.1","text":"#),
+        "{first}"
+    );
+    assert!(
+        first.contains(r#""lavrov":0,"usa":0,"principle":"#),
+        "{first}"
+    );
+    // The table names each actor's column.
+    let r = common::run([
+        db.to_str().unwrap(),
+        "-c",
+        "compare Lavrov, usa in istanbul-charter#8",
+    ]);
+    assert!(r.ok(), "{r:?}");
+    assert!(r.stdout.contains("┆ lavrov ┆ usa ┆"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("6 rows\n"), "{}", r.stdout);
+}
+
+#[test]
+fn compare_errors_say_what_is_wrong() {
+    for (q, says) in [
+        (
+            "compare lavrov, lavrov in istanbul-charter#8",
+            "`lavrov` is compared twice",
+        ),
+        (
+            "compare lavrov, istanbul-charter in istanbul-charter#8",
+            "`compare` takes actors",
+        ),
+        (
+            "compare lavrov usa in istanbul-charter#8",
+            "expected `,` and another actor, or `in`",
+        ),
+        ("compare lavrov in lavrov", "takes documents or clauses"),
+        (
+            "compare lavorv in istanbul-charter#8",
+            "did you mean `lavrov`?",
+        ),
+        (
+            "compare (actors in nato) in istanbul-charter#8",
+            "one actor per column",
+        ),
+    ] {
+        let r = common::run(["-c", q]);
+        assert_eq!(r.code, Some(1), "{q}: {r:?}");
+        assert!(r.stderr.contains(says), "{q}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{q}");
+    }
+}

@@ -269,6 +269,8 @@ fn statement() -> impl Strategy<Value = Statement> {
         1 => query(1).prop_map(StatementKind::Explain),
         1 => target(2).prop_map(StatementKind::Show),
         1 => (ident(), query(1)).prop_map(|(name, query)| StatementKind::Let { name, query }),
+        1 => (prop::collection::vec(target(1), 1..4), target(1))
+            .prop_map(|(actors, within)| StatementKind::Compare { actors, within }),
     ]
     .prop_map(|kind| Statement { kind, span: S })
 }

@@ -271,6 +271,15 @@ its count, largest first.",
         &["explain clauses cited-by lavrov where principle = indivisibility"],
     ),
     t(
+        "compare",
+        &["selective"],
+        "compare ACTOR, ... in DOC|DOC#LABEL",
+        "Puts side by side what each actor cites of a document or of the clauses under a clause:
+a row per clause (in order) with its text, a column per actor holding the number of
+citations of that clause it made (0: it does not cite it), and the clause's principles.",
+        &["compare lavrov, usa in istanbul-charter#8"],
+    ),
+    t(
         "show",
         &["card"],
         "show TARGET",

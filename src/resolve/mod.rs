@@ -451,6 +451,79 @@ pub enum Thing {
     Citation(i64),
 }
 
+/// Resolves `compare A, B, ... in X` to the plan of `clauses in X` with a
+/// column of citation counts per actor.
+pub fn resolve_compare(
+    actors: &[ast::Target],
+    within: &ast::Target,
+    catalog: &Catalog,
+    clauses: &dyn Clauses,
+    env: &Env,
+) -> Result<Plan, Vec<ResolveError>> {
+    let mut r = Resolver {
+        catalog,
+        clauses,
+        env,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        depth: 0,
+    };
+    let place = r.target(within, &[catalog::Kind::Document], true, "compare ... in");
+    let mut columns: Vec<(String, plan::Targets)> = Vec::new();
+    for a in actors {
+        let Some(found) = r.target(a, &[catalog::Kind::Actor], false, "compare") else {
+            continue;
+        };
+        let ids: Vec<&str> = found
+            .actors
+            .iter()
+            .filter_map(|s| match s {
+                plan::Source::Id(id) => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        let name = match (ids.as_slice(), found.actors.len()) {
+            ([id], 1) => id.to_string(),
+            _ => {
+                let e = ResolveError::new(
+                    ErrorKind::BadValue,
+                    a.span(),
+                    "`compare` takes one actor per column, by name",
+                )
+                .note("write the actors apart: `compare lavrov, usa in istanbul-charter#8`");
+                r.errors.push(e);
+                continue;
+            }
+        };
+        if columns.iter().any(|(n, _)| *n == name) {
+            let e = ResolveError::new(
+                ErrorKind::BadValue,
+                a.span(),
+                format!("`{name}` is compared twice"),
+            );
+            r.errors.push(e);
+            continue;
+        }
+        columns.push((name, found));
+    }
+    match place {
+        Some(place) if r.errors.is_empty() => Ok(Plan {
+            set: Set::Clauses,
+            filters: vec![Filter {
+                negated: false,
+                kind: FilterKind::In(place),
+            }],
+            cond: None,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            output: Output::Compare(columns),
+            warnings: Vec::new(),
+        }),
+        _ => Err(r.errors),
+    }
+}
+
 /// Resolves the target of `show` to exactly one thing of any kind.
 pub fn resolve_show(
     t: &ast::Target,

@@ -24,6 +24,19 @@ pub fn in_query(q: &Query, env: &Env) -> Vec<String> {
     c.finish()
 }
 
+/// The names a `compare` statement may look up.
+pub fn in_targets(ts: &[&Target], env: &Env) -> Vec<String> {
+    let mut c = Collector {
+        env,
+        out: Vec::new(),
+        depth: 0,
+    };
+    for t in ts {
+        c.target(t);
+    }
+    c.finish()
+}
+
 /// The names a `show` target may look up.
 pub fn in_target(t: &Target, env: &Env) -> Vec<String> {
     let mut c = Collector {

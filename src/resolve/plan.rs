@@ -29,6 +29,9 @@ pub enum Output {
     Count,
     /// `count by` these fields (one or more).
     CountBy(Vec<Field>),
+    /// `compare`: for each clause, its ref and text, then per actor (named by its
+    /// id) the number of citations of that clause it made, then its principles.
+    Compare(Vec<(String, Targets)>),
 }
 
 /// A relation filter, perhaps negated.

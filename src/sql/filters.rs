@@ -340,7 +340,7 @@ impl Gen {
     }
 
     /// A condition on citation `ci`: made by these actors, or from these documents or clauses.
-    fn made_by(&mut self, t: &Targets) -> Expr {
+    pub(super) fn made_by(&mut self, t: &Targets) -> Expr {
         let mut any = Vec::new();
         if !t.actors.is_empty() {
             let who = self.speakers(&t.actors);

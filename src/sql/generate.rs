@@ -115,6 +115,36 @@ impl Gen {
                 s = limited_ids_first(s);
                 s = ranked_ids_first(s);
             }
+            Output::Compare(actors) => {
+                // ref, text, a count per actor, principles; the actors' columns are
+                // named in the result, not in the SQL (`n1`, `n2`, ...).
+                let mut columns = vec![
+                    (scalar(Field::ClauseRef), Some("ref".to_string())),
+                    (scalar(Field::ClauseText), Some("text".to_string())),
+                ];
+                self.columns = vec!["ref".into(), "text".into()];
+                for (n, (name, who)) in actors.iter().enumerate() {
+                    let made = self.made_by(who);
+                    let cites = Select::from_table(
+                        Expr::Func(Func::Count, Box::new(Expr::Star)),
+                        "citations",
+                        "ci",
+                        vec![
+                            Expr::eq(Expr::col("ci", "to_clause_id"), Expr::col(T, "id")),
+                            made,
+                        ],
+                    );
+                    columns.push((Expr::Scalar(Box::new(cites)), Some(format!("n{}", n + 1))));
+                    self.columns.push(name.clone());
+                }
+                columns.push((
+                    scalar(Field::ClausePrinciple),
+                    Some("principle".to_string()),
+                ));
+                self.columns.push("principle".into());
+                s.columns = columns;
+                s.prune_joins();
+            }
             Output::Count => {
                 self.columns = vec!["count".into()];
                 s = self.count(s);

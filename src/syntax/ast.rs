@@ -62,6 +62,9 @@ pub enum StatementKind {
     Show(Target),
     /// `let russian = clauses cited-by russia`; later `$russian` stands for the set.
     Let { name: Ident, query: Query },
+    /// `compare lavrov, usa in istanbul-charter#8`: what each actor cites of the clauses
+    /// under a clause or of a document.
+    Compare { actors: Vec<Target>, within: Target },
 }
 
 /// A word the user chose: a relation verb, a `let` name, a parameter name (without `$`).

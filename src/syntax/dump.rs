@@ -84,6 +84,13 @@ fn statement(st: &Statement) -> S {
         StatementKind::Query(q) => query(q),
         StatementKind::Explain(q) => S::List(vec![atom("explain"), at(st.span), query(q)]),
         StatementKind::Show(t) => S::List(vec![atom("show"), at(st.span), target(t)]),
+        StatementKind::Compare { actors, within } => S::List(
+            [atom("compare"), at(st.span)]
+                .into_iter()
+                .chain(actors.iter().map(target))
+                .chain([atom("in"), target(within)])
+                .collect(),
+        ),
         StatementKind::Let { name, query: q } => S::List(vec![
             atom("let"),
             at(st.span),

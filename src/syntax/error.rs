@@ -169,7 +169,7 @@ impl fmt::Display for Expected {
         const SHAPING: &str = "`where`, `order by`, `limit`, `offset`, `count`, `select`,";
         let text = match self {
             Expected::Statement => {
-                "a statement (a query starting with a set, `explain`, `show` or `let`)"
+                "a statement (a query starting with a set, `explain`, `show`, `let` or `compare`)"
             }
             Expected::Set => {
                 "a set (`documents`, `statements`, `clauses`, `actors`, `principles` or `citations`)"

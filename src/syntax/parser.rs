@@ -12,7 +12,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use nom::{IResult, error::ErrorKind as NomKind};
+use nom::{IResult, Parser as _, error::ErrorKind as NomKind, multi::separated_list1};
 
 use super::ast::{Ident, Output, Query, Script, SetName, Span, Spanned, Statement, StatementKind};
 use super::error::{ErrorKind, Expected, SyntaxError};
@@ -172,6 +172,8 @@ impl<'s> Parser<'s> {
                 (rest, StatementKind::Show(target))
             }
             Tok::Kw(Kw::Let) => self.let_statement(rest)?,
+            // `compare` is a word, not a keyword: it reads as a statement only here.
+            Tok::Word if t.text.eq_ignore_ascii_case("compare") => self.compare(rest)?,
             Tok::Kw(k) if set_name(k).is_some() => {
                 let (rest, q) = self.query(i, false)?;
                 (rest, StatementKind::Query(q))
@@ -180,6 +182,15 @@ impl<'s> Parser<'s> {
         };
         let span = Span::new(start, self.off(rest));
         Ok((rest, Statement { kind, span }))
+    }
+
+    /// `compare ::= 'compare' target (',' target)* 'in' target`
+    fn compare(&self, i: &'s str) -> PResult<'s, StatementKind> {
+        let (rest, actors) = separated_list1(|i| self.comma(i), |i| self.target(i)).parse(i)?;
+        let rest = self.expect_kw(rest, Kw::In, "`,` and another actor, or `in`")?;
+        let (rest, within) = self.target(rest)?;
+        self.end_of_statement(rest)?;
+        Ok((rest, StatementKind::Compare { actors, within }))
     }
 
     /// `let ::= 'let' WORD '=' query`

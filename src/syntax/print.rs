@@ -31,6 +31,9 @@ impl Display for StatementKind {
             StatementKind::Query(q) => q.fmt(f),
             StatementKind::Explain(q) => write!(f, "explain {q}"),
             StatementKind::Show(t) => write!(f, "show {t}"),
+            StatementKind::Compare { actors, within } => {
+                write!(f, "compare {} in {within}", List(actors))
+            }
             StatementKind::Let { name, query } => write!(f, "let {name} = {query}"),
         }
     }

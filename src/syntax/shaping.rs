@@ -161,7 +161,7 @@ impl<'s> Parser<'s> {
     }
 
     /// `,` if it comes next (a nom error otherwise, for `separated_list1`).
-    fn comma(&self, i: &'s str) -> PResult<'s, ()> {
+    pub(crate) fn comma(&self, i: &'s str) -> PResult<'s, ()> {
         match next_token(i) {
             (t, rest) if t.tok == Tok::Comma => Ok((rest, ())),
             _ => Err(nom::Err::Error(PErr::Nom(i.len()))),

@@ -61,6 +61,10 @@ impl ClearSpans for Statement {
         match &mut self.kind {
             StatementKind::Query(q) | StatementKind::Explain(q) => q.clear_spans(),
             StatementKind::Show(t) => t.clear_spans(),
+            StatementKind::Compare { actors, within } => {
+                actors.iter_mut().for_each(ClearSpans::clear_spans);
+                within.clear_spans();
+            }
             StatementKind::Let { name, query } => {
                 name.clear_spans();
                 query.clear_spans();

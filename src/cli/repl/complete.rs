@@ -462,6 +462,8 @@ fn step(st: St, stack: &mut Vec<St>, text: &str, kw: Option<&str>, kind: TokenKi
             Some("explain") => St::Set,
             Some("show") => St::Show,
             Some("let") => St::LetName,
+            // `compare` is a word: actors follow, as a target follows `show`.
+            None if text.eq_ignore_ascii_case("compare") => St::Show,
             Some(k) => set_of(k).map_or(St::Done, |s| St::After(Q::new(Some(s)))),
             None => St::Done,
         },
@@ -674,7 +676,7 @@ fn choices(st: &St, nested: bool) -> Vec<Choice> {
         v
     };
     match st {
-        St::Statement => vec![Sets, Words(vec!["explain", "show", "let"])],
+        St::Statement => vec![Sets, Words(vec!["explain", "show", "let", "compare"])],
         St::Set => vec![Sets],
         St::LetName => Vec::new(),
         St::LetEq => vec![Words(vec!["="])],
