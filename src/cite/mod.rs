@@ -95,6 +95,7 @@ mod quoting;
 mod refs;
 mod run;
 mod verify;
+pub use quotes::OPENING_MARKS;
 pub use verify::SourceText;
 
 pub use finder::{CONTEXT_CLAUSES, Context, Finder, Options};

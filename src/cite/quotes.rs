@@ -21,6 +21,10 @@ pub(crate) struct QuoteSpan {
 const MAX_SINGLE: usize = 3000;
 const MAX_QUOTE: usize = 20_000;
 
+/// The characters that may open a quotation (whether one does depends on its neighbours: see
+/// [`opener`]). A marked quotation's span starts just after one of them.
+pub const OPENING_MARKS: [char; 6] = ['\u{201c}', '\u{201e}', '\u{ab}', '\u{2018}', '"', '\''];
+
 fn opens_after(prev: Option<char>) -> bool {
     prev.is_none_or(|p| p.is_whitespace() || "([{/:;,—–-\u{2014}\u{a0}".contains(p))
 }
@@ -188,6 +192,19 @@ mod tests {
             .iter()
             .map(|q| &text[q.start..q.end])
             .collect()
+    }
+
+    #[test]
+    fn the_opening_marks_are_the_characters_that_open_a_quotation() {
+        for c in OPENING_MARKS {
+            let text = format!("said {c}these words here");
+            assert!(opener(&text, 5, c).is_some(), "{c} opens nothing");
+        }
+        // Nothing else opens one, even where a mark would.
+        for c in ['\u{201d}', '\u{bb}', '\u{2019}', '`', '(', '<'] {
+            let text = format!("said {c}these words here");
+            assert!(opener(&text, 5, c).is_none(), "{c} opens a quotation");
+        }
     }
 
     #[test]

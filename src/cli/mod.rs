@@ -40,25 +40,72 @@ struct Cli {
     output: OutputArgs,
 }
 
-/// Options shared by everything that runs statements.
+/// Options of everything that runs statements: the top level (`-c`, piped input, the shell),
+/// `query` and `run`. Each subcommand flattens only the options it uses, so that its `--help`
+/// lists no option that would do nothing.
 #[derive(clap::Args, Clone)]
 struct OutputArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value = "table", global = true)]
+    #[arg(long, value_enum, default_value = "table")]
     format: Format,
     /// Set a parameter: `--param actor=lavrov` makes `$actor` stand for `lavrov`.
-    #[arg(long = "param", value_name = "NAME=VALUE", global = true)]
+    #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
     /// Stop at the first statement that fails.
-    #[arg(long, global = true)]
+    #[arg(long)]
     bail: bool,
     /// When to colour diagnostics and tables.
-    #[arg(long, value_enum, default_value = "auto", global = true)]
+    #[arg(long, value_enum, default_value = "auto")]
     color: Color,
     /// Rows a table shows at most (0: no cap). Default: 40 on a terminal, no cap when the
     /// output goes to a file or a pipe.
-    #[arg(long, value_name = "N", global = true)]
+    #[arg(long, value_name = "N")]
     maxrows: Option<usize>,
+}
+
+/// The output options of `verify`.
+#[derive(clap::Args, Clone)]
+struct VerifyArgs {
+    /// Output format: `table` prints the report as text; the others write one row per
+    /// citation found (line, column, method, verdict, target, quoted, source, diff).
+    #[arg(long, value_enum, default_value = "table")]
+    format: VerifyFormat,
+    /// When to colour the report's verdicts and changed words (text output only).
+    #[arg(long, value_enum, default_value = "auto")]
+    color: Color,
+}
+
+/// The formats `verify` writes: every row format (`dot` draws a query's graph, and a draft
+/// has none).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum VerifyFormat {
+    Table,
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+    Markdown,
+}
+
+impl VerifyFormat {
+    fn format(self) -> Format {
+        match self {
+            VerifyFormat::Table => Format::Table,
+            VerifyFormat::Csv => Format::Csv,
+            VerifyFormat::Tsv => Format::Tsv,
+            VerifyFormat::Json => Format::Json,
+            VerifyFormat::Jsonl => Format::Jsonl,
+            VerifyFormat::Markdown => Format::Markdown,
+        }
+    }
+}
+
+/// `--color` on a subcommand that colours nothing: accepted, so that scripts passing it to
+/// every concord command keep working, and left out of `--help`.
+#[derive(clap::Args, Clone)]
+struct Uncoloured {
+    #[arg(long = "color", value_enum, hide = true)]
+    _color: Option<Color>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,6 +124,8 @@ enum Command {
         /// The store to write.
         #[arg(short, long, value_name = "FILE.db")]
         output: PathBuf,
+        #[command(flatten)]
+        uncoloured: Uncoloured,
     },
     /// Add or replace corpus files in an existing store.
     Import {
@@ -86,11 +135,15 @@ enum Command {
         /// The store to change.
         #[arg(long, value_name = "FILE.db")]
         db: PathBuf,
+        #[command(flatten)]
+        uncoloured: Uncoloured,
     },
     /// Validate a corpus folder without writing anything.
     Check {
         /// The corpus folder.
         dir: PathBuf,
+        #[command(flatten)]
+        uncoloured: Uncoloured,
     },
     /// Run statements given on the command line.
     Query {
@@ -99,6 +152,8 @@ enum Command {
         /// The store (default: the built-in example).
         #[arg(long, value_name = "FILE.db")]
         db: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Write a synthetic corpus (for benchmarks): deterministic for a seed.
     Gen {
@@ -121,6 +176,8 @@ enum Command {
         /// The folder to write.
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
+        #[command(flatten)]
+        uncoloured: Uncoloured,
     },
     /// Check a draft's citations and quotations against a store (without importing it).
     /// Exits 1 if a quotation is altered or has no source.
@@ -135,11 +192,15 @@ enum Command {
         /// read as worded then.
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
+        #[command(flatten)]
+        output: VerifyArgs,
     },
     /// Write shell completions for concord to standard output.
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        uncoloured: Uncoloured,
     },
     /// Run a script of statements.
     Run {
@@ -148,6 +209,8 @@ enum Command {
         /// The store (default: the built-in example).
         #[arg(long, value_name = "FILE.db")]
         db: Option<PathBuf>,
+        #[command(flatten)]
+        output: OutputArgs,
     },
 }
 
@@ -162,18 +225,23 @@ fn exit(status: Status) -> ExitCode {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let o = cli.output.clone();
+    let o = cli.output;
     match cli.command {
-        Some(Command::Build { dir, output }) => corpus::build(&dir, &output),
-        Some(Command::Import { files, db }) => corpus::import(&files, &db),
-        Some(Command::Check { dir }) => corpus::check(&dir),
-        Some(Command::Query { query, db }) => statements(db, &o, &query, None),
-        Some(Command::Run { script, db }) => script_file(db, &o, &script),
-        Some(Command::Verify { file, db, date }) => {
-            let color = settings(&o, std::io::stdout().is_terminal()).table.color;
-            verify::verify(&file, db, date.as_deref(), color)
+        Some(Command::Build { dir, output, .. }) => corpus::build(&dir, &output),
+        Some(Command::Import { files, db, .. }) => corpus::import(&files, &db),
+        Some(Command::Check { dir, .. }) => corpus::check(&dir),
+        Some(Command::Query { query, db, output }) => statements(db, &output, &query, None),
+        Some(Command::Run { script, db, output }) => script_file(db, &output, &script),
+        Some(Command::Verify {
+            file,
+            db,
+            date,
+            output,
+        }) => {
+            let color = wants_color(output.color) && std::io::stdout().is_terminal();
+            verify::verify(&file, db, date.as_deref(), output.format.format(), color)
         }
-        Some(Command::Completions { shell }) => {
+        Some(Command::Completions { shell, .. }) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "concord", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -185,6 +253,7 @@ pub fn main() -> ExitCode {
             chain,
             mentions,
             output,
+            ..
         }) => {
             let spec = concord::synth::Spec {
                 documents,
@@ -259,12 +328,17 @@ fn open(db: Option<PathBuf>, o: &OutputArgs) -> Result<Engine, ExitCode> {
     Ok(engine)
 }
 
-fn settings(o: &OutputArgs, stdout_is_terminal: bool) -> Settings {
-    let color = match o.color {
+/// Whether `--color` asks for colour (`auto`: when stderr is a terminal and `NO_COLOR` is unset).
+fn wants_color(c: Color) -> bool {
+    match c {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-    };
+    }
+}
+
+fn settings(o: &OutputArgs, stdout_is_terminal: bool) -> Settings {
+    let color = wants_color(o.color);
     let mut s = Settings {
         format: o.format,
         bail: o.bail,

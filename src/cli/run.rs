@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use concord::diag::{self, Diagnostic};
 use concord::engine::{Engine, Prepared};
-use concord::render::{self, Format, Sink, TableOptions};
+use concord::render::{self, Format, TableOptions};
 use concord::store::StoreError;
 use concord::syntax::{Statement, StatementKind};
 
@@ -289,14 +289,8 @@ fn stream(
     s: &Settings,
     out: &mut dyn Write,
 ) -> Result<(), StoreError> {
-    let mut sink: Box<dyn Sink + '_> = match s.format {
-        Format::Table => Box::new(render::Table::new(&mut *out, s.table)),
-        Format::Csv => Box::new(render::Delimited::new(&mut *out, b',')),
-        Format::Tsv => Box::new(render::Tsv::new(&mut *out)),
-        Format::Json => Box::new(render::Json::new(&mut *out, false)),
-        Format::Jsonl => Box::new(render::Json::new(&mut *out, true)),
-        Format::Markdown => Box::new(render::Markdown::new(&mut *out)),
-        Format::Dot => unreachable!("dot output is drawn by `graph`, before streaming"),
+    let Some(mut sink) = render::sink(s.format, &mut *out, s.table) else {
+        unreachable!("dot output is drawn by `graph`, before streaming")
     };
     sink.begin(&sql.columns).map_err(StoreError::from_io)?;
     let mut total = 0u64;

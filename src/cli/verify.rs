@@ -1,14 +1,17 @@
 //! `concord verify FILE`: check a draft's citations and quotations against a
 //! store, without importing it. Exits 1 when a quotation is altered or has no
-//! source.
+//! source. Prints a report as text, or one row per citation found in a row format
+//! (`--format json|jsonl|csv|tsv|markdown`); either way each citation is placed at its own
+//! line and column in the file.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use concord::cite::{Found, Method, Target};
+use concord::cite::{Found, Method, OPENING_MARKS, QuoteCheck, Target};
 use concord::engine::Engine;
-use concord::store::cite::Paragraph;
+use concord::render::{self, Format, TableOptions};
+use concord::store::Cell;
 
 fn target(t: &Target) -> String {
     match t {
@@ -22,6 +25,19 @@ fn target(t: &Target) -> String {
             Some(n) => format!("{labels} of “{n}” (not in the store)"),
             None => format!("{labels} (no document named; unresolved)"),
         },
+    }
+}
+
+/// What a citation points at, as the store's `to` names it (`doc#label`, a document, a
+/// principle); `None` for a quotation without a source and a reference to a document the
+/// store does not hold.
+fn target_ref(t: &Target) -> Option<String> {
+    match t {
+        Target::Document(d) | Target::Principle(d) => Some(d.clone()),
+        Target::Clause { doc, label } | Target::DocumentLabel { doc, label } => {
+            Some(format!("{doc}#{label}"))
+        }
+        Target::None | Target::Unresolved { .. } => None,
     }
 }
 
@@ -49,6 +65,128 @@ impl<'a> Chars<'a> {
         let (s, e) = (span.0.min(n), span.1.min(n).max(span.0.min(n)));
         &self.text[self.at[s]..self.at[e]]
     }
+
+    /// The byte offset of character `i` (the text's length past its end).
+    fn byte(&self, i: usize) -> usize {
+        self.at[i.min(self.at.len() - 1)]
+    }
+
+    /// Where a citation starts, as a character index: a quotation at its opening mark (its
+    /// span holds only the words inside the marks), anything else at its first word.
+    fn start(&self, f: &Found) -> usize {
+        let s = f.span.0.min(self.at.len() - 1);
+        let quotation = f.quote.is_some() || f.check.is_some();
+        let before = s
+            .checked_sub(1)
+            .and_then(|b| self.text[self.at[b]..self.at[s]].chars().next());
+        match before {
+            Some(c) if quotation && OPENING_MARKS.contains(&c) => s - 1,
+            _ => s,
+        }
+    }
+}
+
+/// Line and column (1-based; the column in characters) of byte offsets in a text.
+struct Lines<'a> {
+    text: &'a str,
+    /// The byte offset where each line starts.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    fn at(&self, byte: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= byte);
+        let start = self.starts[line - 1];
+        let column = self.text.get(start..byte).map_or(0, |t| t.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+/// One citation found in the draft, placed in the file.
+struct Cited<'a> {
+    /// The label of the paragraph that holds it (`p2`, `8`).
+    label: &'a str,
+    line: usize,
+    column: usize,
+    found: &'a Found,
+    /// The draft's words: a quotation's words inside the marks, else the words that cite.
+    words: &'a str,
+}
+
+impl Cited<'_> {
+    fn quotation(&self) -> bool {
+        self.found.quote.is_some() || self.found.check.is_some()
+    }
+}
+
+/// The columns of a citation row.
+const COLUMNS: [&str; 8] = [
+    "line", "column", "method", "verdict", "target", "quoted", "source", "diff",
+];
+
+/// What a quotation changes in its source, as the report words it: "changed: security →
+/// defence; added: …; dropped: …"; `None` when it changes nothing.
+fn diff(c: &QuoteCheck) -> Option<String> {
+    let mut parts = Vec::new();
+    if !c.changed.is_empty() {
+        let pairs: Vec<String> = c
+            .changed
+            .iter()
+            .map(|(was, now)| format!("{was} → {now}"))
+            .collect();
+        parts.push(format!("changed: {}", pairs.join(", ")));
+    }
+    if !c.added.is_empty() {
+        parts.push(format!("added: {}", c.added.join(" ")));
+    }
+    if !c.dropped.is_empty() {
+        parts.push(format!("dropped: {}", c.dropped.join(" ")));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+fn row(c: &Cited<'_>) -> Vec<Cell> {
+    let text = |s: Option<String>| s.map_or(Cell::Null, Cell::Text);
+    let f = c.found;
+    let check = f.check.as_ref();
+    vec![
+        Cell::Int(c.line as i64),
+        Cell::Int(c.column as i64),
+        Cell::Text(f.method.as_str().into()),
+        // A quotation's verdict as the report gives it in brackets; none for other citations.
+        text(c.quotation().then(|| {
+            check
+                .map_or("unverified", |k| k.verdict.as_str())
+                .to_string()
+        })),
+        text(target_ref(&f.target)),
+        Cell::Text(c.words.to_string()),
+        text(check.and_then(|k| k.source_text.clone())),
+        text(check.and_then(diff)),
+    ]
+}
+
+/// The citations as rows through the format's sink.
+fn write_rows(out: &mut dyn Write, format: Format, cited: &[Cited<'_>]) -> io::Result<()> {
+    let Some(mut sink) = render::sink(format, out, TableOptions::default()) else {
+        return Err(io::Error::other(format!(
+            "verify cannot write --format {}",
+            format.name()
+        )));
+    };
+    let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    sink.begin(&columns)?;
+    for c in cited {
+        sink.row(&row(c))?;
+    }
+    sink.end(cited.len() as u64)
 }
 
 struct Tally {
@@ -59,13 +197,8 @@ struct Tally {
     unverified: usize,
 }
 
-fn print_quote(
-    out: &mut dyn Write,
-    p: &Paragraph,
-    chars: &Chars<'_>,
-    f: &Found,
-    color: bool,
-) -> std::io::Result<()> {
+fn print_quote(out: &mut dyn Write, c: &Cited<'_>, color: bool) -> io::Result<()> {
+    let f = c.found;
     let check = f.check.as_ref();
     let verdict = check.map_or("unverified", |c| c.verdict.as_str());
     let paint = |code: &str, s: &str| {
@@ -82,17 +215,14 @@ fn print_quote(
     };
     writeln!(
         out,
-        "{}:{} quotation {mark} ({verdict}, confidence {:.2}) → {}",
-        p.label,
-        p.line,
+        "{}:{}:{} quotation {mark} ({verdict}, confidence {:.2}) → {}",
+        c.label,
+        c.line,
+        c.column,
         f.confidence,
         target(&f.target)
     )?;
-    writeln!(
-        out,
-        "    quoted: “{}”",
-        f.quote.as_deref().unwrap_or_else(|| chars.slice(f.span))
-    )?;
+    writeln!(out, "    quoted: “{}”", c.words)?;
     if let Some(c) = check {
         if let Some(src) = &c.source_text {
             writeln!(out, "    source: {src}")?;
@@ -121,7 +251,13 @@ fn print_quote(
     Ok(())
 }
 
-pub fn verify(file: &Path, db: Option<PathBuf>, date: Option<&str>, color: bool) -> ExitCode {
+pub fn verify(
+    file: &Path,
+    db: Option<PathBuf>,
+    date: Option<&str>,
+    format: Format,
+    color: bool,
+) -> ExitCode {
     let date = match date.map(|d| (d, concord::corpus::Date::parse(d.trim()))) {
         Some((_, Some(d))) => Some(d),
         Some((d, None)) => {
@@ -157,51 +293,88 @@ pub fn verify(file: &Path, db: Option<PathBuf>, date: Option<&str>, color: bool)
             return ExitCode::from(1);
         }
     };
-    let mut out = std::io::stdout().lock();
+    let lines = Lines::new(&draft);
+    let mut cited = Vec::new();
+    for p in &paragraphs {
+        let chars = Chars::new(&p.text);
+        for f in &p.found {
+            let (line, column) = lines.at(p.offset + chars.byte(chars.start(f)));
+            cited.push(Cited {
+                label: &p.label,
+                line,
+                column,
+                found: f,
+                words: f.quote.as_deref().unwrap_or_else(|| chars.slice(f.span)),
+            });
+        }
+    }
     let mut t = Tally {
-        citations: 0,
+        citations: cited.len(),
         quotations: 0,
         verified: 0,
         altered: 0,
         unverified: 0,
     };
-    for p in &paragraphs {
-        let chars = Chars::new(&p.text);
-        for f in &p.found {
-            t.citations += 1;
-            let written = if f.quote.is_some() || f.check.is_some() {
-                t.quotations += 1;
-                match f.method {
-                    Method::QuoteExact | Method::QuoteNormalized => t.verified += 1,
-                    Method::QuoteNear => t.altered += 1,
-                    _ => t.unverified += 1,
-                }
-                print_quote(&mut out, p, &chars, f, color)
-            } else {
-                let words = chars.slice(f.span);
-                writeln!(
-                    out,
-                    "{}:{} {} “{words}” → {} ({:.2})",
-                    p.label,
-                    p.line,
-                    f.method.as_str(),
-                    target(&f.target),
-                    f.confidence
-                )
-            };
-            if written.is_err() {
-                return ExitCode::SUCCESS;
-            }
+    for c in cited.iter().filter(|c| c.quotation()) {
+        t.quotations += 1;
+        match c.found.method {
+            Method::QuoteExact | Method::QuoteNormalized => t.verified += 1,
+            Method::QuoteNear => t.altered += 1,
+            _ => t.unverified += 1,
         }
     }
-    let _ = writeln!(
-        out,
-        "{} citations; {} quotations: {} verified, {} altered, {} without a source",
-        t.citations, t.quotations, t.verified, t.altered, t.unverified
-    );
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = match format {
+        Format::Table => write_report(&mut out, &cited, &t, color),
+        _ => write_rows(&mut out, format, &cited),
+    }
+    .and_then(|()| out.flush());
+    match written {
+        Ok(()) => {}
+        // The reader went away (`concord verify ... | head`): not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(1);
+        }
+    }
     if t.altered + t.unverified > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The report as text: a line (and, for a quotation, its comparison) per citation, then the
+/// tally.
+fn write_report(
+    out: &mut dyn Write,
+    cited: &[Cited<'_>],
+    t: &Tally,
+    color: bool,
+) -> io::Result<()> {
+    for c in cited {
+        if c.quotation() {
+            print_quote(out, c, color)?;
+        } else {
+            let f = c.found;
+            writeln!(
+                out,
+                "{}:{}:{} {} “{}” → {} ({:.2})",
+                c.label,
+                c.line,
+                c.column,
+                f.method.as_str(),
+                c.words,
+                target(&f.target),
+                f.confidence
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "{} citations; {} quotations: {} verified, {} altered, {} without a source",
+        t.citations, t.quotations, t.verified, t.altered, t.unverified
+    )
 }

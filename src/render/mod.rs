@@ -54,6 +54,24 @@ pub trait Sink {
     fn end(&mut self, total: u64) -> io::Result<()>;
 }
 
+/// The sink that writes rows in `format` (`table` with `table`'s options); `None` for `dot`,
+/// which draws a graph, not rows.
+pub fn sink<'a>(
+    format: Format,
+    out: &'a mut dyn Write,
+    table: TableOptions,
+) -> Option<Box<dyn Sink + 'a>> {
+    Some(match format {
+        Format::Table => Box::new(Table::new(out, table)),
+        Format::Csv => Box::new(Delimited::new(out, b',')),
+        Format::Tsv => Box::new(Tsv::new(out)),
+        Format::Json => Box::new(Json::new(out, false)),
+        Format::Jsonl => Box::new(Json::new(out, true)),
+        Format::Markdown => Box::new(Markdown::new(out)),
+        Format::Dot => return None,
+    })
+}
+
 /// A cell as JSON: numbers stay numbers, NULL is null.
 fn json_value(c: &Cell) -> serde_json::Value {
     match c {

@@ -711,6 +711,9 @@ pub struct Paragraph {
     pub label: String,
     /// Line of the draft where it starts (1-based).
     pub line: usize,
+    /// Byte offset in the draft where its text starts: `text` is the draft's text from there
+    /// (the finder's spans are read against it).
+    pub offset: usize,
     pub text: String,
     pub found: Vec<Found>,
 }
@@ -734,11 +737,14 @@ impl super::Store {
         ctx.date = date.map(|d| (d.start, d.end));
         let mut out = Vec::new();
         for c in crate::corpus::cut::cut(body) {
-            let line = draft[..body_start + c.offset].matches('\n').count() + 1;
+            let offset = body_start + c.offset;
+            debug_assert!(draft[offset..].starts_with(&c.text));
+            let line = draft[..offset].matches('\n').count() + 1;
             let found = finder.find_with("(draft)", &c.text, &mut ctx);
             out.push(Paragraph {
                 label: c.label,
                 line,
+                offset,
                 text: c.text,
                 found,
             });
