@@ -244,9 +244,8 @@ impl Repl {
                 s.table.width = None;
                 s.table.color = false;
             }
-            Output::Stdout if self.fit => {
-                s.table.width = terminal_width().or(s.table.width);
-            }
+            // Asked again for each statement: the terminal may have been resized.
+            Output::Stdout if self.fit => s.table.width = Some(super::terminal_width()),
             Output::Stdout => {}
         }
         s
@@ -313,13 +312,5 @@ impl Repl {
             }
             Err(e) => eprintln!("error: {e}"),
         }
-    }
-}
-
-/// The terminal's width, when stdout is one that says.
-fn terminal_width() -> Option<u16> {
-    match terminal_size::terminal_size_of(io::stdout()) {
-        Some((terminal_size::Width(w), _)) if w > 0 => Some(w),
-        _ => None,
     }
 }
