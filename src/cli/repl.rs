@@ -144,7 +144,7 @@ pub fn main(db: Option<PathBuf>, o: &OutputArgs) -> ExitCode {
                     );
                     history = None;
                 }
-                repl.input(&line);
+                repl.input(&text::without_indent(&line));
                 if repl.quit {
                     break;
                 }
