@@ -163,9 +163,29 @@ fn relation_verbs_after_documents() {
     let c = cands(&e, "documents ");
     assert_has(&c, &["reaffirming", "reaffirmed-by", "reaffirms"]);
     assert_has(
-        &cands(&e, "documents reaff"),
-        &["reaffirming", "reaffirmed-by"],
+        &c,
+        &["reprints", "reprinted-by", "responds-to", "responding-to"],
     );
+    assert_eq!(
+        cands(&e, "documents reaff"),
+        ["reaffirmed-by", "reaffirming", "reaffirms"]
+    );
+    // Only the forms docs/language.md names: not these, which are read all the same.
+    assert_lacks(
+        &c,
+        &[
+            "reaffirms-by",
+            "reprints-by",
+            "respond-to",
+            "reaffirm",
+            "responds-to-by",
+        ],
+    );
+    assert_eq!(
+        cands(&e, "documents resp"),
+        ["responded-to-by", "responding-to", "responds-to"]
+    );
+    assert_eq!(cands(&e, "documents reprints-"), Vec::<String>::new());
     // After a relation (transitive or not) comes a document.
     assert_has(&cands(&e, "documents reaffirming* "), &["istanbul-charter"]);
     assert_has(
