@@ -271,13 +271,14 @@ impl Repl {
             match &mut self.output {
                 Output::Stdout => {
                     let stdout = io::stdout();
-                    let mut out = stdout.lock();
+                    let mut out = Cancellable(stdout.lock());
                     let r = run::run_text(&mut engine, src, origin, &s, &mut out, &mut err);
                     let _ = out.flush();
                     r
                 }
                 Output::File { out, .. } => {
-                    let r = run::run_text(&mut engine, src, origin, &s, out, &mut err);
+                    let mut out = Cancellable(out);
+                    let r = run::run_text(&mut engine, src, origin, &s, &mut out, &mut err);
                     let _ = out.flush();
                     r
                 }
@@ -312,5 +313,22 @@ impl Repl {
             }
             Err(e) => eprintln!("error: {e}"),
         }
+    }
+}
+
+/// The output of statements in the shell: after Ctrl-C, writes fail with [`run::Cancelled`], so
+/// that a result still being printed stops (and the statement ends as interrupted).
+struct Cancellable<W: Write>(W);
+
+impl<W: Write> Write for Cancellable<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if interrupt::cancelled() {
+            return Err(run::cancelled_error());
+        }
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }

@@ -535,6 +535,62 @@ mod tests {
         );
     }
 
+    /// Takes `lines` lines, then fails as the shell's output does after Ctrl-C.
+    struct StopsAfter {
+        lines: usize,
+        out: Vec<u8>,
+    }
+
+    impl Write for StopsAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.out.iter().filter(|b| **b == b'\n').count() >= self.lines {
+                return Err(io::Error::other("stopped"));
+            }
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_table_stopped_halfway_counts_the_rows_it_printed() {
+        let long = "word ".repeat(30);
+        let opts = TableOptions {
+            width: Some(40),
+            wrap: true,
+            ..TableOptions::default()
+        };
+        // Row 0 takes one line, row 1 several, row 2 one.
+        let rows = [
+            vec![Cell::Text("a".into()), Cell::Text("short".into())],
+            vec![Cell::Text("b".into()), Cell::Text(long)],
+            vec![Cell::Text("c".into()), Cell::Text("short".into())],
+        ];
+        let cols = ["ref".to_string(), "text".to_string()];
+        let whole = rendered(&["ref", "text"], rows.to_vec(), opts);
+        let lines = whole.lines().count() - 1; // without the footer
+        for (stop, shown) in [(3, 0), (4, 1), (5, 1), (lines - 2, 2), (lines - 1, 3)] {
+            let mut w = StopsAfter {
+                lines: stop,
+                out: Vec::new(),
+            };
+            let mut t = Table::new(&mut w, opts);
+            t.begin(&cols).unwrap();
+            for r in &rows {
+                t.row(r).unwrap();
+            }
+            assert!(t.end(3).is_err());
+            assert_eq!(
+                t.shown(),
+                Some(shown),
+                "stopped after {stop} lines:\n{whole}"
+            );
+        }
+    }
+
     #[test]
     fn footer_counts_with_commas() {
         let mut out = Vec::new();
