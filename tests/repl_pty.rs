@@ -186,8 +186,7 @@ fn ctrl_c_cancels_a_running_query_and_the_session_goes_on() {
     std::thread::sleep(Duration::from_millis(1000));
     p.send_control('c').unwrap();
     let started = std::time::Instant::now();
-    // A count: no row of it was printed.
-    p.exp_string("interrupted (0 rows shown)")
+    p.exp_string("interrupted")
         .expect("Ctrl-C interrupts the query");
     assert!(
         started.elapsed() < Duration::from_secs(10),
