@@ -163,9 +163,29 @@ fn relation_verbs_after_documents() {
     let c = cands(&e, "documents ");
     assert_has(&c, &["reaffirming", "reaffirmed-by", "reaffirms"]);
     assert_has(
-        &cands(&e, "documents reaff"),
-        &["reaffirming", "reaffirmed-by"],
+        &c,
+        &["reprints", "reprinted-by", "responds-to", "responding-to"],
     );
+    assert_eq!(
+        cands(&e, "documents reaff"),
+        ["reaffirmed-by", "reaffirming", "reaffirms"]
+    );
+    // Only the forms docs/language.md names: not these, which are read all the same.
+    assert_lacks(
+        &c,
+        &[
+            "reaffirms-by",
+            "reprints-by",
+            "respond-to",
+            "reaffirm",
+            "responds-to-by",
+        ],
+    );
+    assert_eq!(
+        cands(&e, "documents resp"),
+        ["responded-to-by", "responding-to", "responds-to"]
+    );
+    assert_eq!(cands(&e, "documents reprints-"), Vec::<String>::new());
     // After a relation (transitive or not) comes a document.
     assert_has(&cands(&e, "documents reaffirming* "), &["istanbul-charter"]);
     assert_has(
@@ -406,8 +426,55 @@ fn unclosed_parens_and_strings_need_more_lines() {
     assert!(!text::needs_more("clauses cited-by (usa; principles"));
     // Enter on an empty continuation line gives up (the parser then says what is open).
     assert!(!text::needs_more("clauses cited-by (\n         "));
-    assert!(text::in_string("clauses where text ~ \"ab"));
-    assert!(!text::in_string("clauses cited-by ("));
+    // Inside a string too.
+    assert!(!text::needs_more(&format!(
+        "clauses where text ~ \"ab\n{}",
+        text::INDENT
+    )));
+}
+
+#[test]
+fn a_string_continued_on_the_next_line_has_its_own_prompt_and_keeps_what_was_typed() {
+    let typed = format!("documents where title ~ \"abc\n{}def\"", text::INDENT);
+    // Over the indentation inside the string: `...">`, as wide as the prompt.
+    let h = text::highlight(&typed, false);
+    assert_eq!(
+        h,
+        format!(
+            "documents where title ~ \"abc\n{}def\"",
+            text::STRING_CONTINUATION
+        )
+    );
+    assert_eq!(strip_ansi(&text::highlight(&typed, true)), h);
+    assert_eq!(text::STRING_CONTINUATION.len(), text::PROMPT.len());
+    assert_ne!(text::STRING_CONTINUATION, text::CONTINUATION);
+    // Still open: the same.
+    let open = format!("documents where title ~ \"abc\n{}de", text::INDENT);
+    assert_eq!(
+        text::highlight(&open, false),
+        format!(
+            "documents where title ~ \"abc\n{}de",
+            text::STRING_CONTINUATION
+        )
+    );
+    // Outside a string, the other prompt, in the same input.
+    let both = format!(
+        "clauses cited-by (\n{i}usa) where text ~ \"a\n{i}b\"",
+        i = text::INDENT
+    );
+    assert_eq!(
+        text::highlight(&both, false),
+        format!(
+            "clauses cited-by (\n{}usa) where text ~ \"a\n{}b\"",
+            text::CONTINUATION,
+            text::STRING_CONTINUATION
+        )
+    );
+    // What runs: the text as typed, without the indentation.
+    assert_eq!(
+        text::without_indent(&typed),
+        "documents where title ~ \"abc\ndef\""
+    );
 }
 
 fn strip_ansi(s: &str) -> String {

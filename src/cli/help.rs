@@ -69,6 +69,11 @@ pub const COMMANDS: &[Command] = &[
     ),
     c(".maxrows", "[N]", "rows a table shows at most (0: no cap)"),
     c(
+        ".wrap",
+        "[on|off]",
+        "wrap long text in table cells (off: cut it with `…`)",
+    ),
+    c(
         ".fields",
         "[SET]",
         "the fields of a set, with what they hold",

@@ -61,6 +61,9 @@ struct OutputArgs {
     /// output goes to a file or a pipe.
     #[arg(long, value_name = "N")]
     maxrows: Option<usize>,
+    /// Wrap long text inside its table cell instead of cutting it with `…`.
+    #[arg(long, global = true)]
+    wrap: bool,
 }
 
 /// The output options of `verify`.
@@ -347,18 +350,23 @@ fn settings(o: &OutputArgs, stdout_is_terminal: bool) -> Settings {
     };
     s.table.max_rows = o.maxrows.unwrap_or(if stdout_is_terminal { 40 } else { 0 });
     s.table.color = color && stdout_is_terminal;
+    s.table.wrap = o.wrap;
     if stdout_is_terminal {
-        s.table.width = terminal_width();
+        s.table.width = Some(terminal_width());
     }
     s
 }
 
-/// The terminal's width in columns, when stdout is one.
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .or(Some(100))
+/// The width of the terminal stdout is: as the terminal says, else `COLUMNS`, else 100.
+fn terminal_width() -> u16 {
+    match terminal_size::terminal_size_of(std::io::stdout()) {
+        Some((terminal_size::Width(w), _)) if w > 0 => w,
+        _ => std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse().ok())
+            .filter(|&w: &u16| w > 0)
+            .unwrap_or(100),
+    }
 }
 
 fn statements(db: Option<PathBuf>, o: &OutputArgs, text: &str, origin: Option<&str>) -> ExitCode {

@@ -144,7 +144,7 @@ pub fn main(db: Option<PathBuf>, o: &OutputArgs) -> ExitCode {
                     );
                     history = None;
                 }
-                repl.input(&line);
+                repl.input(&text::without_indent(&line));
                 if repl.quit {
                     break;
                 }
@@ -244,9 +244,8 @@ impl Repl {
                 s.table.width = None;
                 s.table.color = false;
             }
-            Output::Stdout if self.fit => {
-                s.table.width = terminal_width().or(s.table.width);
-            }
+            // Asked again for each statement: the terminal may have been resized.
+            Output::Stdout if self.fit => s.table.width = Some(super::terminal_width()),
             Output::Stdout => {}
         }
         s
@@ -272,13 +271,14 @@ impl Repl {
             match &mut self.output {
                 Output::Stdout => {
                     let stdout = io::stdout();
-                    let mut out = stdout.lock();
+                    let mut out = Cancellable(stdout.lock());
                     let r = run::run_text(&mut engine, src, origin, &s, &mut out, &mut err);
                     let _ = out.flush();
                     r
                 }
                 Output::File { out, .. } => {
-                    let r = run::run_text(&mut engine, src, origin, &s, out, &mut err);
+                    let mut out = Cancellable(out);
+                    let r = run::run_text(&mut engine, src, origin, &s, &mut out, &mut err);
                     let _ = out.flush();
                     r
                 }
@@ -316,10 +316,19 @@ impl Repl {
     }
 }
 
-/// The terminal's width, when stdout is one that says.
-fn terminal_width() -> Option<u16> {
-    match terminal_size::terminal_size_of(io::stdout()) {
-        Some((terminal_size::Width(w), _)) if w > 0 => Some(w),
-        _ => None,
+/// The output of statements in the shell: after Ctrl-C, writes fail with [`run::Cancelled`], so
+/// that a result still being printed stops (and the statement ends as interrupted).
+struct Cancellable<W: Write>(W);
+
+impl<W: Write> Write for Cancellable<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if interrupt::cancelled() {
+            return Err(run::cancelled_error());
+        }
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }

@@ -39,6 +39,28 @@ impl Default for Settings {
     }
 }
 
+/// The error a writer gives once the user has pressed Ctrl-C ([`cancelled_error`]): the
+/// statement then ends as interrupted.
+#[derive(Debug)]
+pub struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Cancelled {}
+
+/// An output error that stops the statement as Ctrl-C does.
+pub fn cancelled_error() -> io::Error {
+    io::Error::other(Cancelled)
+}
+
+fn is_cancelled(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Cancelled>())
+}
+
 /// How a run of statements ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -160,6 +182,8 @@ pub fn run_statement(
     err: &mut dyn Write,
 ) -> Status {
     let started = Instant::now();
+    // Rows of the result printed (for the message when it is interrupted).
+    let mut shown = 0;
     if let Err(e) = engine.refresh() {
         let _ = writeln!(err, "error: {e}");
         return Status::Failed;
@@ -187,7 +211,7 @@ pub fn run_statement(
             if s.echo_sql {
                 let _ = writeln!(out, "{}\n-- params: {}", sql.text, params_line(&sql.params));
             }
-            stream(engine, &sql, s, out)
+            stream(engine, &sql, s, out, &mut shown)
         }
         Prepared::Explain { sql, plan } if matches!(s.format, Format::Json | Format::Jsonl) => {
             // The values as JSON values (`"nato"`, `3`), not as SQL would print them.
@@ -216,10 +240,8 @@ pub fn run_statement(
         Ok(()) => Status::Ok,
         // The reader went away (`concord ... | head`): not an error of the statement.
         Err(StoreError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Status::Ok,
-        Err(StoreError::Interrupted) => {
-            let _ = writeln!(err, "interrupted");
-            Status::Interrupted
-        }
+        Err(StoreError::Interrupted) => interrupted(err, shown),
+        Err(StoreError::Output(e)) if is_cancelled(&e) => interrupted(err, shown),
         Err(e) => {
             let d = Diagnostic::new(e.to_string(), st.span);
             print_diagnostics(err, src, origin, &[d], s.color);
@@ -234,6 +256,13 @@ pub fn run_statement(
         );
     }
     status
+}
+
+/// Ctrl-C stopped the statement, after `shown` rows of its result were printed.
+fn interrupted(err: &mut dyn Write, shown: u64) -> Status {
+    let noun = if shown == 1 { "row" } else { "rows" };
+    let _ = writeln!(err, "interrupted ({shown} {noun} shown)");
+    Status::Interrupted
 }
 
 fn params_line(params: &[concord::sql::Param]) -> String {
@@ -282,31 +311,40 @@ fn graph(
     render::write_dot(out, &edges, &principles).map_err(StoreError::from_io)
 }
 
-/// Runs a query and writes its rows through the format's sink as they come.
+/// Runs a query and writes its rows through the format's sink as they come; `shown` is set to
+/// the rows written out, however it ends.
 fn stream(
     engine: &Engine,
     sql: &concord::sql::Sql,
     s: &Settings,
     out: &mut dyn Write,
+    shown: &mut u64,
 ) -> Result<(), StoreError> {
     let Some(mut sink) = render::sink(s.format, &mut *out, s.table) else {
         unreachable!("dot output is drawn by `graph`, before streaming")
     };
     sink.begin(&sql.columns).map_err(StoreError::from_io)?;
     let mut total = 0u64;
+    let mut given = 0u64;
     let mut io_error = None;
-    engine.store().run(sql, |row| {
+    let ran = engine.store().run(sql, |row| {
         total += 1;
         match sink.row(&row) {
-            Ok(()) => ControlFlow::Continue(()),
+            Ok(()) => {
+                given += 1;
+                ControlFlow::Continue(())
+            }
             Err(e) => {
                 io_error = Some(e);
                 ControlFlow::Break(())
             }
         }
-    })?;
-    if let Some(e) = io_error {
-        return Err(StoreError::from_io(e));
-    }
-    sink.end(total).map_err(StoreError::from_io)
+    });
+    let result = match (ran, io_error) {
+        (Err(e), _) => Err(e),
+        (Ok(_), Some(e)) => Err(StoreError::from_io(e)),
+        (Ok(_), None) => sink.end(total).map_err(StoreError::from_io),
+    };
+    *shown = sink.shown().unwrap_or(given);
+    result
 }

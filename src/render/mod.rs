@@ -52,6 +52,11 @@ pub trait Sink {
     fn row(&mut self, row: &[Cell]) -> io::Result<()>;
     /// `total` rows were produced.
     fn end(&mut self, total: u64) -> io::Result<()>;
+    /// The rows written out so far, when not every row given (a table holds its rows back
+    /// until it can size its columns).
+    fn shown(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// The sink that writes rows in `format` (`table` with `table`'s options); `None` for `dot`,

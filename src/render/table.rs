@@ -1,5 +1,11 @@
-//! Tables for people: comfy-table, fitted to the terminal, long text cut
-//! with `…`, a row cap with a footer (`1,234 rows (40 shown)`), NULL shown.
+//! Tables for people: comfy-table, fitted to the terminal, a row cap with a footer
+//! (`1,234 rows (40 shown)`), NULL shown.
+//!
+//! Fitting: key columns (identifiers: `ref`, `id`, `from`, `to`, `by`, ...) are never cut;
+//! text columns (`text`, `title`, `quote`, ...) share the rest of the terminal's width, and
+//! their long text is cut with `…` or, with `wrap`, wraps inside its cell. When even the key
+//! columns do not fit, the table is wider than the terminal. With no width (a file or a pipe),
+//! text columns are cut (or wrapped) at `max_cell`.
 
 use std::io::{self, Write};
 
@@ -16,8 +22,10 @@ pub struct TableOptions {
     pub max_rows: usize,
     /// Total width to fit (the terminal's), or none to draw at natural width.
     pub width: Option<u16>,
-    /// The longest a cell may be, in display columns, before it is cut with `…`.
+    /// With no width: the widest a text column may be, in display columns.
     pub max_cell: usize,
+    /// Long text wraps inside its cell instead of being cut with `…`.
+    pub wrap: bool,
     pub color: bool,
 }
 
@@ -27,6 +35,7 @@ impl Default for TableOptions {
             max_rows: 40,
             width: None,
             max_cell: 70,
+            wrap: false,
             color: false,
         }
     }
@@ -42,6 +51,8 @@ pub struct Table<W: Write> {
     rows: Vec<Vec<Cell>>,
     /// The table is printed; only the footer is left.
     drawn: bool,
+    /// Rows printed whole so far.
+    shown: u64,
 }
 
 impl<W: Write> Table<W> {
@@ -52,16 +63,33 @@ impl<W: Write> Table<W> {
             columns: Vec::new(),
             rows: Vec::new(),
             drawn: false,
+            shown: 0,
         }
     }
 
+    /// Prints the table line by line, counting the rows printed whole (so that an output
+    /// stopped halfway, by Ctrl-C, knows how far it got).
     fn draw_once(&mut self) -> io::Result<()> {
-        if !self.drawn && !self.columns.is_empty() {
-            writeln!(self.out, "{}", draw(&self.columns, &self.rows, &self.opts))?;
-            self.out.flush()?;
+        if self.drawn {
+            return Ok(());
         }
         self.drawn = true;
-        Ok(())
+        if self.columns.is_empty() {
+            return Ok(());
+        }
+        let (table, heights) = draw(&self.columns, &self.rows, &self.opts);
+        // The top border, the header and the line under it; then each row's lines.
+        let mut ends = Vec::with_capacity(heights.len());
+        let mut end = 3;
+        for h in heights {
+            end += h;
+            ends.push(end);
+        }
+        for (i, line) in table.lines().enumerate() {
+            writeln!(self.out, "{line}")?;
+            self.shown = ends.partition_point(|&e| e <= i + 1) as u64;
+        }
+        self.out.flush()
     }
 }
 
@@ -99,33 +127,144 @@ fn number_with_commas(n: u64) -> String {
     out
 }
 
-fn styled(c: &Cell, opts: &TableOptions, width: usize) -> TCell {
-    match c {
-        Cell::Null => {
-            let cell = TCell::new("NULL");
-            if opts.color {
-                cell.add_attribute(Attribute::Dim)
-            } else {
-                cell
+/// Columns whose values are identifiers: never cut.
+const KEY_COLUMNS: &[&str] = &[
+    "ref",
+    "id",
+    "from",
+    "to",
+    "by",
+    "doc",
+    "document",
+    "parent",
+    "author",
+    "represents",
+    "member-of",
+    "label",
+];
+
+/// Columns of prose: they give way to fit the terminal.
+const TEXT_COLUMNS: &[&str] = &[
+    "text",
+    "title",
+    "quote",
+    "name",
+    "description",
+    "note",
+    "place",
+    "role",
+    "alias",
+    "speaker",
+    "named",
+    "diff",
+    "principle",
+    "principles",
+];
+
+/// The narrowest a text column is made (or its natural width, when less).
+const MIN_TEXT: usize = 10;
+
+fn text_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Whether column `i` holds identifiers (shown whole): a key column by name, or one not
+/// named as text whose values are all single words (`kind`, `date`, `stance`, `source` of
+/// citations).
+fn is_key(columns: &[String], rows: &[Vec<Cell>], i: usize) -> bool {
+    let name = columns[i].to_ascii_lowercase();
+    if KEY_COLUMNS.contains(&name.as_str()) {
+        return true;
+    }
+    if TEXT_COLUMNS.contains(&name.as_str()) {
+        return false;
+    }
+    rows.iter().all(|r| match r.get(i) {
+        Some(Cell::Text(s)) => !s.trim().contains(char::is_whitespace),
+        _ => true,
+    })
+}
+
+/// Wraps `s` at word boundaries to lines of at most `width` display columns; a word longer
+/// than that is broken, after a hyphen when it has one in reach. Line breaks in `s` become
+/// spaces, as when it is cut.
+pub fn wrap_cell(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in s.split_whitespace() {
+        let w = text_width(word);
+        if used > 0 && used + 1 + w <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+        }
+        let mut rest = word;
+        while text_width(rest) > width {
+            // The longest head that fits (at least one character), cut after its last hyphen.
+            let mut fit = 0;
+            let mut cols = 0;
+            for (i, c) in rest.char_indices() {
+                cols += c.width().unwrap_or(0);
+                if cols > width && fit > 0 {
+                    break;
+                }
+                fit = i + c.len_utf8();
             }
+            let cut = match rest[..fit].rfind('-') {
+                Some(h) if h > 0 && h + 1 < fit => h + 1,
+                _ => fit,
+            };
+            lines.push(rest[..cut].to_string());
+            rest = &rest[cut..];
         }
-        Cell::Int(_) | Cell::Real(_) => {
-            TCell::new(c.as_text().unwrap_or_default()).set_alignment(CellAlignment::Right)
-        }
-        Cell::Text(s) => TCell::new(shorten(s, width)),
+        line = rest.to_string();
+        used = text_width(rest);
+    }
+    if used > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// The text of a cell in a column `width` wide: whole in a key column, else cut (or wrapped).
+fn content(c: &Cell, key: bool, width: usize, opts: &TableOptions) -> String {
+    match c {
+        Cell::Null => "NULL".to_string(),
+        Cell::Int(_) | Cell::Real(_) => c.as_text().unwrap_or_default().into_owned(),
+        Cell::Text(s) if key => s.split_whitespace().collect::<Vec<_>>().join(" "),
+        Cell::Text(s) if opts.wrap => wrap_cell(s, width).join("\n"),
+        Cell::Text(s) => shorten(s, width),
     }
 }
 
-fn draw(columns: &[String], rows: &[Vec<Cell>], opts: &TableOptions) -> comfy_table::Table {
+fn styled(c: &Cell, text: String, opts: &TableOptions) -> TCell {
+    match c {
+        Cell::Null if opts.color => TCell::new(text).add_attribute(Attribute::Dim),
+        Cell::Int(_) | Cell::Real(_) => TCell::new(text).set_alignment(CellAlignment::Right),
+        _ => TCell::new(text),
+    }
+}
+
+/// The table, and how many lines each row takes.
+fn draw(
+    columns: &[String],
+    rows: &[Vec<Cell>],
+    opts: &TableOptions,
+) -> (comfy_table::Table, Vec<usize>) {
     let mut t = comfy_table::Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.force_no_tty();
+    // The cells are already cut or wrapped to their widths: comfy-table must not rearrange
+    // them (it would cut key columns to fit).
+    t.set_content_arrangement(ContentArrangement::Disabled);
     if opts.color {
         t.enforce_styling();
-    }
-    if let Some(w) = opts.width {
-        t.set_width(w);
-        t.set_content_arrangement(ContentArrangement::Dynamic);
     }
     let head: Vec<TCell> = columns
         .iter()
@@ -138,45 +277,79 @@ fn draw(columns: &[String], rows: &[Vec<Cell>], opts: &TableOptions) -> comfy_ta
         })
         .collect();
     t.set_header(head);
-    let widths = fit(columns, rows, opts);
+    let keys: Vec<bool> = (0..columns.len())
+        .map(|i| is_key(columns, rows, i))
+        .collect();
+    let widths = fit(columns, rows, &keys, opts);
+    let mut heights = Vec::with_capacity(rows.len());
     for r in rows {
+        let cells: Vec<(&Cell, String)> = r
+            .iter()
+            .zip(widths.iter().zip(&keys))
+            .map(|(c, (w, key))| (c, content(c, *key, *w, opts)))
+            .collect();
+        heights.push(
+            cells
+                .iter()
+                .map(|(_, s)| s.split('\n').count())
+                .max()
+                .unwrap_or(1),
+        );
         t.add_row(
-            r.iter()
-                .zip(&widths)
-                .map(|(c, w)| styled(c, opts, *w))
+            cells
+                .into_iter()
+                .map(|(c, s)| styled(c, s, opts))
                 .collect::<Vec<_>>(),
         );
     }
-    t
+    (t, heights)
 }
 
-/// The width of each column: its widest cell (at most `max_cell`), then, to
-/// fit a terminal, the widest columns narrowed in turn, so that each row stays
-/// on one line and long text is cut with `…` rather than wrapped.
-fn fit(columns: &[String], rows: &[Vec<Cell>], opts: &TableOptions) -> Vec<usize> {
-    let text_width = |s: &str| s.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>();
-    let mut widths: Vec<usize> = columns.iter().map(|c| text_width(c)).collect();
+/// The width of each column. Key columns: their widest cell. Text columns: their widest cell,
+/// at most `max_cell` when there is no width to fit; to fit a width, they share what the key
+/// columns leave (a narrow one keeps its natural width, the rest is split evenly among the
+/// wider ones), none narrower than [`MIN_TEXT`] or its header.
+fn fit(columns: &[String], rows: &[Vec<Cell>], keys: &[bool], opts: &TableOptions) -> Vec<usize> {
+    let headers: Vec<usize> = columns.iter().map(|c| text_width(c)).collect();
+    let mut widths = headers.clone();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
-            let cw = c.as_text().map_or(4, |t| text_width(&t).min(opts.max_cell));
+            let cw = match c {
+                Cell::Text(s) => s
+                    .split_whitespace()
+                    .map(|w| text_width(w) + 1)
+                    .sum::<usize>()
+                    .saturating_sub(1),
+                Cell::Null => 4,
+                _ => c.as_text().map_or(0, |t| text_width(&t)),
+            };
             *w = (*w).max(cw);
         }
     }
-    if let Some(total) = opts.width {
-        // Borders and padding: one column of border plus two of padding per column, and one more.
-        let available = (total as usize).saturating_sub(3 * columns.len() + 1);
-        let floor = |i: usize| text_width(&columns[i]).clamp(4, 12);
-        while widths.iter().sum::<usize>() > available {
-            let Some((i, _)) = widths
-                .iter()
-                .enumerate()
-                .filter(|(i, w)| **w > floor(*i))
-                .max_by_key(|(_, w)| **w)
-            else {
-                break;
-            };
-            widths[i] -= 1;
+    let text: Vec<usize> = (0..columns.len()).filter(|i| !keys[*i]).collect();
+    let Some(total) = opts.width else {
+        for &i in &text {
+            widths[i] = widths[i].min(opts.max_cell.max(headers[i]));
         }
+        return widths;
+    };
+    // Borders and padding: one column of border plus two of padding per column, and one more.
+    let available = (total as usize).saturating_sub(3 * columns.len() + 1);
+    let keys_width: usize = (0..columns.len())
+        .filter(|i| keys[*i])
+        .map(|i| widths[i])
+        .sum();
+    let mut room = available.saturating_sub(keys_width);
+    if text.iter().map(|&i| widths[i]).sum::<usize>() <= room {
+        return widths;
+    }
+    let mut by_width = text;
+    by_width.sort_by_key(|&i| widths[i]);
+    for (n, &i) in by_width.iter().enumerate() {
+        let share = room / (by_width.len() - n);
+        let floor = widths[i].min(headers[i].max(MIN_TEXT));
+        widths[i] = widths[i].min(share).max(floor);
+        room = room.saturating_sub(widths[i]);
     }
     widths
 }
@@ -213,6 +386,10 @@ impl<W: Write> Sink for Table<W> {
             writeln!(self.out, "{} {noun}", number_with_commas(total))?;
         }
         self.out.flush()
+    }
+
+    fn shown(&self) -> Option<u64> {
+        Some(self.shown)
     }
 }
 
@@ -252,7 +429,7 @@ pub fn card(c: &Card, opts: &TableOptions) -> String {
         out.push('\n');
         out.push_str(&bold(&format!("{} ({})", s.heading, s.rows.rows.len())));
         out.push('\n');
-        out.push_str(&draw(&s.rows.columns, &s.rows.rows, opts).to_string());
+        out.push_str(&draw(&s.rows.columns, &s.rows.rows, opts).0.to_string());
         out.push('\n');
     }
     out
@@ -293,6 +470,125 @@ mod tests {
         assert_eq!(shorten("Лавров сказал", 7), "Лавров…");
         assert_eq!(shorten("日本語のテキスト", 7), "日本語…");
         assert_eq!(shorten("two\nlines", 20), "two lines");
+    }
+
+    #[test]
+    fn wrap_cell_keeps_every_word_within_the_width() {
+        assert_eq!(wrap_cell("short", 10), ["short"]);
+        assert_eq!(wrap_cell("", 10), [""]);
+        assert_eq!(
+            wrap_cell("Each participating State has\nan equal right", 13),
+            ["Each", "participating", "State has an", "equal right"]
+        );
+        // A long word is broken after a hyphen in reach, else where the width ends.
+        assert_eq!(
+            wrap_cell("freedom-of-alliance, x", 12),
+            ["freedom-of-", "alliance, x"]
+        );
+        assert_eq!(wrap_cell("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(
+            wrap_cell("日本語のテキスト", 5),
+            ["日本", "語の", "テキ", "スト"]
+        );
+        // A character wider than the width still goes somewhere.
+        assert_eq!(wrap_cell("日本", 1), ["日", "本"]);
+    }
+
+    fn rendered(columns: &[&str], rows: Vec<Vec<Cell>>, opts: TableOptions) -> String {
+        let mut out = Vec::new();
+        let mut t = Table::new(&mut out, opts);
+        t.begin(&columns.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+            .unwrap();
+        let n = rows.len() as u64;
+        for r in rows {
+            t.row(&r).unwrap();
+        }
+        t.end(n).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn key_columns_stay_whole_when_the_width_is_short() {
+        let long = "word ".repeat(40);
+        let rows = vec![
+            vec![
+                Cell::Text("a-rather-long-document-id#12.3".into()),
+                Cell::Text(long.clone()),
+            ],
+            vec![
+                Cell::Text("a-rather-long-document-id#12.4".into()),
+                Cell::Text(long),
+            ],
+        ];
+        let opts = TableOptions {
+            width: Some(30),
+            ..TableOptions::default()
+        };
+        let text = rendered(&["ref", "text"], rows, opts);
+        assert!(
+            text.contains("│ a-rather-long-document-id#12.3 ┆ word word… │"),
+            "{text}"
+        );
+        assert!(
+            text.contains("│ a-rather-long-document-id#12.4 ┆"),
+            "{text}"
+        );
+    }
+
+    /// Takes `lines` lines, then fails as the shell's output does after Ctrl-C.
+    struct StopsAfter {
+        lines: usize,
+        out: Vec<u8>,
+    }
+
+    impl Write for StopsAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.out.iter().filter(|b| **b == b'\n').count() >= self.lines {
+                return Err(io::Error::other("stopped"));
+            }
+            self.out.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_table_stopped_halfway_counts_the_rows_it_printed() {
+        let long = "word ".repeat(30);
+        let opts = TableOptions {
+            width: Some(40),
+            wrap: true,
+            ..TableOptions::default()
+        };
+        // Row 0 takes one line, row 1 several, row 2 one.
+        let rows = [
+            vec![Cell::Text("a".into()), Cell::Text("short".into())],
+            vec![Cell::Text("b".into()), Cell::Text(long)],
+            vec![Cell::Text("c".into()), Cell::Text("short".into())],
+        ];
+        let cols = ["ref".to_string(), "text".to_string()];
+        let whole = rendered(&["ref", "text"], rows.to_vec(), opts);
+        let lines = whole.lines().count() - 1; // without the footer
+        for (stop, shown) in [(3, 0), (4, 1), (5, 1), (lines - 2, 2), (lines - 1, 3)] {
+            let mut w = StopsAfter {
+                lines: stop,
+                out: Vec::new(),
+            };
+            let mut t = Table::new(&mut w, opts);
+            t.begin(&cols).unwrap();
+            for r in &rows {
+                t.row(r).unwrap();
+            }
+            assert!(t.end(3).is_err());
+            assert_eq!(
+                t.shown(),
+                Some(shown),
+                "stopped after {stop} lines:\n{whole}"
+            );
+        }
     }
 
     #[test]

@@ -161,6 +161,19 @@ impl Catalog {
         v.sort_unstable();
         v
     }
+
+    /// The verb forms of the store's relation types that the language reference names
+    /// ([`named_verb_forms`]), for completion.
+    pub fn named_verb_forms(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .relation_types
+            .iter()
+            .flat_map(|t| named_verb_forms(t))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }
 
 /// The things a name key denotes, and the name as first written (for suggestions).
@@ -210,9 +223,33 @@ pub fn verb_forms(rtype: &str) -> Vec<(String, bool)> {
     ]
 }
 
+/// The forms of a relation type that the language reference names: the type, its `-ing`
+/// form and its `-ed-by` inverse (`reaffirms`, `reaffirming`, `reaffirmed-by`). The others of
+/// [`verb_forms`] (`reaffirm`, `reaffirms-by`) are read as well, but not offered.
+pub fn named_verb_forms(rtype: &str) -> Vec<String> {
+    verb_forms(rtype)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| matches!(i, 0 | 1 | 4))
+        .map(|(_, (form, _))| form)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_verb_forms_are_those_of_the_reference() {
+        assert_eq!(
+            named_verb_forms("reaffirms"),
+            ["reaffirms", "reaffirming", "reaffirmed-by"]
+        );
+        assert_eq!(
+            named_verb_forms("responds-to"),
+            ["responds-to", "responding-to", "responded-to-by"]
+        );
+    }
 
     #[test]
     fn verb_forms_of_common_types() {

@@ -155,12 +155,7 @@ impl Completer {
                 Choice::Words(w) => strings(w),
                 Choice::Sets => Set::ALL.iter().map(|s| s.as_str().to_string()).collect(),
                 Choice::Filters(set) => filters(*set),
-                Choice::Verbs => engine
-                    .catalog()
-                    .verb_forms()
-                    .into_iter()
-                    .map(String::from)
-                    .collect(),
+                Choice::Verbs => engine.catalog().named_verb_forms(),
                 Choice::Names(kinds) => names(engine, kinds),
                 Choice::ClauseRefs => Vec::new(),
                 Choice::KindPrefixes => strings(&["actor", "document", "principle", "clause"]),
@@ -236,7 +231,8 @@ pub enum Choice {
     Sets,
     /// The filters that apply to the set (all when unknown).
     Filters(Option<Set>),
-    /// The relation verbs of the store (`reaffirming`, ...).
+    /// The relation verbs of the store, in the forms the language reference names
+    /// (`reaffirms`, `reaffirming`, `reaffirmed-by`).
     Verbs,
     /// Ids and one-word aliases of these kinds.
     Names(Vec<Kind>),

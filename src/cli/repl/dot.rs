@@ -1,5 +1,5 @@
 //! Dot-commands: `.help`, `.open`, `.read`, `.format`, `.sql`, `.timer`, `.param`,
-//! `.maxrows`, `.fields`, `.output`, `.once`, `.quit`/`.exit`. Their list and help text are in
+//! `.maxrows`, `.wrap`, `.fields`, `.output`, `.once`, `.quit`/`.exit`. Their list and help text are in
 //! `cli::help`. Information goes to the screen; errors to stderr; the session always goes on.
 
 use std::fs::File;
@@ -67,6 +67,12 @@ impl Repl {
                 let had_let = engine.env.lets.remove(name).is_some();
                 if !had_param && !had_let {
                     eprintln!("error: no parameter `${name}`");
+                }
+            }
+            (".wrap", []) => println!("wrap: {}", on_off(self.settings.table.wrap)),
+            (".wrap", [v]) => {
+                if let Some(b) = flag(".wrap", v) {
+                    self.settings.table.wrap = b;
                 }
             }
             (".maxrows", []) => match self.settings.table.max_rows {

@@ -147,7 +147,8 @@ impl Validator for ReplHelper {
 impl Helper for ReplHelper {}
 
 /// Enter at the end of an unfinished statement: a newline and the continuation indentation
-/// (a bare newline inside a string). Elsewhere, rustyline's own Enter (which validates).
+/// (taken out again before the statement runs). Elsewhere, rustyline's own Enter (which
+/// validates).
 pub struct EnterHandler;
 
 impl ConditionalEventHandler for EnterHandler {
@@ -162,11 +163,6 @@ impl ConditionalEventHandler for EnterHandler {
         if ctx.pos() != line.len() || !text::needs_more(line) {
             return None;
         }
-        let insert = if text::in_string(line) {
-            "\n".to_string()
-        } else {
-            format!("\n{}", text::INDENT)
-        };
-        Some(Cmd::Insert(1, insert))
+        Some(Cmd::Insert(1, format!("\n{}", text::INDENT)))
     }
 }

@@ -4,9 +4,11 @@
 //! clears the line. While a statement runs the terminal is in its normal mode, so Ctrl-C sends
 //! SIGINT; the `ctrlc` crate turns it into a call on its own thread, which calls
 //! `sqlite3_interrupt` through the [`rusqlite::InterruptHandle`] of the statement's store. The
-//! query then fails with `StoreError::Interrupted`, the runner prints `interrupted`, and the
-//! session goes on. (rustyline swaps in its own SIGINT handler while it reads a line and puts
-//! this one back afterwards.)
+//! query then fails with `StoreError::Interrupted`, the runner prints `interrupted (N rows
+//! shown)`, and the session goes on. A query whose rows are all read but still being printed
+//! (a long table to a slow terminal) is stopped by [`cancelled`]: the shell's output checks it
+//! before each write. (rustyline swaps in its own SIGINT handler while it reads a line and
+//! puts this one back afterwards.)
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +19,8 @@ use rusqlite::InterruptHandle;
 static RUNNING: Mutex<Option<InterruptHandle>> = Mutex::new(None);
 /// Set once the handler is installed.
 static INSTALLED: AtomicBool = AtomicBool::new(false);
+/// Ctrl-C came while a statement ran (cleared when the next one starts).
+static CANCELLED: AtomicBool = AtomicBool::new(false);
 
 /// Installs the SIGINT handler (once per process). Returns false when it could not be.
 pub fn install() -> bool {
@@ -26,6 +30,7 @@ pub fn install() -> bool {
     let ok = ctrlc::set_handler(|| {
         let running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(h) = running.as_ref() {
+            CANCELLED.store(true, Ordering::SeqCst);
             h.interrupt();
         }
     })
@@ -34,12 +39,19 @@ pub fn install() -> bool {
     ok
 }
 
+/// Whether Ctrl-C came since the running statements started.
+pub fn cancelled() -> bool {
+    CANCELLED.load(Ordering::SeqCst)
+}
+
 /// While it lives, Ctrl-C interrupts the store `handle` belongs to.
 pub struct Running(());
 
 impl Running {
     pub fn new(handle: InterruptHandle) -> Running {
-        *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        CANCELLED.store(false, Ordering::SeqCst);
+        *running = Some(handle);
         Running(())
     }
 }

@@ -4,8 +4,10 @@
 //!
 //! Multi-line input: rustyline keeps one buffer for the whole statement. When Enter leaves a
 //! `(` or a `"` open, the shell inserts a newline and [`INDENT`] (as wide as [`PROMPT`]); the
-//! highlighter draws [`CONTINUATION`] over that indentation, so continuation lines show a
-//! `...>` prompt while the buffer holds only whitespace, which the parser skips.
+//! highlighter draws [`CONTINUATION`] over that indentation (or [`STRING_CONTINUATION`] when it
+//! lies inside an open string), so continuation lines show a `...>` (or `...">`) prompt while
+//! the buffer holds only whitespace. Before the statement runs, [`without_indent`] takes that
+//! indentation out again, so that a string continued on the next line holds what was typed.
 
 use concord::syntax::{self, TokenKind};
 
@@ -13,6 +15,8 @@ use concord::syntax::{self, TokenKind};
 pub const PROMPT: &str = "concord> ";
 /// Drawn over [`INDENT`] at the start of a continuation line; as wide as [`PROMPT`].
 pub const CONTINUATION: &str = "    ...> ";
+/// Drawn over [`INDENT`] at the start of a continuation line inside an open string.
+pub const STRING_CONTINUATION: &str = "   ...\"> ";
 /// What Enter inserts after the newline of an unfinished statement.
 pub const INDENT: &str = "         ";
 
@@ -59,13 +63,9 @@ pub fn needs_more(input: &str) -> bool {
     !matches!(input.rsplit_once('\n'), Some((_, last)) if last.trim().is_empty())
 }
 
-/// Whether the cursor at the end of `input` is inside an unclosed string (Enter then inserts
-/// a bare newline: indentation would become part of the string).
-pub fn in_string(input: &str) -> bool {
-    matches!(
-        syntax::tokens(input).last(),
-        Some((span, TokenKind::Error)) if input[span.start..].starts_with('"')
-    )
+/// `input` as typed: without the [`INDENT`] that Enter put at the start of continuation lines.
+pub fn without_indent(input: &str) -> String {
+    input.replace(&format!("\n{INDENT}"), "\n")
 }
 
 /// Whether whitespace `gap` holds a blank line (which ends a statement).
@@ -109,7 +109,11 @@ pub fn highlight(line: &str, color: bool) -> String {
             TokenKind::Error => ERROR,
             TokenKind::Word | TokenKind::Operator | TokenKind::Punctuation => "",
         };
-        paint(&mut out, c, t);
+        if c == STRING {
+            string(&mut out, t, color);
+        } else {
+            paint(&mut out, c, t);
+        }
     }
     gap(&mut out, &line[prev_end..], color);
     out
@@ -122,6 +126,25 @@ fn paint(out: &mut String, color: &str, text: &str) {
         out.push_str(color);
         out.push_str(text);
         out.push_str(RESET);
+    }
+}
+
+/// A string over several lines, with the string's continuation prompt over indentation.
+fn string(out: &mut String, text: &str, color: bool) {
+    let mut parts = text.split('\n');
+    if let Some(first) = parts.next() {
+        paint(out, if color { STRING } else { "" }, first);
+    }
+    for part in parts {
+        out.push('\n');
+        let rest = match part.strip_prefix(INDENT) {
+            Some(rest) => {
+                paint(out, if color { DIM } else { "" }, STRING_CONTINUATION);
+                rest
+            }
+            None => part,
+        };
+        paint(out, if color { STRING } else { "" }, rest);
     }
 }
 
