@@ -378,3 +378,82 @@ fn compare_errors_say_what_is_wrong() {
         assert_eq!(r.stdout, "", "{q}");
     }
 }
+
+#[test]
+fn many_valued_fields_are_json_arrays_whole_values_kept() {
+    // An alias that holds `, ` stays one value in JSON; a table and CSV join values with `, `.
+    let s = Scratch::with_example();
+    let docs = s.corpus().join("documents.toml");
+    let text = std::fs::read_to_string(&docs).unwrap();
+    let text = text.replacen(
+        "  \"Istanbul Declaration\",\n",
+        "  \"Istanbul Declaration\",\n  \"Charter for European Security, 1999\",\n",
+        1,
+    );
+    assert!(text.contains("Security, 1999"), "the alias was added");
+    std::fs::write(&docs, text).unwrap();
+    let r = common::build(&s.corpus(), &s.db());
+    assert!(r.ok(), "{r:?}");
+    let db = s.db();
+    let conn = open(&db);
+    let aliases = column(
+        &conn,
+        "SELECT a.alias FROM document_aliases a JOIN documents d ON d.id = a.document_id \
+         WHERE d.slug = 'istanbul-charter' ORDER BY a.folded",
+    );
+    assert!(aliases.contains(&"Charter for European Security, 1999".to_string()));
+    let r = common::run([
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+        "-c",
+        "documents where id = istanbul-charter select id, alias, author",
+    ]);
+    assert!(r.ok(), "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let row = &v[0];
+    let got: Vec<String> = row["alias"]
+        .as_array()
+        .expect("alias is an array")
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(got, aliases);
+    assert_eq!(row["author"], serde_json::json!(["osce"]));
+    // The keys keep the order of `select`.
+    assert!(
+        r.stdout.contains(r#"{"id":"istanbul-charter","alias":["#),
+        "{}",
+        r.stdout
+    );
+    // Stored lists too, and no value is an empty array, not null.
+    let r = common::run([
+        db.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-c",
+        "citations where by is null select from, by",
+    ]);
+    assert!(r.ok(), "{r:?}");
+    let first: serde_json::Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["by"], serde_json::json!([]));
+    let r = common::run([
+        db.to_str().unwrap(),
+        "--format",
+        "json",
+        "-c",
+        "clauses where ref = istanbul-charter#8.5 select ref, principle",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v[0]["principle"],
+        serde_json::json!(["indivisibility", "no-expense"])
+    );
+    // CSV joins them as before.
+    let rows = query_csv(
+        &db,
+        "documents where id = istanbul-charter select alias",
+        &[],
+    );
+    assert_eq!(rows[0][0], aliases.join(", "));
+}

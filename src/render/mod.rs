@@ -85,6 +85,10 @@ fn json_value(c: &Cell) -> serde_json::Value {
         Cell::Real(r) => serde_json::Number::from_f64(*r)
             .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Cell::Text(s) => s.clone().into(),
+        Cell::List(v) => v
+            .iter()
+            .map(|s| serde_json::Value::from(s.as_str()))
+            .collect(),
     }
 }
 

@@ -234,8 +234,17 @@ pub fn wrap_cell(s: &str, width: usize) -> Vec<String> {
 
 /// The text of a cell in a column `width` wide: whole in a key column, else cut (or wrapped).
 fn content(c: &Cell, key: bool, width: usize, opts: &TableOptions) -> String {
+    let joined;
+    let c = match c {
+        Cell::List(v) if v.is_empty() => &Cell::Null,
+        Cell::List(v) => {
+            joined = Cell::Text(v.join(", "));
+            &joined
+        }
+        c => c,
+    };
     match c {
-        Cell::Null => "NULL".to_string(),
+        Cell::Null | Cell::List(_) => "NULL".to_string(),
         Cell::Int(_) | Cell::Real(_) => c.as_text().unwrap_or_default().into_owned(),
         Cell::Text(s) if key => s.split_whitespace().collect::<Vec<_>>().join(" "),
         Cell::Text(s) if opts.wrap => wrap_cell(s, width).join("\n"),
@@ -246,6 +255,9 @@ fn content(c: &Cell, key: bool, width: usize, opts: &TableOptions) -> String {
 fn styled(c: &Cell, text: String, opts: &TableOptions) -> TCell {
     match c {
         Cell::Null if opts.color => TCell::new(text).add_attribute(Attribute::Dim),
+        Cell::List(v) if v.is_empty() && opts.color => {
+            TCell::new(text).add_attribute(Attribute::Dim)
+        }
         Cell::Int(_) | Cell::Real(_) => TCell::new(text).set_alignment(CellAlignment::Right),
         _ => TCell::new(text),
     }

@@ -137,7 +137,23 @@ pub fn many(field: Field) -> Option<Select> {
     })
 }
 
-/// The values of a many-valued field joined into one string, `', '`-separated.
+/// The separator of a many-valued field's values as a column holds them:
+/// `, ` for the lists stored with the row (slugs), the unit separator (U+001F)
+/// for those joined by the query (an alias may hold `, `); `None` for a
+/// one-valued field.
+pub fn separator(field: Field) -> Option<&'static str> {
+    match field {
+        Field::ClausePrinciple | Field::CitationBy => Some(", "),
+        f if crate::resolve::fields::def(f).many => Some(JOINED_SEPARATOR),
+        _ => None,
+    }
+}
+
+/// What [`joined`] puts between values (`group_concat(v, char(31))`).
+pub const JOINED_SEPARATOR: &str = "\u{1f}";
+
+/// The values of a many-valued field joined into one string, separated by
+/// [`JOINED_SEPARATOR`].
 pub fn joined(field: Field) -> Option<Expr> {
     let mut s = many(field)?;
     let value = s.columns.pop()?.0;

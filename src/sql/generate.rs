@@ -24,6 +24,7 @@ pub fn generate_ids(plan: &Plan) -> Sql {
         text: print(&s, Dialect::Sqlite),
         params: g.params,
         columns: vec!["id".into()],
+        lists: Vec::new(),
     }
 }
 
@@ -35,6 +36,7 @@ pub fn generate(plan: &Plan) -> Sql {
         text: print(&select, Dialect::Sqlite),
         params: g.params,
         columns: g.columns,
+        lists: g.lists,
     }
 }
 
@@ -43,6 +45,7 @@ pub(super) struct Gen {
     pub params: Vec<Param>,
     pub ctes: Vec<Cte>,
     columns: Vec<String>,
+    lists: Vec<Option<&'static str>>,
 }
 
 impl Gen {
@@ -107,6 +110,7 @@ impl Gen {
                     .iter()
                     .map(|f| fields::column_name(*f).to_string())
                     .collect();
+                self.lists = cols.iter().map(|f| fields::separator(*f)).collect();
                 s.columns = cols
                     .iter()
                     .map(|f| (scalar(*f), Some(fields::column_name(*f).to_string())))
@@ -142,6 +146,10 @@ impl Gen {
                     Some("principle".to_string()),
                 ));
                 self.columns.push("principle".into());
+                self.lists = vec![None; self.columns.len()];
+                if let Some(last) = self.lists.last_mut() {
+                    *last = fields::separator(Field::ClausePrinciple);
+                }
                 s.columns = columns;
                 s.prune_joins();
             }

@@ -37,4 +37,7 @@ pub struct Sql {
     pub text: String,
     pub params: Vec<Param>,
     pub columns: Vec<String>,
+    /// For each column, the separator of its values when it is a many-valued
+    /// field (the store reads it into a list); empty when no column is one.
+    pub lists: Vec<Option<&'static str>>,
 }

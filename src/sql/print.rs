@@ -325,7 +325,8 @@ impl Printer {
             Func::GroupConcat => {
                 self.out.push_str("group_concat(");
                 self.expr(arg)?;
-                self.out.push_str(", ', ')");
+                // U+001F, the unit separator (`sql::fields::JOINED_SEPARATOR`).
+                self.out.push_str(", char(31))");
                 return Ok(());
             }
         }

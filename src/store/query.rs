@@ -19,6 +19,8 @@ pub enum Cell {
     Int(i64),
     Real(f64),
     Text(String),
+    /// The values of a many-valued field (shown `, `-joined; a JSON array).
+    List(Vec<String>),
 }
 
 impl Cell {
@@ -29,6 +31,9 @@ impl Cell {
             Cell::Int(i) => Some(i.to_string().into()),
             Cell::Real(r) => Some(format_real(*r).into()),
             Cell::Text(s) => Some(s.as_str().into()),
+            // No value reads as NULL does (in JSON it is `[]`).
+            Cell::List(v) if v.is_empty() => None,
+            Cell::List(v) => Some(v.join(", ").into()),
         }
     }
 }
@@ -233,11 +238,19 @@ impl Store {
         while let Some(r) = rows.next().map_err(e)? {
             let mut cells = Vec::with_capacity(n);
             for i in 0..n {
+                let list = sql.lists.get(i).copied().flatten();
                 cells.push(match r.get_ref(i).map_err(e)? {
+                    ValueRef::Null if list.is_some() => Cell::List(Vec::new()),
                     ValueRef::Null => Cell::Null,
                     ValueRef::Integer(v) => Cell::Int(v),
                     ValueRef::Real(v) => Cell::Real(v),
-                    ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Text(t) => {
+                        let t = String::from_utf8_lossy(t);
+                        match list {
+                            Some(sep) => Cell::List(t.split(sep).map(str::to_string).collect()),
+                            None => Cell::Text(t.into_owned()),
+                        }
+                    }
                     ValueRef::Blob(b) => Cell::Text(format!("<{} bytes>", b.len())),
                 });
             }
