@@ -457,3 +457,22 @@ fn many_valued_fields_are_json_arrays_whole_values_kept() {
     );
     assert_eq!(rows[0][0], aliases.join(", "));
 }
+
+#[test]
+fn show_principle_says_how_each_citation_reaches_it() {
+    let r = common::run(["--format", "json", "-c", "show neutrality"]);
+    assert!(r.ok(), "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    let direct = v["sections"]["cited by, directly"].as_array().unwrap();
+    assert!(direct.iter().all(|c| c["by"] != "lavrov"), "{direct:?}");
+    let via = v["sections"]["cited through a clause that expresses it"]
+        .as_array()
+        .unwrap();
+    let lavrov: Vec<&str> = via
+        .iter()
+        .filter(|c| c["by"] == "lavrov")
+        .map(|c| c["via"].as_str().unwrap())
+        .collect();
+    // Lavrov reaches neutrality only through the Astana declaration's paragraph 3, twice.
+    assert_eq!(lavrov, ["astana-declaration#3", "astana-declaration#3"]);
+}

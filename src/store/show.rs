@@ -187,14 +187,22 @@ impl Store {
         let clauses = self.table("clauses expressing it", "SELECT d.slug || '#' || c.label AS ref, c.text FROM clause_principles cp JOIN principles p ON p.id = cp.principle_id
               JOIN clauses c ON c.id = cp.clause_id JOIN documents d ON d.id = c.document_id WHERE p.slug = ?1 ORDER BY c.document_id, c.position", &[&id])?;
         let cited = self.table(
-            "cited by",
+            "cited by, directly",
             &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN principles p ON p.id = ci.to_principle_id WHERE p.slug = ?1) ORDER BY v.date, v.id"),
+            &[&id],
+        )?;
+        // How `cited-by` also reaches it: a citation of a clause that expresses it.
+        let via = self.table(
+            "cited through a clause that expresses it",
+            "SELECT v.\"from\", v.\"by\", v.\"to\" AS via, v.stance, v.quote FROM v_citations v WHERE v.id IN (
+                 SELECT ci.id FROM citations ci JOIN clause_principles cp ON cp.clause_id = ci.to_clause_id
+                 JOIN principles p ON p.id = cp.principle_id WHERE p.slug = ?1) ORDER BY v.date, v.id",
             &[&id],
         )?;
         Ok(Card {
             title: format!("principle {id}"),
             facts,
-            sections: vec![clauses, cited],
+            sections: vec![clauses, cited, via],
         })
     }
 
