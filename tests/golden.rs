@@ -246,7 +246,7 @@ fn csv(columns: &[String], rows: &[Vec<Cell>]) -> String {
 fn card_block(card: &Card) -> String {
     let mut out = format!("-- show\n{}\n", card.title);
     for (k, v) in &card.facts {
-        let _ = writeln!(out, "{k}: {v}");
+        let _ = writeln!(out, "{k}: {}", v.as_text().unwrap_or_default());
     }
     for s in &card.sections {
         let _ = writeln!(out, "-- section: {} ({})", s.heading, s.rows.rows.len());

@@ -464,15 +464,92 @@ fn show_principle_says_how_each_citation_reaches_it() {
     assert!(r.ok(), "{r:?}");
     let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
     let direct = v["sections"]["cited by, directly"].as_array().unwrap();
-    assert!(direct.iter().all(|c| c["by"] != "lavrov"), "{direct:?}");
+    let lavrov = serde_json::json!(["lavrov"]);
+    assert!(direct.iter().all(|c| c["by"] != lavrov), "{direct:?}");
     let via = v["sections"]["cited through a clause that expresses it"]
         .as_array()
         .unwrap();
     let lavrov: Vec<&str> = via
         .iter()
-        .filter(|c| c["by"] == "lavrov")
+        .filter(|c| c["by"] == lavrov)
         .map(|c| c["via"].as_str().unwrap())
         .collect();
     // Lavrov reaches neutrality only through the Astana declaration's paragraph 3, twice.
     assert_eq!(lavrov, ["astana-declaration#3", "astana-declaration#3"]);
+}
+
+#[test]
+fn principles_cited_by_rows_say_how_each_was_reached() {
+    let s = example();
+    let db = s.db();
+    let conn = open(&db);
+    let r = common::run([
+        db.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-c",
+        "principles cited-by lavrov",
+    ]);
+    assert!(r.ok(), "{r:?}");
+    let rows: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(rows.len() >= 3, "{rows:?}");
+    for row in &rows {
+        let p = row["id"].as_str().unwrap();
+        let direct = int(
+            &conn,
+            &format!(
+                "SELECT count(*) FROM citations ci JOIN citation_actors ca ON ca.citation_id = ci.id \
+                 JOIN actors a ON a.id = ca.actor_id JOIN principles p ON p.id = ci.to_principle_id \
+                 WHERE a.slug = 'lavrov' AND p.slug = '{p}'"
+            ),
+        );
+        assert_eq!(row["directly"], serde_json::json!(direct), "{row}");
+        let via = column(
+            &conn,
+            &format!(
+                "SELECT DISTINCT ci.to_ref FROM citations ci JOIN citation_actors ca ON ca.citation_id = ci.id \
+                 JOIN actors a ON a.id = ca.actor_id JOIN clause_principles cp ON cp.clause_id = ci.to_clause_id \
+                 JOIN principles p ON p.id = cp.principle_id WHERE a.slug = 'lavrov' AND p.slug = '{p}' \
+                 ORDER BY ci.to_ref"
+            ),
+        );
+        assert_eq!(row["via"], serde_json::json!(via), "{row}");
+        // Every row is reached one way or the other.
+        assert!(direct > 0 || !via.is_empty(), "{row}");
+    }
+    let neutrality = rows.iter().find(|r| r["id"] == "neutrality").unwrap();
+    assert_eq!(neutrality["directly"], 0);
+    assert_eq!(
+        neutrality["via"],
+        serde_json::json!(["astana-declaration#3"])
+    );
+    // A chosen `select` has no such columns.
+    let rows = query_csv(&db, "principles cited-by lavrov select id", &[]);
+    assert!(rows.iter().all(|r| r.len() == 1), "{rows:?}");
+}
+
+#[test]
+fn show_json_gives_many_valued_facts_as_arrays() {
+    let r = common::run(["--format", "json", "-c", "show usa"]);
+    assert!(r.ok(), "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(v["facts"]["member of"], serde_json::json!(["nato", "osce"]));
+    assert!(v["facts"]["aliases"].as_array().unwrap().len() >= 5, "{v}");
+    let r = common::run(["--format", "json", "-c", "show istanbul-charter#8.5"]);
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
+    assert_eq!(
+        v["facts"]["principles"],
+        serde_json::json!(["indivisibility", "no-expense"])
+    );
+    assert_eq!(
+        v["sections"]["cited by"][0]["by"],
+        serde_json::json!(["lavrov"])
+    );
+    // The text card joins them.
+    let r = common::run(["-c", "show usa"]);
+    assert!(r.stdout.contains("member of  nato, osce"), "{}", r.stdout);
 }

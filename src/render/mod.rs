@@ -117,7 +117,7 @@ pub fn card_json(c: &crate::store::Card) -> String {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(format!("{}:{}", s(k), s(v)).as_bytes());
+        out.extend_from_slice(format!("{}:{}", s(k), json_value(v)).as_bytes());
     }
     out.extend_from_slice(b"},\"sections\":{");
     for (i, sec) in c.sections.iter().enumerate() {

@@ -428,7 +428,7 @@ pub fn card(c: &Card, opts: &TableOptions) -> String {
         .width
         .map_or(100, |w| (w as usize).saturating_sub(key_width + 4).max(30));
     for (k, v) in &c.facts {
-        let lines = wrap(v, wrap_at);
+        let lines = wrap(&v.as_text().unwrap_or_default(), wrap_at);
         for (i, line) in lines.iter().enumerate() {
             let key = if i == 0 { k.as_str() } else { "" };
             out.push_str(&format!("  {key:>key_width$}  {line}\n"));

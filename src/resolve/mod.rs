@@ -88,7 +88,7 @@ pub(crate) struct Resolver<'a> {
 impl Resolver<'_> {
     pub fn query(&mut self, q: &ast::Query) -> Plan {
         let set = q.set.node;
-        let filters = q
+        let filters: Vec<Filter> = q
             .filters
             .iter()
             .filter_map(|f| self.filter(set, f))
@@ -134,6 +134,20 @@ impl Resolver<'_> {
         };
         let limit = q.limit.as_ref().and_then(|l| self.count(l));
         let offset = q.offset.as_ref().and_then(|l| self.count(l));
+        // `principles cited-by X`, default columns: say how X reached each one.
+        let via = match (&q.output, set, filters.as_slice()) {
+            (ast::Output::Rows, Set::Principles, fs) => {
+                let mut cited = fs.iter().filter_map(|f: &Filter| match &f.kind {
+                    FilterKind::CitedBy(t) if !f.negated => Some(t.clone()),
+                    _ => None,
+                });
+                match (cited.next(), cited.next()) {
+                    (Some(t), None) => Some(t),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
         Plan {
             set,
             filters,
@@ -144,6 +158,7 @@ impl Resolver<'_> {
             output,
             // The whole statement's warnings are given to the outermost plan.
             warnings: Vec::new(),
+            via,
         }
     }
 
@@ -519,6 +534,7 @@ pub fn resolve_compare(
             offset: None,
             output: Output::Compare(columns),
             warnings: Vec::new(),
+            via: None,
         }),
         _ => Err(r.errors),
     }

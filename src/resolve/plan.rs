@@ -19,6 +19,10 @@ pub struct Plan {
     /// What the query runs despite: a value no row has (with the value meant),
     /// a range that holds nothing.
     pub warnings: Vec<super::ResolveError>,
+    /// `principles cited-by X` with the default columns: X, so that each row
+    /// also says how X reached the principle (cited directly, or through which
+    /// clauses that express it).
+    pub via: Option<Targets>,
 }
 
 /// What the query returns.

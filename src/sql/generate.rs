@@ -115,6 +115,11 @@ impl Gen {
                     .iter()
                     .map(|f| (scalar(*f), Some(fields::column_name(*f).to_string())))
                     .collect();
+                if let Some(who) = &plan.via {
+                    s.columns.extend(self.via_columns(who));
+                    self.columns.extend(["directly".into(), "via".into()]);
+                    self.lists.extend([None, Some(fields::JOINED_SEPARATOR)]);
+                }
                 s.prune_joins();
                 s = limited_ids_first(s);
                 s = ranked_ids_first(s);

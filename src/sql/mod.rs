@@ -9,6 +9,7 @@ mod filters;
 mod generate;
 pub mod print;
 pub mod tree;
+mod via;
 
 pub use generate::{generate, generate_ids};
 

@@ -8,8 +8,9 @@ use crate::resolve::Thing;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Card {
     pub title: String,
-    /// `(name, value)` lines; long values (clause text) are kept whole.
-    pub facts: Vec<(String, String)>,
+    /// `(name, value)` lines; long values (clause text) are kept whole, and
+    /// many-valued ones (aliases, authors, principles, ...) are lists.
+    pub facts: Vec<(String, Cell)>,
     pub sections: Vec<Section>,
 }
 
@@ -18,6 +19,16 @@ pub struct Card {
 pub struct Section {
     pub heading: String,
     pub rows: Rows,
+}
+
+/// The columns of a card that hold many values, as lists, and what joins them
+/// in the SQL: aliases U+001F (an alias may hold `, `), slugs `, `.
+fn list_separator(column: &str) -> Option<&'static str> {
+    match column {
+        "aliases" => Some("\u{1f}"),
+        "authors" | "member of" | "represents" | "principles" | "by" => Some(", "),
+        _ => None,
+    }
 }
 
 const CITED_BY: &str =
@@ -44,6 +55,7 @@ impl Store {
         let e = |e| sqlite_err(&self.path, e);
         let mut st = self.conn.prepare_cached(sql).map_err(e)?;
         let columns: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
+        let seps: Vec<Option<&str>> = columns.iter().map(|c| list_separator(c)).collect();
         let n = columns.len();
         let rows = st
             .query_map(p, |r| {
@@ -54,7 +66,13 @@ impl Store {
                             rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
                             rusqlite::types::ValueRef::Real(v) => Cell::Real(v),
                             rusqlite::types::ValueRef::Text(t) => {
-                                Cell::Text(String::from_utf8_lossy(t).into_owned())
+                                let t = String::from_utf8_lossy(t);
+                                match seps[i] {
+                                    Some(sep) => {
+                                        Cell::List(t.split(sep).map(str::to_string).collect())
+                                    }
+                                    None => Cell::Text(t.into_owned()),
+                                }
                             }
                             rusqlite::types::ValueRef::Blob(b) => {
                                 Cell::Text(format!("<{} bytes>", b.len()))
@@ -77,7 +95,7 @@ impl Store {
         &self,
         sql: &str,
         p: &[&dyn rusqlite::ToSql],
-    ) -> Result<Vec<(String, String)>, StoreError> {
+    ) -> Result<Vec<(String, Cell)>, StoreError> {
         let s = self.table("", sql, p)?;
         let Some(row) = s.rows.rows.first() else {
             return Ok(Vec::new());
@@ -86,11 +104,8 @@ impl Store {
             .columns
             .iter()
             .zip(row)
-            .filter_map(|(c, v)| {
-                v.as_text()
-                    .filter(|t| !t.is_empty())
-                    .map(|t| (c.clone(), t.into_owned()))
-            })
+            .filter(|(_, v)| v.as_text().is_some_and(|t| !t.is_empty()))
+            .map(|(c, v)| (c.clone(), v.clone()))
             .collect())
     }
 
@@ -125,7 +140,9 @@ impl Store {
 
     fn document_card(&self, id: &str) -> Result<Card, StoreError> {
         let facts = self.facts(
-            "SELECT id, title, kind, date, place, authors, aliases, language, source,
+            "SELECT id, title, kind, date, place, authors,
+                    (SELECT group_concat(alias, char(31)) FROM (SELECT a.alias FROM document_aliases a JOIN documents d ON d.id = a.document_id WHERE d.slug = ?1 ORDER BY a.folded)) AS aliases,
+                    language, source,
                     CASE excerpt WHEN 1 THEN 'yes (only part of the text is stored)' ELSE NULL END AS excerpt, file
              FROM v_documents WHERE id = ?1",
             &[&id],
@@ -155,7 +172,9 @@ impl Store {
     }
 
     fn actor_card(&self, id: &str) -> Result<Card, StoreError> {
-        let facts = self.facts("SELECT id, name, kind, role, member_of AS \"member of\", represents, aliases FROM v_actors WHERE id = ?1", &[&id])?;
+        let facts = self.facts("SELECT id, name, kind, role, member_of AS \"member of\", represents,
+                (SELECT group_concat(alias, char(31)) FROM (SELECT x.alias FROM actor_aliases x JOIN actors a ON a.id = x.actor_id WHERE a.slug = ?1 ORDER BY x.folded)) AS aliases
+             FROM v_actors WHERE id = ?1", &[&id])?;
         let members = self.table(
             "members and representatives",
             "SELECT a.slug AS id, a.name, 'member' AS \"as\" FROM memberships m JOIN actors a ON a.id = m.member_id JOIN actors g ON g.id = m.group_id WHERE g.slug = ?1
@@ -181,7 +200,9 @@ impl Store {
 
     fn principle_card(&self, id: &str) -> Result<Card, StoreError> {
         let facts = self.facts(
-            "SELECT id, name, description, aliases FROM v_principles WHERE id = ?1",
+            "SELECT id, name, description,
+                    (SELECT group_concat(alias, char(31)) FROM (SELECT x.alias FROM principle_aliases x JOIN principles p ON p.id = x.principle_id WHERE p.slug = ?1 ORDER BY x.folded)) AS aliases
+             FROM v_principles WHERE id = ?1",
             &[&id],
         )?;
         let clauses = self.table("clauses expressing it", "SELECT d.slug || '#' || c.label AS ref, c.text FROM clause_principles cp JOIN principles p ON p.id = cp.principle_id
@@ -237,25 +258,28 @@ impl Store {
             )
             .map_err(e)?;
         if let Some(name) = to_name {
-            facts.push(("names".into(), format!("{name} (not in this store)")));
+            facts.push((
+                "names".into(),
+                Cell::Text(format!("{name} (not in this store)")),
+            ));
         }
         if let Some(label) = to_label {
-            facts.push(("labels".into(), label));
+            facts.push(("labels".into(), Cell::Text(label)));
         }
         let diff: Option<serde_json::Value> = diff.and_then(|d| serde_json::from_str(&d).ok());
         if let Some(q) = &quote {
-            facts.push(("quotation".into(), mark(q, diff.as_ref())));
+            facts.push(("quotation".into(), Cell::Text(mark(q, diff.as_ref()))));
         }
         let matched = diff
             .as_ref()
             .and_then(|d| d["source"].as_str().map(str::to_string));
         if let Some(src) = matched.or(source) {
-            facts.push(("source text".into(), src));
+            facts.push(("source text".into(), Cell::Text(src)));
         }
         if let Some(d) = &diff {
             facts.push((
                 "verdict".into(),
-                d["verdict"].as_str().unwrap_or("").to_string(),
+                Cell::Text(d["verdict"].as_str().unwrap_or("").to_string()),
             ));
             let pairs: Vec<String> = d["changed"]
                 .as_array()
@@ -264,7 +288,10 @@ impl Store {
                 .filter_map(|p| Some(format!("{} → {}", p[0].as_str()?, p[1].as_str()?)))
                 .collect();
             if let Some(u) = d["wording_until"].as_str() {
-                facts.push(("wording".into(), format!("as in force until {u}")));
+                facts.push((
+                    "wording".into(),
+                    Cell::Text(format!("as in force until {u}")),
+                ));
             }
             for (key, list) in [
                 ("changed", pairs),
@@ -273,7 +300,7 @@ impl Store {
                 ("also quoted by", words(&d["co_quoted"])),
             ] {
                 if !list.is_empty() {
-                    facts.push((key.into(), list.join(", ")));
+                    facts.push((key.into(), Cell::List(list)));
                 }
             }
         }

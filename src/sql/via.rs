@@ -1,0 +1,60 @@
+//! How a principle was reached by `principles cited-by X`: the columns
+//! `directly` (citations by X of the principle itself) and `via` (the clauses
+//! expressing it that X's citations name), so that a principle that comes in
+//! only through a clause tagged with it can be told from one X names.
+
+use super::fields::T;
+use super::generate::Gen;
+use super::tree::{Expr, From, Func, Select};
+use crate::resolve::plan::Targets;
+
+impl Gen {
+    /// `(directly, via)` for the principle of row `t`, cited by `who`.
+    pub(super) fn via_columns(&mut self, who: &Targets) -> [(Expr, Option<String>); 2] {
+        let made = self.made_by(who);
+        let directly = Select::from_table(
+            Expr::Func(Func::Count, Box::new(Expr::Star)),
+            "citations",
+            "ci",
+            vec![
+                Expr::eq(Expr::col("ci", "to_principle_id"), Expr::col(T, "id")),
+                made.clone(),
+            ],
+        );
+        let mut clauses = Select::from_table(
+            Expr::col("ci", "to_ref"),
+            "citations",
+            "ci",
+            vec![
+                Expr::eq(Expr::col("cp", "principle_id"), Expr::col(T, "id")),
+                made,
+            ],
+        )
+        .join(
+            "clause_principles",
+            "cp",
+            Expr::eq(
+                Expr::col("cp", "clause_id"),
+                Expr::col("ci", "to_clause_id"),
+            ),
+        );
+        clauses.distinct = true;
+        clauses.columns = vec![(Expr::col("ci", "to_ref"), Some("v".into()))];
+        clauses.order_by = vec![(Expr::col("ci", "to_ref"), false)];
+        let via = Select {
+            columns: vec![(
+                Expr::Func(Func::GroupConcat, Box::new(Expr::Name("v"))),
+                None,
+            )],
+            from: vec![From::Sub {
+                select: Box::new(clauses),
+                alias: "o",
+            }],
+            ..Select::default()
+        };
+        [
+            (Expr::Scalar(Box::new(directly)), Some("directly".into())),
+            (Expr::Scalar(Box::new(via)), Some("via".into())),
+        ]
+    }
+}
