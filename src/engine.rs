@@ -26,7 +26,7 @@ pub enum Prepared {
     Query {
         sql: Sql,
         set: Set,
-        plan: resolve::Plan,
+        plan: Box<resolve::Plan>,
     },
     /// `explain`: the SQL, its parameters, and SQLite's plan.
     Explain { sql: Sql, plan: Vec<String> },
@@ -180,7 +180,7 @@ impl Engine {
                 Ok(Prepared::Query {
                     set: plan.set,
                     sql: sql::generate(&plan),
-                    plan,
+                    plan: Box::new(plan),
                 })
             }
             StatementKind::Explain(q) => {
@@ -207,7 +207,7 @@ impl Engine {
                 Ok(Prepared::Query {
                     set: plan.set,
                     sql: sql::generate(&plan),
-                    plan,
+                    plan: Box::new(plan),
                 })
             }
             StatementKind::Show(target) => {
