@@ -6,6 +6,8 @@
 //! so the prompt) as keys come, so each step waits for text that only the result prints
 //! before waiting for the next prompt.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -309,4 +311,81 @@ fn dot_commands_change_the_session() {
     p.exp_eof().expect(".quit leaves");
     let once = std::fs::read_to_string(&out_file).unwrap();
     assert!(once.contains("│     7 │"), "{once:?}");
+}
+
+/// Ctrl-C while a long result is being written: the writer is held up by a reader that
+/// stops reading (a FIFO named in `.output`), so the interrupt lands mid-result, on rows
+/// the test can count; the shell then says how many rows it wrote.
+#[test]
+fn ctrl_c_while_a_long_result_prints_says_how_many_rows_were_shown() {
+    use std::io::Read;
+    use std::sync::mpsc;
+
+    let home = Home::new();
+    let s = common::Scratch::new();
+    let db = common::generated_store(&s, 300);
+    let total: usize = common::query_csv(&db, "clauses count", &[])[0][0]
+        .parse()
+        .unwrap();
+    let fifo = home.path().join("rows.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|st| st.success()) {
+        eprintln!("skipped: no mkfifo on this machine");
+        return;
+    }
+    // The reader: reads a little, says so, waits to be told, then reads to the end.
+    let (started, wait_started) = mpsc::channel();
+    let (go_on, wait_go_on) = mpsc::channel::<()>();
+    let path = fifo.clone();
+    let reader = std::thread::spawn(move || {
+        let mut f = std::fs::File::open(&path).unwrap();
+        let mut first = vec![0u8; 4096];
+        f.read_exact(&mut first).unwrap();
+        started.send(()).unwrap();
+        wait_go_on.recv().unwrap();
+        let mut rest = Vec::new();
+        f.read_to_end(&mut rest).unwrap();
+        first.extend(rest);
+        first
+    });
+    let mut p = spawn(&home, &[db.to_str().unwrap()]);
+    enter(&mut p, ".format jsonl");
+    p.exp_string(PROMPT).unwrap();
+    enter(&mut p, &format!(".output {}", fifo.display()));
+    p.exp_string(PROMPT).unwrap();
+    enter(&mut p, "clauses select ref, text");
+    p.exp_regex(r"select ref, text\r*\n").unwrap();
+    wait_started
+        .recv_timeout(Duration::from_secs(60))
+        .expect("rows reach the reader");
+    // The writer fills the FIFO and waits on it; Ctrl-C, then let the reader drain it.
+    std::thread::sleep(Duration::from_millis(500));
+    p.send_control('c').unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    go_on.send(()).unwrap();
+    let before = p.exp_regex(r"interrupted \(\d+ rows? shown\)").unwrap();
+    let message = before.1;
+    p.exp_string(PROMPT).unwrap();
+    enter(&mut p, ".output");
+    p.exp_string(PROMPT).unwrap();
+    let written = reader.join().unwrap();
+    let shown: usize = message
+        .trim_start_matches("interrupted (")
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let text = String::from_utf8_lossy(&written);
+    let whole = text.lines().filter(|l| l.ends_with('}')).count();
+    assert!(shown > 0, "{message}");
+    assert!(
+        shown < total,
+        "interrupted before the end: {shown} of {total}"
+    );
+    assert_eq!(shown, whole, "{message}: the file holds {whole} whole rows");
+    // The session goes on, on the same store.
+    enter(&mut p, "documents count");
+    p.exp_string(PROMPT).unwrap();
+    leave(p);
 }
