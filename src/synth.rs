@@ -26,6 +26,42 @@ pub struct Spec {
     pub mentions: usize,
 }
 
+/// The most documents, paragraphs per statement, and draws per paragraph `gen`
+/// writes; and the most paragraphs in all (about 100 bytes each and a draw).
+pub const MAX_DOCUMENTS: usize = 10_000_000;
+pub const MAX_PARAGRAPHS: usize = 10_000;
+pub const MAX_MENTIONS: usize = 1_000;
+pub const MAX_TOTAL_PARAGRAPHS: usize = 200_000_000;
+
+impl Spec {
+    /// Refuses a corpus too large to write (rather than running out of memory or disk).
+    pub fn check(&self) -> Result<(), String> {
+        let over = |what: &str, n: usize, max: usize| {
+            Err(format!(
+                "--{what} {n} is more than concord gen writes ({max} at most)"
+            ))
+        };
+        if self.documents > MAX_DOCUMENTS {
+            return over("documents", self.documents, MAX_DOCUMENTS);
+        }
+        if self.paragraphs > MAX_PARAGRAPHS {
+            return over("paragraphs", self.paragraphs, MAX_PARAGRAPHS);
+        }
+        if self.mentions > MAX_MENTIONS {
+            return over("mentions", self.mentions, MAX_MENTIONS);
+        }
+        let total = self.documents.saturating_mul(self.paragraphs);
+        if total > MAX_TOTAL_PARAGRAPHS {
+            return Err(format!(
+                "--documents {} with --paragraphs {} is {total} paragraphs, more than concord gen \
+                 writes ({MAX_TOTAL_PARAGRAPHS} at most)",
+                self.documents, self.paragraphs
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Spec {
     fn default() -> Spec {
         Spec {

@@ -176,9 +176,12 @@ enum Command {
         /// treaty, a principle or none; about 0.7 found citations a draw).
         #[arg(long, default_value_t = 1)]
         mentions: usize,
-        /// The folder to write.
+        /// The folder to write (new or empty).
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
+        /// Write into a folder that already holds files.
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         uncoloured: Uncoloured,
     },
@@ -256,6 +259,7 @@ pub fn main() -> ExitCode {
             chain,
             mentions,
             output,
+            force,
             ..
         }) => {
             let spec = concord::synth::Spec {
@@ -265,6 +269,23 @@ pub fn main() -> ExitCode {
                 chain,
                 mentions,
             };
+            if let Err(e) = spec.check() {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+            // A folder with files in it may be someone's corpus: never written over unasked.
+            let occupied = std::fs::read_dir(&output).is_ok_and(|mut d| d.next().is_some());
+            if occupied && !force {
+                eprintln!(
+                    "error: {} is not empty: `concord gen` writes a whole corpus there\n  = help: give a new or empty folder, or `--force` to write into this one (files of the same names are replaced)",
+                    output.display()
+                );
+                return ExitCode::from(1);
+            }
+            if output.exists() && !output.is_dir() {
+                eprintln!("error: {} is not a folder", output.display());
+                return ExitCode::from(1);
+            }
             match concord::synth::generate(&spec, &output) {
                 Ok(g) => {
                     eprintln!(
