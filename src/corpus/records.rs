@@ -256,6 +256,21 @@ impl<'a> Fields<'a> {
     /// A required slug id (also checks slug form).
     pub fn req_id(&mut self, key: &str, p: &mut Vec<Problem>) -> Option<(String, Span)> {
         let (id, span) = self.req_str(key, p)?;
+        if is_slug(&id) && !id.chars().any(char::is_alphanumeric) {
+            p.push(
+                Problem::new(span, format!("`{id}` is not a valid id")).help(
+                    "an id holds at least one letter or digit (`-`, `.` and `..` read as paths)",
+                ),
+            );
+            return None;
+        }
+        if is_slug(&id) && !unicode_security::MixedScript::is_single_script(id.as_str()) {
+            p.push(
+                Problem::new(span, format!("`{id}` mixes scripts"))
+                    .help("an id is written in one script (Latin, Cyrillic, ...), so that it cannot pass for another: a Cyrillic `о` in a Latin id looks like `o`"),
+            );
+            return None;
+        }
         if !is_slug(&id) {
             let hint = fold::fold(&id).replace(' ', "-");
             p.push(

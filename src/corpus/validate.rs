@@ -28,6 +28,8 @@ impl Ids {
         span: impl Fn(&T) -> super::Span,
     ) -> Ids {
         let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+        // Ids by their TR39 skeleton: two that look alike are one mistake away.
+        let mut looks: HashMap<String, (String, usize, usize)> = HashMap::new();
         let mut ids = Ids {
             kind,
             map: HashMap::new(),
@@ -47,6 +49,21 @@ impl Ids {
                 ));
                 continue;
             }
+            let skeleton: String = unicode_security::skeleton(&folded).collect();
+            if let Some((other, f, at)) = looks.get(&skeleton) {
+                let line = line_of(&files[*f].content, *at);
+                let msg = format!("{kind} id `{id}` looks like {kind} `{other}`");
+                out.push((
+                    r.file,
+                    Problem::new(span(&r.rec), msg).help(format!(
+                        "`{other}` is defined in {}:{line}; give this {kind} an id that cannot be \
+                         mistaken for it",
+                        files[*f].path
+                    )),
+                ));
+                continue;
+            }
+            looks.insert(skeleton, (id.to_string(), r.file, start));
             first.insert(folded.clone(), (r.file, start));
             ids.map.insert(folded, id.to_string());
             for a in aliases {
