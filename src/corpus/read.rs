@@ -58,13 +58,16 @@ pub fn read_files(base: &Path, paths: &[PathBuf]) -> Result<Vec<SourceFile>, Vec
 fn walk(
     root: &Path,
     dir: &Path,
-    seen: &mut HashSet<PathBuf>,
+    seen: &mut HashSet<(u64, u64)>,
     out: &mut Vec<String>,
     errors: &mut Vec<CorpusError>,
 ) {
     let name = dir.display().to_string();
-    match fs::canonicalize(dir) {
-        Ok(real) if !seen.insert(real.clone()) => {
+    // A folder is known by its device and inode, not its canonical path: resolving the path
+    // of every folder costs a lookup per component of it, cubic in the depth of a deep tree.
+    match fs::metadata(dir) {
+        Ok(m) if !seen.insert(folder_key(&m)) => {
+            let real = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
             errors.push(CorpusError::file(
                 &name,
                 format!("symlink loop: this folder is {} again", real.display()),
@@ -89,15 +92,37 @@ fn walk(
                 continue;
             }
         };
-        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let os_name = entry.file_name();
+        let file_name = os_name.to_string_lossy().into_owned();
         if file_name.starts_with('.') || file_name.starts_with('_') {
             continue;
         }
         let path = entry.path();
-        // `metadata` follows symlinks, so a linked folder is walked (and a loop caught above).
-        match fs::metadata(&path) {
-            Ok(m) if m.is_dir() => walk(root, &path, seen, out, errors),
-            Ok(_) if has_corpus_extension(&path) => out.push(relative(root, &path)),
+        // A name that is not UTF-8 cannot be a path in the store (nor be read back by it).
+        if os_name.to_str().is_none() {
+            let dir_or_corpus =
+                fs::metadata(&path).is_ok_and(|m| m.is_dir()) || has_corpus_extension(&path);
+            if dir_or_corpus {
+                errors.push(CorpusError::file(
+                    &relative(root, &path),
+                    format!(
+                        "the name {:?} is not UTF-8 text; rename it (the store keeps paths as text)",
+                        os_name
+                    ),
+                ));
+            }
+            continue;
+        }
+        // `metadata` follows symlinks, so a linked folder is walked (and a loop caught above);
+        // the entry's own type (read with the folder) settles the rest without a lookup.
+        let kind = match entry.file_type() {
+            Ok(t) if t.is_symlink() => fs::metadata(&path).map(|m| m.is_dir()),
+            Ok(t) => Ok(t.is_dir()),
+            Err(e) => Err(e),
+        };
+        match kind {
+            Ok(true) => walk(root, &path, seen, out, errors),
+            Ok(false) if has_corpus_extension(&path) => out.push(relative(root, &path)),
             Ok(_) => {}
             Err(e) => errors.push(CorpusError::file(
                 &relative(root, &path),
@@ -142,6 +167,19 @@ fn io_message(path: &Path, e: &std::io::Error) -> String {
         at = next;
     }
     e.to_string()
+}
+
+/// What tells two folders apart on this machine.
+#[cfg(unix)]
+fn folder_key(m: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (m.dev(), m.ino())
+}
+
+#[cfg(not(unix))]
+fn folder_key(_: &fs::Metadata) -> (u64, u64) {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    (0, NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }
 
 fn has_corpus_extension(path: &Path) -> bool {

@@ -362,8 +362,22 @@ impl<'a> Fields<'a> {
 
     /// Reports every key that was not read, with a suggestion.
     pub fn finish(self, p: &mut Vec<Problem>) {
-        for (k, _, used) in &self.entries {
+        for (i, (k, _, used)) in self.entries.iter().enumerate() {
             if *used {
+                continue;
+            }
+            // A key given twice (JSON allows it; the reader keeps both): the second is unread.
+            if self.entries[..i].iter().any(|(f, _, _)| f.name == k.name) {
+                p.push(
+                    Problem::new(
+                        k.span.clone(),
+                        format!("duplicate key `{}` in {}", k.name, self.kind),
+                    )
+                    .help(format!(
+                        "`{}` is given earlier in this {}; give it once",
+                        k.name, self.kind
+                    )),
+                );
                 continue;
             }
             let mut prob = Problem::new(
