@@ -91,6 +91,10 @@ struct Lines<'a> {
     text: &'a str,
     /// The byte offset where each line starts.
     starts: Vec<usize>,
+    /// The last position asked `(byte, column)`: positions come mostly in order, and a
+    /// column is counted on from there rather than from the line's start (one long line
+    /// of many quotations would be quadratic).
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Lines<'a> {
@@ -98,13 +102,23 @@ impl<'a> Lines<'a> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Lines { text, starts }
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
     }
 
     fn at(&self, byte: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= byte);
         let start = self.starts[line - 1];
-        let column = self.text.get(start..byte).map_or(0, |t| t.chars().count()) + 1;
+        let (last_byte, last_column) = self.last.get();
+        let column = if last_byte >= start && last_byte <= byte {
+            last_column + self.text.get(last_byte..byte).map_or(0, |t| t.chars().count())
+        } else {
+            self.text.get(start..byte).map_or(0, |t| t.chars().count()) + 1
+        };
+        self.last.set((byte, column));
         (line, column)
     }
 }

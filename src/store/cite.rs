@@ -736,10 +736,18 @@ impl super::Store {
         let mut ctx = cite::Context::default();
         ctx.date = date.map(|d| (d.start, d.end));
         let mut out = Vec::new();
+        // Lines counted on from the paragraph before (paragraphs come in order): counting
+        // from the top for each would be quadratic in the draft.
+        let (mut counted_to, mut line) = (0, 1);
         for c in crate::corpus::cut::cut(body) {
             let offset = body_start + c.offset;
             debug_assert!(draft[offset..].starts_with(&c.text));
-            let line = draft[..offset].matches('\n').count() + 1;
+            if offset >= counted_to {
+                line += draft[counted_to..offset].matches('\n').count();
+            } else {
+                line = draft[..offset].matches('\n').count() + 1;
+            }
+            counted_to = offset;
             let found = finder.find_with("(draft)", &c.text, &mut ctx);
             out.push(Paragraph {
                 label: c.label,
