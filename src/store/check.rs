@@ -63,6 +63,16 @@ pub(crate) const QUICK_CHECK_ON_OPEN_BYTES: u64 = 4 << 20;
 /// [`check_header`]): the schema can be read and has concord's tables, and
 /// a store of up to [`QUICK_CHECK_ON_OPEN_BYTES`] passes `quick_check`.
 pub(crate) fn on_open(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    has_tables(conn, path)?;
+    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= QUICK_CHECK_ON_OPEN_BYTES);
+    if small {
+        quick_check_on_open(conn, path)?;
+    }
+    Ok(())
+}
+
+/// The schema can be read and has concord's tables.
+fn has_tables(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let names: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
         .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect())
@@ -73,8 +83,11 @@ pub(crate) fn on_open(conn: &Connection, path: &Path) -> Result<(), StoreError> 
             format!("it has no table `{missing}`"),
         ));
     }
-    let small = std::fs::metadata(path).is_ok_and(|m| m.len() <= QUICK_CHECK_ON_OPEN_BYTES);
-    if small {
+    Ok(())
+}
+
+fn quick_check_on_open(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    {
         match pragma_lines(conn, "PRAGMA quick_check(5)") {
             Ok(lines) if lines == ["ok"] => {}
             Ok(lines) => {
@@ -202,7 +215,9 @@ fn source_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 pub fn verify(path: &Path) -> Result<Vec<String>, StoreError> {
     let conn = super::open_reading(path)?;
     check_header(&conn, path)?;
-    on_open(&conn, path)?;
+    // Not `on_open`: its quick_check would stop at the first damage, where
+    // integrity_check below lists it all.
+    has_tables(&conn, path)?;
     let mut problems = Vec::new();
     let mut sql = |label: &str, q: &str, ok_when_empty: bool| match pragma_lines(&conn, q) {
         Ok(lines) if ok_when_empty && lines.is_empty() => {}
@@ -325,7 +340,8 @@ fn on_a_copy(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     }
     let mut out = Vec::new();
     if let Err(e) = copy.execute(
-        "INSERT INTO clauses_fts (clauses_fts) VALUES ('integrity-check')",
+        // rank 1: also compare the index with its content table, `clauses`.
+        "INSERT INTO clauses_fts (clauses_fts, rank) VALUES ('integrity-check', 1)",
         [],
     ) {
         out.push(format!(

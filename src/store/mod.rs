@@ -153,6 +153,7 @@ impl Store {
     /// change the file (`PRAGMA query_only`).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_reading(path)?;
+        check_header(&conn, path)?;
         check::on_open(&conn, path)?;
         let store = Store {
             conn,
