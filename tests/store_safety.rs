@@ -218,7 +218,7 @@ fn import_beside_other_sqlite_clients_takes_all_committed_state_or_refuses() {
                 &second,
                 &format!("SELECT content FROM files WHERE id = {file_id}")
             ),
-            [edited.clone()]
+            std::slice::from_ref(&edited)
         );
         assert_eq!(column(&second, "PRAGMA integrity_check"), ["ok"]);
 

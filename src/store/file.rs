@@ -135,7 +135,7 @@ pub(crate) fn header(path: &Path, len: u64) -> Result<Header, StoreError> {
             "its header gives a page size of {page} bytes"
         )));
     }
-    if len % u64::from(page) != 0 {
+    if !len.is_multiple_of(u64::from(page)) {
         return Err(damaged(format!(
             "it is {len} bytes long, not a whole number of {page}-byte pages (cut short?)"
         )));
