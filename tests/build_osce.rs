@@ -360,12 +360,18 @@ fn citations_without_by_are_made_by_the_authors_of_the_citing_document() {
 }
 
 #[test]
-fn store_header_says_concord_version_5_in_wal_mode() {
+fn store_header_says_concord_version_5_in_rollback_mode() {
     let (_s, _r, db) = build_example();
     let bytes = fs::read(&db).unwrap();
-    // The SQLite header itself: write/read versions 2 = WAL, user_version at 60, application_id at 68.
+    // The SQLite header itself: write/read versions 1 = rollback journal (2 would be WAL,
+    // which a reader without write access to the folder cannot open), user_version at 60,
+    // application_id at 68.
     assert_eq!(&bytes[..16], b"SQLite format 3\0");
-    assert_eq!((bytes[18], bytes[19]), (2, 2), "file format is not WAL");
+    assert_eq!(
+        (bytes[18], bytes[19]),
+        (1, 1),
+        "file format is not rollback mode"
+    );
     assert_eq!(u32::from_be_bytes(bytes[60..64].try_into().unwrap()), 5);
     assert_eq!(
         u32::from_be_bytes(bytes[68..72].try_into().unwrap()),
@@ -377,7 +383,7 @@ fn store_header_says_concord_version_5_in_wal_mode() {
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(mode, "wal");
+    assert_eq!(mode, "delete");
 }
 
 #[test]

@@ -92,6 +92,35 @@ pub fn check(dir: &Path) -> ExitCode {
     }
 }
 
+/// `concord check --db FILE.db`: every problem of the store, exit 1 if any.
+pub fn check_store(db: &Path) -> ExitCode {
+    match store::verify(db) {
+        Ok(problems) if problems.is_empty() => {
+            eprintln!(
+                "ok: {}: integrity, foreign keys, full-text index, stored summaries, derived tables and source checksums agree",
+                db.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(problems) => {
+            for p in &problems {
+                eprintln!("error: {}: {p}", db.display());
+            }
+            eprintln!(
+                "error: {} problem(s) in {}; rebuild it from the corpus with `concord build CORPUS -o {}`",
+                problems.len(),
+                db.display(),
+                db.display()
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn summary(s: &store::BuildStats) -> String {
     let c = &s.counts;
     format!(

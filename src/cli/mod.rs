@@ -141,10 +141,16 @@ enum Command {
         #[command(flatten)]
         uncoloured: Uncoloured,
     },
-    /// Validate a corpus folder without writing anything.
+    /// Validate a corpus folder without writing anything, or (`--db`) verify a store.
     Check {
         /// The corpus folder.
-        dir: PathBuf,
+        #[arg(required_unless_present = "db", conflicts_with = "db")]
+        dir: Option<PathBuf>,
+        /// Verify this store instead: SQLite's integrity and foreign-key checks, the
+        /// full-text index, and concord's own summaries and derived tables. Exits 1
+        /// when anything is wrong.
+        #[arg(long, value_name = "FILE.db")]
+        db: Option<PathBuf>,
         #[command(flatten)]
         uncoloured: Uncoloured,
     },
@@ -235,7 +241,11 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Build { dir, output, .. }) => corpus::build(&dir, &output),
         Some(Command::Import { files, db, .. }) => corpus::import(&files, &db),
-        Some(Command::Check { dir, .. }) => corpus::check(&dir),
+        Some(Command::Check { dir, db, .. }) => match (dir, db) {
+            (_, Some(db)) => corpus::check_store(&db),
+            (Some(dir), None) => corpus::check(&dir),
+            (None, None) => ExitCode::from(2), // clap requires one
+        },
         Some(Command::Query { query, db, output }) => statements(db, &output, &query, None),
         Some(Command::Run { script, db, output }) => script_file(db, &output, &script),
         Some(Command::Verify {

@@ -56,6 +56,9 @@ pub(super) struct Repl {
     quit: bool,
     /// How deep `.read` is nested.
     depth: usize,
+    /// Reopen the store before each input when a build replaced it: the
+    /// interactive shell does; a script reads one store from start to end.
+    reopen: bool,
 }
 
 /// Runs statements and dot-commands given as text (piped input, `concord run`),
@@ -77,6 +80,7 @@ pub fn script(db: Option<PathBuf>, o: &OutputArgs, text: &str, origin: &str) -> 
         fit: stdout_tty,
         quit: false,
         depth: 0,
+        reopen: false,
     };
     let status = repl.run_with_dots(text, origin);
     super::exit(status)
@@ -126,6 +130,7 @@ pub fn main(db: Option<PathBuf>, o: &OutputArgs) -> ExitCode {
         fit: stdout_tty,
         quit: false,
         depth: 0,
+        reopen: true,
     };
     println!("{}", repl.banner());
     loop {
@@ -258,7 +263,11 @@ impl Repl {
         let status = {
             let mut engine = self.engine.borrow_mut();
             // Reopen a replaced store first, so that Ctrl-C reaches the connection that runs.
-            match engine.refresh() {
+            match if self.reopen {
+                engine.refresh()
+            } else {
+                Ok(false)
+            } {
                 Ok(true) => self.completer.forget(),
                 Ok(false) => {}
                 Err(e) => {

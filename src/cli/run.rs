@@ -184,10 +184,11 @@ pub fn run_statement(
     let started = Instant::now();
     // Rows of the result printed (for the message when it is interrupted).
     let mut shown = 0;
-    if let Err(e) = engine.refresh() {
-        let _ = writeln!(err, "error: {e}");
-        return Status::Failed;
-    }
+    // No reopening here: the statements of one `-c`, `query` or script run
+    // all read the store that was opened for it (the open connection keeps
+    // reading the file it opened, even once a build has renamed another
+    // over its path), so that they answer from one snapshot. The shell
+    // reopens a replaced store between inputs (`Repl::run`).
     let prepared = match engine.prepare(st) {
         Ok(p) => p,
         Err(ds) => {

@@ -42,18 +42,27 @@ pub fn build(
     out: &Path,
     progress: Progress<'_>,
 ) -> Result<BuildStats, StoreError> {
+    // Through a symlink, the file it names is replaced, in its own folder
+    // and under that folder's lock; the link stays.
+    let out = &super::file::resolve(out)?;
+    super::file::regular_file(out)?;
     let _lock = WriteLock::acquire(out)?;
     refuse_foreign(out)?;
-    build_locked(corpus, root, out, progress)
+    let old = OldStore::take(out)?;
+    build_locked(corpus, root, out, old, progress)
 }
 
 /// An existing `out` may be replaced only when it is a concord store this
 /// version writes: never a text file, another program's database, or a store
 /// of a newer concord; and not a store made read-only.
 fn refuse_foreign(out: &Path) -> Result<(), StoreError> {
-    let Ok(meta) = fs::metadata(out) else {
+    let Some(_) = super::file::regular_file(out)? else {
         return Ok(());
     };
+    let meta = fs::metadata(out).map_err(|e| StoreError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    })?;
     if meta.permissions().readonly() {
         return Err(StoreError::ReadOnly(out.to_path_buf()));
     }
@@ -72,6 +81,10 @@ fn refuse_foreign(out: &Path) -> Result<(), StoreError> {
         Err(StoreError::NotSqlite(p)) => {
             Err(StoreError::WontReplace(p, "not a SQLite database".into()))
         }
+        Err(StoreError::Damaged(p, why)) => Err(StoreError::WontReplace(
+            p,
+            format!("it is damaged or not a concord store ({why})"),
+        )),
         Err(other) => Err(other),
     }
 }
@@ -100,6 +113,7 @@ fn build_locked(
     corpus: &Corpus,
     root: Option<&Path>,
     out: &Path,
+    old: Option<OldStore>,
     progress: Progress<'_>,
 ) -> Result<BuildStats, StoreError> {
     let start = Instant::now();
@@ -121,7 +135,10 @@ fn build_locked(
         let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(out, e))?;
         let counts = fill(&conn, Some(tmp.path()), corpus, root, progress)
             .map_err(|e| sqlite_err(out, e))?;
-        conn.pragma_update(None, "journal_mode", "wal")
+        // Rollback mode, not WAL: a reader that cannot write the file or its
+        // folder (another user, a read-only mount) can open it; a WAL store
+        // needs to create `-shm` beside it.
+        conn.pragma_update(None, "journal_mode", "delete")
             .map_err(|e| sqlite_err(out, e))?;
         conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
         counts
@@ -133,14 +150,15 @@ fn build_locked(
         Err(_) => set_default_permissions(tmp.path()).map_err(io)?,
     }
     tmp.as_file().sync_all().map_err(io)?;
-    // Another program may be writing the old store with SQLite: wait for its
-    // transaction to end (or give up, saying the store is locked), so that
-    // none of it commits into the write-ahead log the new file would inherit.
-    wait_for_sqlite_writers(out)?;
-    checkpoint_old(out);
+    // The old store's SQLite write lock is held across the rename (see
+    // OldStore), and its log was folded in when it was taken: no write of
+    // another program falls between what was read and what replaces it.
     tmp.persist(out).map_err(|e| io(e.error))?;
     if let Ok(d) = fs::File::open(&dir) {
         let _ = d.sync_all(); // best effort: makes the rename durable on Linux
+    }
+    if let Some(old) = old {
+        old.release();
     }
     Ok(BuildStats {
         counts,
@@ -219,35 +237,68 @@ fn search_threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// Folds a leftover write-ahead log of the old store into it before the
-/// rename, so that no stale `-wal` file sits beside the new store.
-fn checkpoint_old(out: &Path) {
-    let mut wal = out.as_os_str().to_owned();
-    wal.push("-wal");
-    if Path::new(&wal).exists()
-        && let Ok(c) = Connection::open(out)
-    {
-        // Never wait: a reader that holds the old file keeps its own view.
-        let _ = c.busy_timeout(std::time::Duration::ZERO);
-        let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-    }
+/// The store being replaced, held with SQLite's write lock (`BEGIN
+/// IMMEDIATE`) from before it is read until after the rename, so that no
+/// other SQLite client commits to it meanwhile: a build or import takes all
+/// of its committed state, or none of it changes.
+///
+/// A store in WAL mode (an older concord's, or switched by another program)
+/// is first brought back to rollback mode, which folds its log into the file
+/// and removes `-wal` and `-shm`: a log left beside the path would be
+/// replayed into the new file. SQLite allows that only when no other
+/// connection has the store open; otherwise the build is refused, naming
+/// what to close.
+struct OldStore {
+    conn: Connection,
 }
 
-/// Takes and releases SQLite's write lock on the existing store at `out`
-/// (waiting for a writer up to the busy timeout). The connection is closed
-/// before the rename, so that it removes its `-wal` and `-shm` files.
-fn wait_for_sqlite_writers(out: &Path) -> Result<(), StoreError> {
-    if !out.exists() {
-        return Ok(());
+impl OldStore {
+    /// Takes the write lock on the existing store at `out` (none: `None`).
+    fn take(out: &Path) -> Result<Option<OldStore>, StoreError> {
+        let Some(len) = super::file::regular_file(out)? else {
+            return Ok(None);
+        };
+        if len == 0 {
+            return Ok(None);
+        }
+        let header = super::file::header(out, len)?;
+        super::file::refuse_stray_wal(out, &header)?;
+        let e = |e| sqlite_err(out, e);
+        let conn = Connection::open_with_flags(
+            out,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(e)?;
+        conn.busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
+            .map_err(e)?;
+        if header.journal == super::file::Journal::Wal {
+            let in_use = || {
+                StoreError::InUse(
+                    out.to_path_buf(),
+                    "in write-ahead-log mode, with its changes in the -wal file".into(),
+                )
+            };
+            let mode: String = conn
+                .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+                .map_err(|err| match err.sqlite_error_code() {
+                    Some(
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked,
+                    ) => in_use(),
+                    _ => e(err),
+                })?;
+            if !mode.eq_ignore_ascii_case("delete") || super::file::wal_len(out) > 0 {
+                return Err(in_use());
+            }
+        }
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
+        Ok(Some(OldStore { conn }))
     }
-    let e = |e| sqlite_err(out, e);
-    let conn =
-        Connection::open_with_flags(out, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(e)?;
-    conn.busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
-        .map_err(e)?;
-    conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
-        .map_err(e)?;
-    conn.close().map_err(|(_, err)| e(err))
+
+    /// Ends the transaction (it wrote nothing) and closes the connection.
+    fn release(self) {
+        let _ = self.conn.execute_batch("ROLLBACK");
+        let _ = self.conn.close();
+    }
 }
 
 #[cfg(unix)]
@@ -307,8 +358,9 @@ pub fn import(
 ) -> Result<BuildStats, BuildError> {
     // Hold the store's write lock for the whole import, so that two imports
     // cannot both rebuild from the same sources and lose one's files.
+    let db = &super::file::resolve(db)?;
     let _lock = WriteLock::acquire(db)?;
-    let (root, mut files) = stored_sources(db)?;
+    let (root, mut files, old) = stored_sources(db)?;
     let base = root.clone().unwrap_or_default();
     let new = corpus::read_files(Path::new(""), paths).map_err(BuildError::Corpus)?;
     for (mut f, p) in new.into_iter().zip(paths) {
@@ -320,7 +372,13 @@ pub fn import(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let corpus = corpus::load(files).map_err(BuildError::Corpus)?;
-    Ok(build_locked(&corpus, root.as_deref(), db, progress)?)
+    Ok(build_locked(
+        &corpus,
+        root.as_deref(),
+        db,
+        Some(old),
+        progress,
+    )?)
 }
 
 /// The path under which an imported file is stored: relative to the corpus
@@ -336,18 +394,26 @@ fn key_for(root: &Path, p: &Path) -> String {
 }
 
 /// The corpus root and source files recorded in a store.
-fn stored_sources(db: &Path) -> Result<(Option<PathBuf>, Vec<SourceFile>), StoreError> {
-    if !db.exists() {
-        return Err(StoreError::Missing(db.to_path_buf()));
+/// Read under the store's SQLite write lock, after checking the store: the
+/// lock is returned, to be held until the rebuilt store replaces it.
+type Sources = (Option<PathBuf>, Vec<SourceFile>, OldStore);
+
+fn stored_sources(db: &Path) -> Result<Sources, StoreError> {
+    // Checked as a query checks it (header, version, tables) before any
+    // read-write connection is made.
+    {
+        let conn = super::open_reading(db)?;
+        check_header(&conn, db)?;
+        super::check::on_open(&conn, db)?;
     }
     if fs::metadata(db).is_ok_and(|m| m.permissions().readonly()) {
         return Err(StoreError::ReadOnly(db.to_path_buf()));
     }
-    let conn = super::open_reading(db)?;
-    check_header(&conn, db)?;
-    conn.pragma_update(None, "query_only", true)
-        .map_err(|e| sqlite_err(db, e))?;
-    let conn = &conn;
+    let Some(old) = OldStore::take(db)? else {
+        return Err(StoreError::Empty(db.to_path_buf()));
+    };
+    let conn = &old.conn;
+    super::check::before_import(conn, db)?;
     let e = |e| sqlite_err(db, e);
     let root: Option<String> = conn
         .query_row(
@@ -377,5 +443,6 @@ fn stored_sources(db: &Path) -> Result<(Option<PathBuf>, Vec<SourceFile>), Store
         .map_err(e)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(e)?;
-    Ok((root.map(PathBuf::from), files))
+    drop(st);
+    Ok((root.map(PathBuf::from), files, old))
 }

@@ -6,7 +6,9 @@
 //! store written by a newer concord are refused with a clear error.
 
 mod build;
+mod check;
 pub mod cite;
+mod file;
 mod graph;
 mod query;
 mod show;
@@ -17,6 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 pub use build::{BuildError, BuildStats, Progress, build, build_in_memory, import};
+pub use check::verify;
 pub use graph::Edge;
 pub use query::{Cell, Rows, format_real};
 pub use show::{Card, Section};
@@ -53,6 +56,32 @@ pub enum StoreError {
     /// `concord query x --db README.md`
     #[error("{0}: not a SQLite database")]
     NotSqlite(PathBuf),
+    /// An empty file (a 0-byte file, `/dev/null` seen through a copy).
+    #[error("{0}: an empty file, not a concord store")]
+    Empty(PathBuf),
+    /// A directory, a FIFO, a device...: never opened, never replaced.
+    #[error("{0}: {1}, not a store file (a store is a regular file); nothing was read or written")]
+    NotAFile(PathBuf, &'static str),
+    /// A SQLite file whose header or pages make no sense.
+    #[error(
+        "{0}: the file is damaged, or not a concord store: {1}; rebuild it with `concord build CORPUS -o {0}`"
+    )]
+    Damaged(PathBuf, String),
+    /// A `-wal` beside a store in rollback mode: another file's log.
+    #[error(
+        "{0}: a write-ahead log that does not belong to {1} (the store keeps none), which SQLite would replay into it; move it away (it may hold another copy's changes); nothing was read or written"
+    )]
+    StrayWal(PathBuf, PathBuf),
+    /// Another SQLite client holds the store open in a way that would lose its changes or ours.
+    #[error(
+        "{0}: another program has the store open ({1}); close it (the sqlite3 shell, a Python or Datasette session) and try again; nothing was changed"
+    )]
+    InUse(PathBuf, String),
+    /// A store that failed its checks before being changed.
+    #[error(
+        "{path}: the store is damaged ({problem}); nothing was changed; rebuild it from the corpus with `concord build CORPUS -o {path}` (`concord check --db {path}` lists every problem)"
+    )]
+    Corrupt { path: PathBuf, problem: String },
     /// A SQLite file written by another program (application_id differs, or tables without ours).
     #[error("{0}: a SQLite database, but not a concord store (application_id {1:#x})")]
     Foreign(PathBuf, i32),
@@ -124,6 +153,8 @@ impl Store {
     /// change the file (`PRAGMA query_only`).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_reading(path)?;
+        check_header(&conn, path)?;
+        check::on_open(&conn, path)?;
         let store = Store {
             conn,
             path: path.to_path_buf(),
@@ -168,27 +199,27 @@ impl Store {
     }
 }
 
-/// Opens `path` to read. A writable file is opened read-write (and the caller
-/// sets `query_only`), so that closing the last connection removes the
-/// `-wal` and `-shm` files a WAL store gets while open; a read-only file is
-/// opened read-only.
+/// Opens `path` to read, never to write: `SQLITE_OPEN_READ_ONLY`, so that
+/// no query, and no closing connection, changes the file or leaves files
+/// beside it (a store in rollback mode needs none to be read). The path is
+/// inspected first ([`file::inspect`]): no FIFO, device or directory reaches
+/// SQLite, and no write-ahead log of another file is replayed.
 pub(crate) fn open_reading(path: &Path) -> Result<Connection, StoreError> {
-    if !path.exists() {
-        return Err(StoreError::Missing(path.to_path_buf()));
-    }
-    let base = OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-    let writable = std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly());
-    if writable {
-        let rw = Connection::open_with_flags(path, base | OpenFlags::SQLITE_OPEN_READ_WRITE);
-        if let Ok(c) = rw {
-            return Ok(c);
-        }
-    }
-    // A read-only file: nobody writes it, so SQLite may read it as immutable,
-    // without the `-wal` and `-shm` files it would otherwise leave beside it.
-    let uri = format!("file:{}?immutable=1", uri_path(path));
-    Connection::open_with_flags(&uri, base | OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| sqlite_err(path, e))
+    let path = &file::resolve(path)?;
+    let header = file::inspect(path)?;
+    let base = OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_READ_ONLY;
+    // A store left in WAL mode (by an older concord, or another program)
+    // with no log: nothing is waiting in a log, so it is read as immutable,
+    // without creating the `-wal` and `-shm` files SQLite would otherwise
+    // make (and, read-only, could not remove).
+    let uri = if header.journal == file::Journal::Wal && file::wal_len(path) == 0 {
+        format!("file:{}?immutable=1", uri_path(path))
+    } else {
+        format!("file:{}", uri_path(path))
+    };
+    Connection::open_with_flags(&uri, base).map_err(|e| sqlite_err(path, e))
 }
 
 /// `path` for a `file:` URI: `%`, `?` and `#` escaped.
@@ -209,6 +240,10 @@ pub(crate) fn sqlite_err(path: &Path, e: rusqlite::Error) -> StoreError {
     use rusqlite::ErrorCode::*;
     match e.sqlite_error_code() {
         Some(NotADatabase) => StoreError::NotSqlite(path.to_path_buf()),
+        Some(DatabaseCorrupt) => StoreError::Damaged(
+            path.to_path_buf(),
+            "SQLite reports: database disk image is malformed".into(),
+        ),
         Some(DatabaseBusy | DatabaseLocked) => {
             StoreError::Locked(path.to_path_buf(), BUSY_TIMEOUT_SECS)
         }
@@ -230,6 +265,14 @@ pub fn check_header(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         .map_err(e)?;
     if app != APPLICATION_ID {
         return Err(StoreError::Foreign(path.to_path_buf(), app));
+    }
+    // A newer concord counts up from ours; a number far beyond it (or below
+    // 1) is a damaged header, not a store from the future.
+    if !(1..=SCHEMA_VERSION + 1000).contains(&version) {
+        return Err(StoreError::Damaged(
+            path.to_path_buf(),
+            format!("its header gives store version {version}, which no concord writes"),
+        ));
     }
     if version > SCHEMA_VERSION {
         return Err(StoreError::Newer {

@@ -90,6 +90,13 @@ pub fn write_corpus(
     for (i, f) in corpus.files.iter().enumerate() {
         st.execute(params![i as i64 + 1, f.path, f.content])?;
     }
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+        params![
+            super::check::CHECKSUMS_KEY,
+            super::check::checksums(corpus.files.iter().map(|f| f.content.as_str()))
+        ],
+    )?;
     write_actors(conn, corpus, &lines, &mut ids)?;
     write_principles(conn, corpus, &lines, &mut ids)?;
     counts.actors = ids.actors.len();
