@@ -72,7 +72,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn worst(self, other: Status) -> Status {
+    pub fn worst(self, other: Status) -> Status {
         match (self, other) {
             (Status::Interrupted, _) | (_, Status::Interrupted) => Status::Interrupted,
             (Status::Failed, _) | (_, Status::Failed) => Status::Failed,

@@ -1,0 +1,220 @@
+//! Scripts and piped input that try to do more than they say, through the real binary: a
+//! dot-command hidden in a string literal, a failing dot-command, a byte order mark, a
+//! statement that fails after its output would have begun, and diagnostics for a query of
+//! thousands of unknown names.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::Run;
+
+/// Runs concord in `dir` with `args`, `input` on its standard input.
+fn piped(dir: &Path, args: &[&str], input: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("concord starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    // Written from a thread, so that a large input cannot block against a full stderr pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("concord ends");
+    writer.join().expect("the writer ends");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `concord run FILE ARGS` in `dir`.
+fn run_file(dir: &Path, file: &str, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .arg("run")
+        .arg(file)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("concord runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+const HIDDEN: &str = "indivisible\n.output victim.txt\ndocuments\n.output\n";
+
+#[test]
+fn a_dot_command_inside_a_string_literal_is_part_of_the_string() {
+    let s = common::Scratch::new();
+    let dir = s.tmp.path();
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "precious\n").unwrap();
+    // The attack of the issue: piped, and as a script file.
+    let query = format!("clauses where text ~ \"{HIDDEN}\" count\n");
+    let r = piped(dir, &["--format", "csv"], query.as_bytes());
+    assert!(r.ok(), "{r:?}");
+    // No clause holds the four lines, so the count is 0 (a query cut at the `.output`
+    // line would not parse, and `documents` would print 11 rows).
+    assert_eq!(r.stdout, "count\n0\n", "{r:?}");
+    std::fs::write(dir.join("attack.cq"), &query).unwrap();
+    let r = run_file(dir, "attack.cq", &["--format", "csv"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (Some(0), "count\n0\n"),
+        "{r:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert_eq!(
+        common::list_dir(dir),
+        ["attack.cq", "corpus", "out", "victim.txt"]
+    );
+
+    // The string holds the `.output` line, exactly: `explain` shows the bound value.
+    let explain = format!("explain clauses where text ~ \"{HIDDEN}\"\n.format csv\n");
+    let r = piped(dir, &["--format", "json"], explain.as_bytes());
+    assert!(r.ok(), "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON object");
+    assert_eq!(v["params"][0], serde_json::json!(HIDDEN), "{v}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+
+    // After `--`, a `.` line is a dot-command again only on a line of its own: a comment
+    // ends at its line, while a string goes on.
+    let script = "-- a comment \"\n.format csv\ndocuments count\n";
+    let r = piped(dir, &[], script.as_bytes());
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (Some(0), "count\n11\n"),
+        "{r:?}"
+    );
+    // A real dot-command after a closed multi-line string still runs.
+    let script =
+        format!("clauses where text ~ \"{HIDDEN}\" count\n.output out.csv\ndocuments count\n");
+    let r = piped(dir, &["--format", "csv"], script.as_bytes());
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (Some(0), "count\n0\n"),
+        "{r:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.csv")).unwrap(),
+        "count\n11\n"
+    );
+}
+
+#[test]
+fn an_unclosed_string_swallows_the_dot_commands_after_it() {
+    let s = common::Scratch::new();
+    let dir = s.tmp.path();
+    let r = piped(
+        dir,
+        &["--format", "csv"],
+        b"documents where title ~ \"x\n.output victim.txt\ndocuments\n",
+    );
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(r.stderr.contains("unclosed string"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(!dir.join("victim.txt").exists());
+}
+
+#[test]
+fn a_failing_dot_command_fails_the_script() {
+    let s = common::Scratch::new();
+    let dir = s.tmp.path();
+    let missing = dir.join("no-such.db");
+    let missing = missing.to_str().unwrap();
+    for (dot, says) in [
+        (format!(".open {missing}"), "no-such.db"),
+        (
+            ".output no-such-dir/out.csv".to_string(),
+            "no-such-dir/out.csv",
+        ),
+        (".read no-such.cq".to_string(), "no-such.cq"),
+        (".format yaml".to_string(), "unknown format `yaml`"),
+    ] {
+        let script = format!("{dot}\ndocuments count\n");
+        // Without --bail: the error, the rest runs (on the example), exit 1.
+        let r = piped(dir, &["--format", "csv"], script.as_bytes());
+        assert_eq!(r.code, Some(1), "{dot}: {r:?}");
+        assert!(r.stderr.contains(says), "{dot}: {}", r.stderr);
+        assert_eq!(r.stdout, "count\n11\n", "{dot}");
+        // With --bail: stops there; the query does not run on the built-in example.
+        let r = piped(dir, &["--format", "csv", "--bail"], script.as_bytes());
+        assert_eq!(r.code, Some(1), "{dot}: {r:?}");
+        assert_eq!(r.stdout, "", "{dot}: ran on after the failure");
+        // The same as a script file.
+        std::fs::write(dir.join("s.cq"), &script).unwrap();
+        let r = run_file(dir, "s.cq", &["--format", "csv", "--bail"]);
+        assert_eq!((r.code, r.stdout.as_str()), (Some(1), ""), "{dot}: {r:?}");
+        assert!(r.stderr.contains(says), "{dot}: {}", r.stderr);
+    }
+    assert!(!dir.join("no-such.db").exists());
+
+    // A failing `.open` keeps the previous store: under --bail nothing runs on it either.
+    let b = common::Scratch::built_example();
+    let db = b.db();
+    let script = format!(".open {}\n.open {missing}\ndocuments count\n", db.display());
+    let r = piped(dir, &["--format", "csv", "--bail"], script.as_bytes());
+    assert_eq!(
+        (r.code, r.stdout.contains("count")),
+        (Some(1), false),
+        "{r:?}"
+    );
+    assert!(r.stdout.starts_with("opened "), "{r:?}");
+
+    // A statement that fails before a dot-command stops a --bail script too.
+    let r = piped(
+        dir,
+        &["--format", "csv", "--bail"],
+        b"documents by nobody-at-all\n.output after.csv\ndocuments count\n",
+    );
+    assert_eq!((r.code, r.stdout.as_str()), (Some(1), ""), "{r:?}");
+    assert!(!dir.join("after.csv").exists());
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_of_a_script_is_dropped() {
+    let s = common::Scratch::new();
+    let dir = s.tmp.path();
+    for script in [
+        "\u{feff}documents count\n",
+        "\u{feff}.format csv\ndocuments count\n",
+    ] {
+        let r = piped(dir, &["--format", "csv"], script.as_bytes());
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (Some(0), "count\n11\n"),
+            "{r:?}"
+        );
+        assert_eq!(r.stderr, "");
+        std::fs::write(dir.join("bom.cq"), script).unwrap();
+        let r = run_file(dir, "bom.cq", &["--format", "csv"]);
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (Some(0), "count\n11\n"),
+            "{r:?}"
+        );
+        // `.read` of the same file.
+        let r = piped(dir, &["--format", "csv"], b".read bom.cq\n");
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (Some(0), "count\n11\n"),
+            "{r:?}"
+        );
+    }
+    // Errors still point at the right column: the mark is not counted.
+    std::fs::write(dir.join("bad.cq"), "\u{feff}documents by lavorv\n").unwrap();
+    let r = run_file(dir, "bad.cq", &[]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("--> bad.cq:1:14"), "{}", r.stderr);
+}
