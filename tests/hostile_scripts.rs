@@ -218,3 +218,79 @@ fn a_byte_order_mark_at_the_start_of_a_script_is_dropped() {
     assert_eq!(r.code, Some(1));
     assert!(r.stderr.contains("--> bad.cq:1:14"), "{}", r.stderr);
 }
+
+/// The built example with its `clauses` table dropped: queries of clauses fail when SQLite
+/// prepares them, queries of documents still work.
+fn store_without_clauses(s: &common::Scratch) -> std::path::PathBuf {
+    let r = common::build(&common::example_dir(), &s.db());
+    assert!(r.ok(), "{r:?}");
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE clauses;")
+        .unwrap();
+    drop(conn);
+    s.db()
+}
+
+#[test]
+fn a_statement_that_fails_prints_nothing_on_stdout() {
+    let s = common::Scratch::new();
+    let db = store_without_clauses(&s);
+    let db = db.to_str().unwrap();
+    for format in ["csv", "tsv", "json", "jsonl", "markdown", "table"] {
+        let r = common::run([
+            "-c",
+            "clauses where text ~ \"security\"",
+            "--format",
+            format,
+            db,
+        ]);
+        assert_eq!(r.code, Some(1), "{format}: {r:?}");
+        assert!(
+            r.stderr.contains("no such table: clauses"),
+            "{format}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            r.stdout, "",
+            "--format {format}: a failed statement printed"
+        );
+    }
+    // Several statements under --format json: one valid array, the failed result `null`.
+    let r = common::run([
+        "-c",
+        "documents count; clauses count; documents where id = istanbul-charter",
+        "--format",
+        "json",
+        db,
+    ]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(v[0], serde_json::json!([{"count": 11}]), "{v}");
+    assert_eq!(v[1], serde_json::Value::Null, "{v}");
+    assert_eq!(v[2][0]["id"], "istanbul-charter", "{v}");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    // The same from a script file, under --bail: the array closes after the failure.
+    std::fs::write(
+        s.tmp.path().join("two.cq"),
+        "documents count;\nclauses count;\ndocuments count\n",
+    )
+    .unwrap();
+    let r = run_file(
+        s.tmp.path(),
+        "two.cq",
+        &["--format", "json", "--bail", "--db", db],
+    );
+    assert_eq!(r.code, Some(1), "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(v, serde_json::json!([[{"count": 11}], null]), "{v}");
+    // A query that succeeds with no rows still prints its (empty) result: the header, `[]`.
+    let none = "documents where title = \"no such title\"";
+    let r = common::run(["-c", none, "--format", "json", db]);
+    assert_eq!((r.code, r.stdout.as_str()), (Some(0), "[]\n"), "{r:?}");
+    let r = common::run(["-c", none, "--format", "csv", db]);
+    assert!(r.ok(), "{r:?}");
+    assert!(
+        r.stdout.starts_with("id,") && r.stdout.lines().count() == 1,
+        "{r:?}"
+    );
+}

@@ -149,9 +149,14 @@ pub fn run_text(
             let _ = out.write_all(if first { b"" } else { b",\n" });
             first = false;
         }
-        let one = run_statement(engine, src, st, origin, s, out, err);
-        if wrap && one != Status::Ok {
-            // Keep the array well-formed: a failed statement's result is null.
+        let mut counted = Counting {
+            out: &mut *out,
+            bytes: 0,
+        };
+        let one = run_statement(engine, src, st, origin, s, &mut counted, err);
+        if wrap && one != Status::Ok && counted.bytes == 0 {
+            // Keep the array well-formed: a failed statement that printed nothing is null
+            // (one that failed after printing rows closed its own array).
             let _ = out.write_all(b"null\n");
         }
         status = status.worst(one);
@@ -169,6 +174,24 @@ pub fn run_text(
         let _ = out.write_all(b"]\n");
     }
     status
+}
+
+/// A writer that counts what goes through it.
+struct Counting<'a> {
+    out: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Runs one parsed statement.
@@ -312,7 +335,10 @@ fn graph(
 }
 
 /// Runs a query and writes its rows through the format's sink as they come; `shown` is set to
-/// the rows written out, however it ends.
+/// the rows written out, however it ends. The sink begins (a CSV header, a JSON `[`) only with
+/// the first row or once the query has succeeded, so a query that fails before its first row
+/// (SQL that does not prepare, an error in the first step) prints nothing; one that fails
+/// later closes a JSON array, so the output stays valid JSON.
 fn stream(
     engine: &Engine,
     sql: &concord::sql::Sql,
@@ -323,13 +349,19 @@ fn stream(
     let Some(mut sink) = render::sink(s.format, &mut *out, s.table) else {
         unreachable!("dot output is drawn by `graph`, before streaming")
     };
-    sink.begin(&sql.columns).map_err(StoreError::from_io)?;
+    let mut begun = false;
     let mut total = 0u64;
     let mut given = 0u64;
     let mut io_error = None;
     let ran = engine.store().run(sql, |row| {
         total += 1;
-        match sink.row(&row) {
+        let written = if begun {
+            sink.row(&row)
+        } else {
+            begun = true;
+            sink.begin(&sql.columns).and_then(|()| sink.row(&row))
+        };
+        match written {
             Ok(()) => {
                 given += 1;
                 ControlFlow::Continue(())
@@ -341,9 +373,19 @@ fn stream(
         }
     });
     let result = match (ran, io_error) {
-        (Err(e), _) => Err(e),
+        (Err(e), _) => {
+            if begun && s.format == Format::Json {
+                // Rows were printed: close the array (the error is on stderr, the exit is 1).
+                let _ = sink.end(total);
+            }
+            Err(e)
+        }
         (Ok(_), Some(e)) => Err(StoreError::from_io(e)),
-        (Ok(_), None) => sink.end(total).map_err(StoreError::from_io),
+        (Ok(_), None) if begun => sink.end(total).map_err(StoreError::from_io),
+        (Ok(_), None) => sink
+            .begin(&sql.columns)
+            .and_then(|()| sink.end(total))
+            .map_err(StoreError::from_io),
     };
     *shown = sink.shown().unwrap_or(given);
     result
