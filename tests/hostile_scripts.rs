@@ -294,3 +294,106 @@ fn a_statement_that_fails_prints_nothing_on_stdout() {
         "{r:?}"
     );
 }
+
+/// The first snippet after the line holding `head`: the quoted text, the display column where
+/// its carets start, and how many carets.
+fn caret_column(stderr: &str, head: &str) -> Option<(String, usize, usize)> {
+    let from = stderr.find(head)?;
+    let mut lines = stderr[from..].lines();
+    while let Some(line) = lines.next() {
+        if line.contains(" | ") {
+            let marks = lines.next()?;
+            let text = line.split_once(" | ")?.1.to_string();
+            let marks = marks.split_once(" |")?.1;
+            let marks = marks.strip_prefix(' ').unwrap_or(marks);
+            let col = marks.chars().take_while(|&c| c == ' ').count();
+            let width = marks.chars().skip(col).take_while(|&c| c == '^').count();
+            return Some((text, col, width));
+        }
+    }
+    None
+}
+
+#[test]
+fn ten_thousand_unknown_names_give_bounded_diagnostics() {
+    let s = common::Scratch::new();
+    let dir = s.tmp.path();
+    let names: Vec<String> = (0..10_000).map(|i| format!("zq{i}")).collect();
+    let query = format!("documents by ({})\n", names.join(", "));
+    assert!(query.len() > 69_000);
+    std::fs::write(dir.join("many.cq"), &query).unwrap();
+    let r = run_file(dir, "many.cq", &[]);
+    assert_eq!(r.code, Some(1), "{}", &r.stderr[..r.stderr.len().min(2000)]);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.len() < 20_000,
+        "{} bytes of stderr",
+        r.stderr.len()
+    );
+    assert_eq!(r.stderr.matches("error: unknown actor").count(), 10);
+    assert!(
+        r.stderr
+            .ends_with("… and 9,990 more errors (only the first 10 are shown)\n"),
+        "{}",
+        &r.stderr[r.stderr.len() - 300..]
+    );
+    // Each quoted line is a window around its name, and the carets sit under the name.
+    for (i, name) in names.iter().take(10).enumerate() {
+        let (text, col, width) = caret_column(&r.stderr, &format!("unknown actor `{name}`"))
+            .expect("a snippet for each name");
+        assert!(text.chars().count() < 200, "{text}");
+        let at: String = text.chars().skip(col).take(width).collect();
+        assert_eq!(&at, name, "diagnostic {i}: {text}");
+        assert!(r.stderr.contains(&format!(
+            "--> many.cq:1:{}",
+            query.find(&format!("{name},")).unwrap() + 1
+        )));
+    }
+
+    // Piped: 10,000 statements, each with an unknown name: the same cap for the script.
+    let script: String = names
+        .iter()
+        .map(|n| format!("documents by {n};\n"))
+        .collect();
+    let r = piped(dir, &[], script.as_bytes());
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr.len() < 20_000,
+        "{} bytes of stderr",
+        r.stderr.len()
+    );
+    assert_eq!(r.stderr.matches("error: unknown actor").count(), 10);
+    assert!(
+        r.stderr
+            .ends_with("… and 9,990 more errors (only the first 10 are shown)\n")
+    );
+}
+
+#[test]
+fn a_mistake_far_along_a_long_line_is_quoted_around_it() {
+    let s = common::Scratch::new();
+    let dir = s.tmp.path();
+    // 100,000 characters of Cyrillic and CJK before the mistake (display widths 1 and 2).
+    let filler = "Лавров 中文 ".repeat(10_000);
+    let query = format!("documents where title ~ \"{filler}\" and nosuchfield = 1\n");
+    let r = piped(dir, &[], query.as_bytes());
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(r.stderr.len() < 2_000, "{} bytes of stderr", r.stderr.len());
+    let (text, col, width) = caret_column(&r.stderr, "nosuchfield").expect("a snippet");
+    assert!(text.starts_with('…'), "{text}");
+    // Display columns: a CJK ideograph is two wide.
+    let mut shown = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            2
+        } else {
+            1
+        };
+        if used >= col && used < col + width {
+            shown.push(c);
+        }
+        used += w;
+    }
+    assert_eq!(shown, "nosuchfield", "{text}");
+}

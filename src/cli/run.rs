@@ -81,15 +81,80 @@ impl Status {
     }
 }
 
-/// Prints diagnostics for `src` on `err`, each followed by where it is when `origin` names a file.
+/// The most diagnostics one run of a text (a script, piped input, a line of the shell) prints;
+/// the rest are counted, and said in one line at the end.
+pub const MAX_DIAGNOSTICS: usize = 10;
+
+/// The diagnostics printed so far, and those left out.
+#[derive(Debug, Default)]
+pub struct Budget {
+    shown: usize,
+    errors_left_out: usize,
+    warnings_left_out: usize,
+}
+
+impl Budget {
+    /// `… and 9,990 more errors`, when some were left out.
+    fn finish(&self, err: &mut dyn Write) {
+        let what = match (self.errors_left_out, self.warnings_left_out) {
+            (0, 0) => return,
+            (e, 0) => format!("{} more {}", commas(e), plural(e, "error")),
+            (0, w) => format!("{} more {}", commas(w), plural(w, "warning")),
+            (e, w) => format!(
+                "{} more {} and {} more {}",
+                commas(e),
+                plural(e, "error"),
+                commas(w),
+                plural(w, "warning")
+            ),
+        };
+        let _ = writeln!(
+            err,
+            "… and {what} (only the first {MAX_DIAGNOSTICS} are shown)"
+        );
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.into()
+    } else {
+        format!("{word}s")
+    }
+}
+
+fn commas(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Prints diagnostics for `src` on `err`, each followed by where it is when `origin` names a
+/// file; past [`MAX_DIAGNOSTICS`] they are only counted in `budget`.
 pub fn print_diagnostics(
     err: &mut dyn Write,
     src: &str,
     origin: Option<&str>,
     ds: &[Diagnostic],
     color: bool,
+    budget: &mut Budget,
 ) {
     for d in ds {
+        if budget.shown >= MAX_DIAGNOSTICS {
+            if d.warning {
+                budget.warnings_left_out += 1;
+            } else {
+                budget.errors_left_out += 1;
+            }
+            continue;
+        }
+        budget.shown += 1;
         let text = diag::render(src, d, color);
         let _ = match origin {
             Some(name) => {
@@ -98,7 +163,8 @@ pub fn print_diagnostics(
                 let head = lines.next().unwrap_or("");
                 write!(
                     err,
-                    "{head}\n  --> {name}:{line}:{col}\n{}",
+                    "{head}\n  --> {}:{line}:{col}\n{}",
+                    concord::text::escape_controls(name),
                     lines.next().unwrap_or("")
                 )
             }
@@ -131,12 +197,13 @@ pub fn run_text(
     }
     let mut status = Status::Ok;
     let mut first = true;
+    let budget = &mut Budget::default();
     for st in &script.statements {
         // Errors before this statement belong to statements that did not parse.
         let mut broken = false;
         while let Some(d) = errors.pop_if(|d| d.span.start < st.span.end) {
             broken |= d.span.start >= st.span.start;
-            print_diagnostics(err, src, origin, &[d], s.color);
+            print_diagnostics(err, src, origin, &[d], s.color, budget);
             status = Status::Failed;
         }
         if status == Status::Failed && s.bail {
@@ -153,7 +220,7 @@ pub fn run_text(
             out: &mut *out,
             bytes: 0,
         };
-        let one = run_statement(engine, src, st, origin, s, &mut counted, err);
+        let one = run_statement(engine, src, st, origin, s, &mut counted, err, budget);
         if wrap && one != Status::Ok && counted.bytes == 0 {
             // Keep the array well-formed: a failed statement that printed nothing is null
             // (one that failed after printing rows closed its own array).
@@ -166,13 +233,14 @@ pub fn run_text(
     }
     if !(s.bail && status == Status::Failed) {
         for d in errors.into_iter().rev() {
-            print_diagnostics(err, src, origin, &[d], s.color);
+            print_diagnostics(err, src, origin, &[d], s.color, budget);
             status = status.worst(Status::Failed);
         }
     }
     if wrap {
         let _ = out.write_all(b"]\n");
     }
+    budget.finish(err);
     status
 }
 
@@ -194,7 +262,8 @@ impl Write for Counting<'_> {
     }
 }
 
-/// Runs one parsed statement.
+/// Runs one parsed statement; its diagnostics count against `budget`.
+#[allow(clippy::too_many_arguments)]
 pub fn run_statement(
     engine: &mut Engine,
     src: &str,
@@ -203,6 +272,7 @@ pub fn run_statement(
     s: &Settings,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    budget: &mut Budget,
 ) -> Status {
     let started = Instant::now();
     // Rows of the result printed (for the message when it is interrupted).
@@ -214,7 +284,7 @@ pub fn run_statement(
     let prepared = match engine.prepare(st) {
         Ok(p) => p,
         Err(ds) => {
-            print_diagnostics(err, src, origin, &ds, s.color);
+            print_diagnostics(err, src, origin, &ds, s.color, budget);
             return Status::Failed;
         }
     };
@@ -224,7 +294,7 @@ pub fn run_statement(
             .iter()
             .map(|w| Diagnostic::from(w.clone()).into_warning())
             .collect();
-        print_diagnostics(err, src, origin, &ws, s.color);
+        print_diagnostics(err, src, origin, &ws, s.color, budget);
     }
     let result = match prepared {
         Prepared::Query { plan, set, .. } if s.format == Format::Dot => {
@@ -267,7 +337,7 @@ pub fn run_statement(
         Err(StoreError::Output(e)) if is_cancelled(&e) => interrupted(err, shown),
         Err(e) => {
             let d = Diagnostic::new(e.to_string(), st.span);
-            print_diagnostics(err, src, origin, &[d], s.color);
+            print_diagnostics(err, src, origin, &[d], s.color, budget);
             Status::Failed
         }
     };
