@@ -14,9 +14,12 @@
 //! on a character boundary is moved back to one, and one past the end is clamped, so rendering
 //! never panics.
 
+use std::borrow::Cow;
+
 use unicode_width::UnicodeWidthChar;
 
 use crate::syntax::{Span, SyntaxError};
+use crate::text::{control_escape, escape_controls};
 
 /// An error message about a span of the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +104,8 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 pub fn render(src: &str, d: &Diagnostic, color: bool) -> String {
     let paint = Paint(color);
     let (line_no, line, start, end) = locate(src, d.span);
-    let (text, col, width) = layout(line, start, end);
+    let (line, start, end) = window(line, start, end);
+    let (text, col, width) = layout(&line, start, end);
     let w = line_no.to_string().len();
     let pad = " ".repeat(w);
     let head = if d.warning {
@@ -109,13 +113,13 @@ pub fn render(src: &str, d: &Diagnostic, color: bool) -> String {
     } else {
         paint.red("error")
     };
-    let mut out = format!("{head}: {}\n", paint.bold(&d.message));
+    let mut out = format!("{head}: {}\n", paint.bold(&escape_controls(&d.message)));
     let gutter = paint.blue(&format!("  {line_no:>w$} |"));
     out += format!("{gutter} {text}").trim_end();
     out.push('\n');
     let mut marks = format!("{}{}", " ".repeat(col), "^".repeat(width.max(1)));
     if let Some(label) = &d.label {
-        marks = format!("{marks} {label}");
+        marks = format!("{marks} {}", escape_controls(label));
     }
     out += &format!(
         "{} {}\n",
@@ -131,7 +135,11 @@ pub fn render(src: &str, d: &Diagnostic, color: bool) -> String {
             Note::Note(t) => ("note", t),
             Note::Help(t) => ("help", t),
         };
-        out += &format!("  {pad} {} {text}\n", paint.bold(&format!("= {kind}:")));
+        out += &format!(
+            "  {pad} {} {}\n",
+            paint.bold(&format!("= {kind}:")),
+            escape_controls(text)
+        );
     }
     out
 }
@@ -154,8 +162,29 @@ fn locate(src: &str, span: Span) -> (usize, &str, usize, usize) {
     (line_no, line, s, e.max(s))
 }
 
-/// The line as displayed (tabs as four spaces, control characters as their pictures), the
-/// display column of byte `start`, and the display width of `start..end`.
+/// How much of a long line is quoted either side of the span's start, in bytes (as corpus
+/// problems are quoted): one mistake on a line of megabytes, or each of thousands of mistakes
+/// on one line, prints a bounded snippet.
+const WINDOW: usize = 80;
+
+/// The part of `line` quoted around `start` (at most [`WINDOW`] bytes either side, `…` where
+/// it is cut), with `start..end` as byte offsets within it (the end clamped to it).
+fn window(line: &str, start: usize, end: usize) -> (Cow<'_, str>, usize, usize) {
+    if line.len() <= 2 * WINDOW {
+        return (Cow::Borrowed(line), start, end);
+    }
+    let from = floor_boundary(line, start.saturating_sub(WINDOW));
+    let to = floor_boundary(line, start + WINDOW).max(start);
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < line.len() { "…" } else { "" };
+    let text = format!("{lead}{}{tail}", &line[from..to]);
+    let shift = |n: usize| n.clamp(from, to) - from + lead.len();
+    (Cow::Owned(text), shift(start), shift(end))
+}
+
+/// The line as displayed (tabs as four spaces, C0 control characters as their pictures, C1
+/// ones as escapes like `\u{9b}`), the display column of byte `start`, and the display width
+/// of `start..end`.
 fn layout(line: &str, start: usize, end: usize) -> (String, usize, usize) {
     let mut text = String::with_capacity(line.len());
     let (mut col, mut width) = (0, 0);
@@ -183,6 +212,11 @@ fn display(c: char) -> (Option<String>, usize) {
             (Some(picture.into()), 1)
         }
         '\x7f' => (Some("␡".into()), 1),
+        '\u{80}'..='\u{9f}' => {
+            let escape = control_escape(c);
+            let w = escape.len();
+            (Some(escape), w)
+        }
         c => (None, c.width().unwrap_or(0)),
     }
 }

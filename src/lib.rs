@@ -23,3 +23,4 @@ pub mod store;
 pub mod suggest;
 pub mod syntax;
 pub mod synth;
+pub mod text;

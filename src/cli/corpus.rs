@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use concord::{corpus, store};
 
+/// Text for the terminal: control characters (in file names, say) shown as escapes.
+fn shown(s: &str) -> std::borrow::Cow<'_, str> {
+    concord::text::escape_controls(s)
+}
+
 fn print_errors(errors: &[corpus::CorpusError]) {
     for e in errors {
         eprintln!("{e}\n");
@@ -21,7 +26,10 @@ fn load(dir: &Path) -> Result<corpus::Corpus, ExitCode> {
         ExitCode::FAILURE
     })?;
     for s in &corpus.skipped {
-        eprintln!("note: skipped {s}: no `+++` front matter, so not a document");
+        eprintln!(
+            "note: skipped {}: no `+++` front matter, so not a document",
+            shown(s)
+        );
     }
     Ok(corpus)
 }
@@ -40,7 +48,7 @@ pub fn build(dir: &Path, out: &Path) -> ExitCode {
         }
         Err(e) => {
             bar.finish();
-            eprintln!("error: {e}");
+            eprintln!("error: {}", shown(&e.to_string()));
             ExitCode::FAILURE
         }
     }
@@ -66,7 +74,7 @@ pub fn import(files: &[PathBuf], db: &Path) -> ExitCode {
         }
         Err(store::BuildError::Store(e)) => {
             bar.finish();
-            eprintln!("error: {e}");
+            eprintln!("error: {}", shown(&e.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -323,19 +323,28 @@ pub fn main() -> ExitCode {
                     eprintln!("error: cannot read standard input: {e}");
                     return ExitCode::from(2);
                 }
-                if has_dot_commands(&text) {
-                    return repl::script(cli.db, &o, &text, "<stdin>");
+                let text = without_bom(&text);
+                if has_dot_commands(text) {
+                    return repl::script(cli.db, &o, text, "<stdin>");
                 }
-                statements(cli.db, &o, &text, Some("<stdin>"))
+                statements(cli.db, &o, text, Some("<stdin>"))
             }
             None => repl::main(cli.db, &o),
         },
     }
 }
 
-/// Whether a script has dot-commands (`.format csv`) on lines of their own.
+/// Whether a script has dot-commands (`.format csv`) on lines of their own, outside strings
+/// and comments.
 fn has_dot_commands(text: &str) -> bool {
-    text.lines().any(|l| l.trim_start().starts_with('.'))
+    concord::syntax::split_dot_commands(text)
+        .iter()
+        .any(|p| matches!(p, concord::syntax::ScriptPiece::Dot(_)))
+}
+
+/// A script without the UTF-8 byte order mark some editors put at its start.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 fn open(db: Option<PathBuf>, o: &OutputArgs) -> Result<Engine, ExitCode> {
@@ -428,8 +437,10 @@ fn script_file(db: Option<PathBuf>, o: &OutputArgs, path: &std::path::Path) -> E
         std::fs::read_to_string(path)
     };
     match text {
-        Ok(t) if has_dot_commands(&t) => repl::script(db, o, &t, &path.display().to_string()),
-        Ok(t) => statements(db, o, &t, Some(&path.display().to_string())),
+        Ok(t) if has_dot_commands(without_bom(&t)) => {
+            repl::script(db, o, without_bom(&t), &path.display().to_string())
+        }
+        Ok(t) => statements(db, o, without_bom(&t), Some(&path.display().to_string())),
         Err(e) => {
             eprintln!("error: {}: {e}", path.display());
             ExitCode::from(1)

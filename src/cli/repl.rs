@@ -82,7 +82,10 @@ pub fn script(db: Option<PathBuf>, o: &OutputArgs, text: &str, origin: &str) -> 
         depth: 0,
         reopen: false,
     };
-    let status = repl.run_with_dots(text, origin);
+    let mut status = repl.run_with_dots(text, origin);
+    if !repl.close_output() {
+        status = status.worst(Status::Failed);
+    }
     super::exit(status)
 }
 
@@ -164,7 +167,7 @@ pub fn main(db: Option<PathBuf>, o: &OutputArgs) -> ExitCode {
             }
         }
     }
-    repl.close_output();
+    let _ = repl.close_output();
     ExitCode::SUCCESS
 }
 
@@ -235,9 +238,9 @@ impl Repl {
     /// One entry from the prompt: a dot-command or statements.
     fn input(&mut self, line: &str) {
         if line.trim_start().starts_with('.') {
-            self.dot(line.trim());
+            let _ = self.dot(line.trim());
         } else {
-            self.run(line, None);
+            let _ = self.run(line, None);
         }
     }
 
@@ -293,24 +296,29 @@ impl Repl {
                 }
             }
         };
-        if matches!(self.output, Output::File { once: true, .. }) {
-            self.close_output();
+        if matches!(self.output, Output::File { once: true, .. }) && !self.close_output() {
+            return status.worst(Status::Failed);
         }
         status
     }
 
-    /// Back to the screen, closing the output file.
-    fn close_output(&mut self) {
+    /// Back to the screen, closing the output file; false when what was written could not be
+    /// saved.
+    fn close_output(&mut self) -> bool {
         if let Output::File { path, mut out, .. } =
             std::mem::replace(&mut self.output, Output::Stdout)
             && let Err(e) = out.flush()
         {
-            eprintln!("error: {}: {e}", path.display());
+            let path = path.display().to_string();
+            eprintln!("error: {}: {e}", concord::text::escape_controls(&path));
+            return false;
         }
+        true
     }
 
-    /// Opens another store, keeping the session's parameters and `let` sets.
-    fn open(&mut self, path: &Path) {
+    /// Opens another store, keeping the session's parameters and `let` sets; false when it
+    /// cannot be opened (the open store stays).
+    fn open(&mut self, path: &Path) -> bool {
         match Engine::open(path) {
             Ok(mut e) => {
                 let mut engine = self.engine.borrow_mut();
@@ -318,9 +326,17 @@ impl Repl {
                 *engine = e;
                 drop(engine);
                 self.completer.forget();
-                println!("opened {}", self.describe());
+                println!(
+                    "opened {}",
+                    concord::text::escape_controls(&self.describe())
+                );
+                true
             }
-            Err(e) => eprintln!("error: {e}"),
+            Err(e) => {
+                let e = e.to_string();
+                eprintln!("error: {}", concord::text::escape_controls(&e));
+                false
+            }
         }
     }
 }

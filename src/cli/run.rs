@@ -72,7 +72,7 @@ pub enum Status {
 }
 
 impl Status {
-    fn worst(self, other: Status) -> Status {
+    pub fn worst(self, other: Status) -> Status {
         match (self, other) {
             (Status::Interrupted, _) | (_, Status::Interrupted) => Status::Interrupted,
             (Status::Failed, _) | (_, Status::Failed) => Status::Failed,
@@ -81,15 +81,80 @@ impl Status {
     }
 }
 
-/// Prints diagnostics for `src` on `err`, each followed by where it is when `origin` names a file.
+/// The most diagnostics one run of a text (a script, piped input, a line of the shell) prints;
+/// the rest are counted, and said in one line at the end.
+pub const MAX_DIAGNOSTICS: usize = 10;
+
+/// The diagnostics printed so far, and those left out.
+#[derive(Debug, Default)]
+pub struct Budget {
+    shown: usize,
+    errors_left_out: usize,
+    warnings_left_out: usize,
+}
+
+impl Budget {
+    /// `… and 9,990 more errors`, when some were left out.
+    fn finish(&self, err: &mut dyn Write) {
+        let what = match (self.errors_left_out, self.warnings_left_out) {
+            (0, 0) => return,
+            (e, 0) => format!("{} more {}", commas(e), plural(e, "error")),
+            (0, w) => format!("{} more {}", commas(w), plural(w, "warning")),
+            (e, w) => format!(
+                "{} more {} and {} more {}",
+                commas(e),
+                plural(e, "error"),
+                commas(w),
+                plural(w, "warning")
+            ),
+        };
+        let _ = writeln!(
+            err,
+            "… and {what} (only the first {MAX_DIAGNOSTICS} are shown)"
+        );
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.into()
+    } else {
+        format!("{word}s")
+    }
+}
+
+fn commas(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Prints diagnostics for `src` on `err`, each followed by where it is when `origin` names a
+/// file; past [`MAX_DIAGNOSTICS`] they are only counted in `budget`.
 pub fn print_diagnostics(
     err: &mut dyn Write,
     src: &str,
     origin: Option<&str>,
     ds: &[Diagnostic],
     color: bool,
+    budget: &mut Budget,
 ) {
     for d in ds {
+        if budget.shown >= MAX_DIAGNOSTICS {
+            if d.warning {
+                budget.warnings_left_out += 1;
+            } else {
+                budget.errors_left_out += 1;
+            }
+            continue;
+        }
+        budget.shown += 1;
         let text = diag::render(src, d, color);
         let _ = match origin {
             Some(name) => {
@@ -98,7 +163,8 @@ pub fn print_diagnostics(
                 let head = lines.next().unwrap_or("");
                 write!(
                     err,
-                    "{head}\n  --> {name}:{line}:{col}\n{}",
+                    "{head}\n  --> {}:{line}:{col}\n{}",
+                    concord::text::escape_controls(name),
                     lines.next().unwrap_or("")
                 )
             }
@@ -131,12 +197,13 @@ pub fn run_text(
     }
     let mut status = Status::Ok;
     let mut first = true;
+    let budget = &mut Budget::default();
     for st in &script.statements {
         // Errors before this statement belong to statements that did not parse.
         let mut broken = false;
         while let Some(d) = errors.pop_if(|d| d.span.start < st.span.end) {
             broken |= d.span.start >= st.span.start;
-            print_diagnostics(err, src, origin, &[d], s.color);
+            print_diagnostics(err, src, origin, &[d], s.color, budget);
             status = Status::Failed;
         }
         if status == Status::Failed && s.bail {
@@ -149,9 +216,14 @@ pub fn run_text(
             let _ = out.write_all(if first { b"" } else { b",\n" });
             first = false;
         }
-        let one = run_statement(engine, src, st, origin, s, out, err);
-        if wrap && one != Status::Ok {
-            // Keep the array well-formed: a failed statement's result is null.
+        let mut counted = Counting {
+            out: &mut *out,
+            bytes: 0,
+        };
+        let one = run_statement(engine, src, st, origin, s, &mut counted, err, budget);
+        if wrap && one != Status::Ok && counted.bytes == 0 {
+            // Keep the array well-formed: a failed statement that printed nothing is null
+            // (one that failed after printing rows closed its own array).
             let _ = out.write_all(b"null\n");
         }
         status = status.worst(one);
@@ -161,17 +233,37 @@ pub fn run_text(
     }
     if !(s.bail && status == Status::Failed) {
         for d in errors.into_iter().rev() {
-            print_diagnostics(err, src, origin, &[d], s.color);
+            print_diagnostics(err, src, origin, &[d], s.color, budget);
             status = status.worst(Status::Failed);
         }
     }
     if wrap {
         let _ = out.write_all(b"]\n");
     }
+    budget.finish(err);
     status
 }
 
-/// Runs one parsed statement.
+/// A writer that counts what goes through it.
+struct Counting<'a> {
+    out: &'a mut dyn Write,
+    bytes: u64,
+}
+
+impl Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Runs one parsed statement; its diagnostics count against `budget`.
+#[allow(clippy::too_many_arguments)]
 pub fn run_statement(
     engine: &mut Engine,
     src: &str,
@@ -180,6 +272,7 @@ pub fn run_statement(
     s: &Settings,
     out: &mut dyn Write,
     err: &mut dyn Write,
+    budget: &mut Budget,
 ) -> Status {
     let started = Instant::now();
     // Rows of the result printed (for the message when it is interrupted).
@@ -192,7 +285,7 @@ pub fn run_statement(
     let prepared = match engine.prepare(st) {
         Ok(p) => p,
         Err(ds) => {
-            print_diagnostics(err, src, origin, &ds, s.color);
+            print_diagnostics(err, src, origin, &ds, s.color, budget);
             return Status::Failed;
         }
     };
@@ -202,7 +295,7 @@ pub fn run_statement(
             .iter()
             .map(|w| Diagnostic::from(w.clone()).into_warning())
             .collect();
-        print_diagnostics(err, src, origin, &ws, s.color);
+        print_diagnostics(err, src, origin, &ws, s.color, budget);
     }
     let result = match prepared {
         Prepared::Query { plan, set, .. } if s.format == Format::Dot => {
@@ -245,7 +338,7 @@ pub fn run_statement(
         Err(StoreError::Output(e)) if is_cancelled(&e) => interrupted(err, shown),
         Err(e) => {
             let d = Diagnostic::new(e.to_string(), st.span);
-            print_diagnostics(err, src, origin, &[d], s.color);
+            print_diagnostics(err, src, origin, &[d], s.color, budget);
             Status::Failed
         }
     };
@@ -313,7 +406,10 @@ fn graph(
 }
 
 /// Runs a query and writes its rows through the format's sink as they come; `shown` is set to
-/// the rows written out, however it ends.
+/// the rows written out, however it ends. The sink begins (a CSV header, a JSON `[`) only with
+/// the first row or once the query has succeeded, so a query that fails before its first row
+/// (SQL that does not prepare, an error in the first step) prints nothing; one that fails
+/// later closes a JSON array, so the output stays valid JSON.
 fn stream(
     engine: &Engine,
     sql: &concord::sql::Sql,
@@ -324,13 +420,19 @@ fn stream(
     let Some(mut sink) = render::sink(s.format, &mut *out, s.table) else {
         unreachable!("dot output is drawn by `graph`, before streaming")
     };
-    sink.begin(&sql.columns).map_err(StoreError::from_io)?;
+    let mut begun = false;
     let mut total = 0u64;
     let mut given = 0u64;
     let mut io_error = None;
     let ran = engine.store().run(sql, |row| {
         total += 1;
-        match sink.row(&row) {
+        let written = if begun {
+            sink.row(&row)
+        } else {
+            begun = true;
+            sink.begin(&sql.columns).and_then(|()| sink.row(&row))
+        };
+        match written {
             Ok(()) => {
                 given += 1;
                 ControlFlow::Continue(())
@@ -342,9 +444,19 @@ fn stream(
         }
     });
     let result = match (ran, io_error) {
-        (Err(e), _) => Err(e),
+        (Err(e), _) => {
+            if begun && s.format == Format::Json {
+                // Rows were printed: close the array (the error is on stderr, the exit is 1).
+                let _ = sink.end(total);
+            }
+            Err(e)
+        }
         (Ok(_), Some(e)) => Err(StoreError::from_io(e)),
-        (Ok(_), None) => sink.end(total).map_err(StoreError::from_io),
+        (Ok(_), None) if begun => sink.end(total).map_err(StoreError::from_io),
+        (Ok(_), None) => sink
+            .begin(&sql.columns)
+            .and_then(|()| sink.end(total))
+            .map_err(StoreError::from_io),
     };
     *shown = sink.shown().unwrap_or(given);
     result

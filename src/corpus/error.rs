@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::{SourceFile, Span};
+use crate::text::escape_controls;
 
 /// A problem found in one file, at a byte span of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,10 +66,16 @@ impl CorpusError {
             if from > line_start { "…" } else { "" },
             if to < line_end { "…" } else { "" },
         );
-        let line_text = format!("{lead}{}{tail}", text[from..to].trim_end_matches('\r'));
-        let col = display_width(lead) + display_width(&text[from..start]);
+        // Control characters are shown as escapes (`\x1b`): a corpus file cannot drive the
+        // terminal of whoever builds it. Columns are measured on what is shown.
+        let shown = |s: &str| escape_controls(s).into_owned();
+        let line_text = format!(
+            "{lead}{}{tail}",
+            shown(text[from..to].trim_end_matches('\r'))
+        );
+        let col = display_width(lead) + display_width(&shown(&text[from..start]));
         let end = floor_char(text, p.span.end.clamp(start, to));
-        let width = display_width(&text[start..end]).max(1);
+        let width = display_width(&shown(&text[start..end])).max(1);
         CorpusError {
             path: file.path.clone(),
             line,
@@ -124,25 +131,28 @@ fn display_width(s: &str) -> usize {
 }
 
 impl fmt::Display for CorpusError {
+    /// Names, messages and file names are shown with their control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        let path = escape_controls(&self.path);
+        let help = self.help.as_deref().map(escape_controls);
+        writeln!(f, "error: {}", escape_controls(&self.message))?;
         let Some((text, col, width)) = &self.snippet else {
             match self.line {
-                0 => write!(f, "  --> {}", self.path)?,
-                l => write!(f, "  --> {}:{}:{}", self.path, l, self.column)?,
+                0 => write!(f, "  --> {path}")?,
+                l => write!(f, "  --> {path}:{l}:{}", self.column)?,
             }
-            if let Some(h) = &self.help {
+            if let Some(h) = &help {
                 write!(f, "\n  = help: {h}")?;
             }
             return Ok(());
         };
         let gutter = self.line.to_string().len();
         let pad = " ".repeat(gutter);
-        writeln!(f, "{pad}--> {}:{}:{}", self.path, self.line, self.column)?;
+        writeln!(f, "{pad}--> {path}:{}:{}", self.line, self.column)?;
         writeln!(f, "{pad} |")?;
         writeln!(f, "{} | {}", self.line, text)?;
         write!(f, "{pad} | {}{}", " ".repeat(*col), "^".repeat(*width))?;
-        if let Some(h) = &self.help {
+        if let Some(h) = &help {
             write!(f, " {h}")?;
         }
         Ok(())

@@ -7,6 +7,7 @@
 //! columns do not fit, the table is wider than the terminal. With no width (a file or a pipe),
 //! text columns are cut (or wrapped) at `max_cell`.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use comfy_table::{Attribute, Cell as TCell, CellAlignment, ContentArrangement, presets};
@@ -14,6 +15,7 @@ use unicode_width::UnicodeWidthChar;
 
 use super::Sink;
 use crate::store::{Card, Cell};
+use crate::text::{escape_controls, is_hostile_control};
 
 /// How a table is drawn.
 #[derive(Debug, Clone, Copy)]
@@ -263,12 +265,50 @@ fn styled(c: &Cell, text: String, opts: &TableOptions) -> TCell {
     }
 }
 
+/// Whether a cell holds a control character a terminal would act on.
+fn has_controls(c: &Cell) -> bool {
+    match c {
+        Cell::Text(s) => s.chars().any(is_hostile_control),
+        Cell::List(v) => v.iter().any(|s| s.chars().any(is_hostile_control)),
+        _ => false,
+    }
+}
+
+/// `rows` with control characters shown as escapes (`\x1b`), so that text from the corpus
+/// cannot drive the terminal; borrowed when there is none. Widths are measured afterwards.
+fn escaped_rows(rows: &[Vec<Cell>]) -> Cow<'_, [Vec<Cell>]> {
+    if !rows.iter().flatten().any(has_controls) {
+        return Cow::Borrowed(rows);
+    }
+    let esc = |s: &String| escape_controls(s).into_owned();
+    Cow::Owned(
+        rows.iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Cell::Text(s) => Cell::Text(esc(s)),
+                        Cell::List(v) => Cell::List(v.iter().map(esc).collect()),
+                        c => c.clone(),
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
 /// The table, and how many lines each row takes.
 fn draw(
     columns: &[String],
     rows: &[Vec<Cell>],
     opts: &TableOptions,
 ) -> (comfy_table::Table, Vec<usize>) {
+    let columns: Vec<String> = columns
+        .iter()
+        .map(|c| escape_controls(c).into_owned())
+        .collect();
+    let columns = &columns[..];
+    let rows = escaped_rows(rows);
+    let rows = &rows[..];
     let mut t = comfy_table::Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.force_no_tty();
@@ -416,7 +456,7 @@ pub fn card(c: &Card, opts: &TableOptions) -> String {
             s.to_string()
         }
     };
-    out.push_str(&bold(&c.title));
+    out.push_str(&bold(&escape_controls(&c.title)));
     out.push('\n');
     let key_width = c
         .facts
@@ -428,9 +468,11 @@ pub fn card(c: &Card, opts: &TableOptions) -> String {
         .width
         .map_or(100, |w| (w as usize).saturating_sub(key_width + 4).max(30));
     for (k, v) in &c.facts {
-        let lines = wrap(&v.as_text().unwrap_or_default(), wrap_at);
+        let text = v.as_text().unwrap_or_default();
+        let (k, v) = (escape_controls(k), escape_controls(&text));
+        let lines = wrap(&v, wrap_at);
         for (i, line) in lines.iter().enumerate() {
-            let key = if i == 0 { k.as_str() } else { "" };
+            let key = if i == 0 { &k[..] } else { "" };
             out.push_str(&format!("  {key:>key_width$}  {line}\n"));
         }
     }
@@ -439,7 +481,11 @@ pub fn card(c: &Card, opts: &TableOptions) -> String {
             continue;
         }
         out.push('\n');
-        out.push_str(&bold(&format!("{} ({})", s.heading, s.rows.rows.len())));
+        out.push_str(&bold(&format!(
+            "{} ({})",
+            escape_controls(&s.heading),
+            s.rows.rows.len()
+        )));
         out.push('\n');
         out.push_str(&draw(&s.rows.columns, &s.rows.rows, opts).0.to_string());
         out.push('\n');

@@ -99,3 +99,48 @@ fn token_kind(t: Tok) -> TokenKind {
         | Tok::Eof => TokenKind::Error,
     }
 }
+
+/// A piece of a script that mixes statements and dot-commands ([`split_dot_commands`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScriptPiece {
+    /// Statement text: the byte range of the script it covers.
+    Statements(std::ops::Range<usize>),
+    /// A dot-command line: from its `.` to the end of the line (without the newline).
+    Dot(std::ops::Range<usize>),
+}
+
+/// Splits a script (piped input, `concord run`, `.read`) into statement text and dot-command
+/// lines. A line is a dot-command when its first character other than spaces is `.` and the
+/// line starts outside every token: the language's own lexer reads the statement text, so a
+/// line inside a multi-line string literal (`"...\n.output x\n..."`) or after `--` stays
+/// part of its string or comment. An unclosed string runs to the end of the input, so no
+/// dot-command follows it. The pieces cover the script in order.
+pub fn split_dot_commands(src: &str) -> Vec<ScriptPiece> {
+    let mut pieces = Vec::new();
+    let mut chunk = 0;
+    let mut rest = src;
+    loop {
+        let (t, after) = lex::next_token(rest);
+        if t.tok == Tok::Eof {
+            break;
+        }
+        let start = src.len() - rest.len() + (rest.len() - after.len() - t.text.len());
+        let line_start = src[..start].rfind('\n').map_or(0, |n| n + 1);
+        let first_on_line = src[line_start..start].chars().all(char::is_whitespace);
+        if t.text.starts_with('.') && first_on_line {
+            let end = src[start..].find('\n').map_or(src.len(), |n| start + n);
+            if line_start > chunk {
+                pieces.push(ScriptPiece::Statements(chunk..line_start));
+            }
+            pieces.push(ScriptPiece::Dot(start..end));
+            chunk = (end + 1).min(src.len());
+            rest = &src[chunk..];
+            continue;
+        }
+        rest = after;
+    }
+    if chunk < src.len() {
+        pieces.push(ScriptPiece::Statements(chunk..src.len()));
+    }
+    pieces
+}

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use concord::render::Format;
 use concord::resolve::fields;
 use concord::resolve::plan::Set;
+use concord::syntax::ScriptPiece;
 
 use super::super::help;
 use super::super::run::Status;
@@ -21,39 +22,36 @@ const MAX_DEPTH: usize = 16;
 const FORMATS: &str = "table, csv, tsv, json, jsonl, markdown, dot";
 
 impl Repl {
-    /// Runs one dot-command line (starting with `.`).
-    pub(super) fn dot(&mut self, line: &str) {
+    /// Runs one dot-command line (starting with `.`); `Failed` when it printed an error.
+    pub(super) fn dot(&mut self, line: &str) -> Status {
         let args = split_args(line);
         let Some((name, rest)) = args.split_first() else {
-            return;
+            return Status::Ok;
         };
         let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
         let name = name.to_ascii_lowercase();
+        let ok = |done: bool| if done { Status::Ok } else { Status::Failed };
         match (name.as_str(), rest.as_slice()) {
             (".help", []) => print!("{}", help::overview()),
-            (".help", [topic, ..]) => self.help(topic),
+            (".help", [topic, ..]) => return ok(self.help(topic)),
             (".quit" | ".exit", _) => self.quit = true,
-            (".open", [file]) => self.open(&expand(file)),
-            (".read", [file]) => {
-                self.read(file);
-            }
+            (".open", [file]) => return ok(self.open(&expand(file))),
+            (".read", [file]) => return self.read(file),
             (".format", []) => println!("format: {}", self.settings.format.name()),
             (".format", [f]) => match Format::parse(f) {
                 Some(f) => self.settings.format = f,
-                None => eprintln!("error: unknown format `{f}`; formats: {FORMATS}"),
+                None => return fail(format!("unknown format `{}`; formats: {FORMATS}", shown(f))),
             },
             (".sql", []) => println!("sql: {}", on_off(self.settings.echo_sql)),
-            (".sql", [v]) => {
-                if let Some(b) = flag(".sql", v) {
-                    self.settings.echo_sql = b;
-                }
-            }
+            (".sql", [v]) => match flag(".sql", v) {
+                Some(b) => self.settings.echo_sql = b,
+                None => return Status::Failed,
+            },
             (".timer", []) => println!("timer: {}", on_off(self.settings.timer)),
-            (".timer", [v]) => {
-                if let Some(b) = flag(".timer", v) {
-                    self.settings.timer = b;
-                }
-            }
+            (".timer", [v]) => match flag(".timer", v) {
+                Some(b) => self.settings.timer = b,
+                None => return Status::Failed,
+            },
             (".param", []) | (".param", ["list"]) => self.param_list(),
             (".param", ["set", name, _, ..]) => {
                 let value = param_value(line);
@@ -66,22 +64,26 @@ impl Repl {
                 let had_param = engine.env.params.remove(name).is_some();
                 let had_let = engine.env.lets.remove(name).is_some();
                 if !had_param && !had_let {
-                    eprintln!("error: no parameter `${name}`");
+                    return fail(format!("no parameter `${}`", shown(name)));
                 }
             }
             (".wrap", []) => println!("wrap: {}", on_off(self.settings.table.wrap)),
-            (".wrap", [v]) => {
-                if let Some(b) = flag(".wrap", v) {
-                    self.settings.table.wrap = b;
-                }
-            }
+            (".wrap", [v]) => match flag(".wrap", v) {
+                Some(b) => self.settings.table.wrap = b,
+                None => return Status::Failed,
+            },
             (".maxrows", []) => match self.settings.table.max_rows {
                 0 => println!("maxrows: 0 (no cap)"),
                 n => println!("maxrows: {n}"),
             },
             (".maxrows", [n]) => match n.parse::<usize>() {
                 Ok(n) => self.settings.table.max_rows = n,
-                _ => eprintln!("error: `.maxrows` takes a whole number (0: no cap), not `{n}`"),
+                _ => {
+                    return fail(format!(
+                        "`.maxrows` takes a whole number (0: no cap), not `{}`",
+                        shown(n)
+                    ));
+                }
             },
             (".fields", []) => {
                 for set in Set::ALL {
@@ -90,42 +92,57 @@ impl Repl {
             }
             (".fields", [set]) => match set_of(set) {
                 Some(s) => print_fields(s),
-                None => eprintln!(
-                    "error: unknown set `{set}`; sets: documents, statements, clauses, actors, principles, citations"
-                ),
-            },
-            (".output", []) => self.close_output(),
-            (".output", [file]) => self.redirect(file, false),
-            (".once", [file]) => self.redirect(file, true),
-            _ => match help::command(&name) {
-                Some(c) => eprintln!("usage: {} {}", c.name, c.args),
                 None => {
-                    let names = help::COMMANDS.iter().map(|c| c.name);
-                    match concord::suggest::closest(&name, names) {
-                        Some(s) => {
-                            eprintln!("error: unknown command `{name}`; did you mean `{s}`?")
-                        }
-                        None => {
-                            eprintln!("error: unknown command `{name}`; `.help` lists the commands")
-                        }
-                    }
+                    return fail(format!(
+                        "unknown set `{}`; sets: documents, statements, clauses, actors, principles, citations",
+                        shown(set)
+                    ));
                 }
             },
+            (".output", []) => return ok(self.close_output()),
+            (".output", [file]) => return ok(self.redirect(file, false)),
+            (".once", [file]) => return ok(self.redirect(file, true)),
+            _ => {
+                return match help::command(&name) {
+                    Some(c) => {
+                        eprintln!("usage: {} {}", c.name, c.args);
+                        Status::Failed
+                    }
+                    None => {
+                        let names = help::COMMANDS.iter().map(|c| c.name);
+                        match concord::suggest::closest(&name, names) {
+                            Some(s) => fail(format!(
+                                "unknown command `{}`; did you mean `{s}`?",
+                                shown(&name)
+                            )),
+                            None => fail(format!(
+                                "unknown command `{}`; `.help` lists the commands",
+                                shown(&name)
+                            )),
+                        }
+                    }
+                };
+            }
         }
+        Status::Ok
     }
 
-    fn help(&self, topic: &str) {
+    /// `.help TOPIC`; false when there is no such topic.
+    fn help(&self, topic: &str) -> bool {
         if let Some(t) = help::topic(topic) {
             print!("{}", help::topic_text(t));
         } else if let Some(c) = help::command(topic) {
             print!("{}", help::command_text(c));
         } else {
             let words = help::topic_words();
-            match concord::suggest::closest(topic, words.iter().copied()) {
+            let topic = shown(topic);
+            match concord::suggest::closest(&topic, words.iter().copied()) {
                 Some(s) => eprintln!("error: no help on `{topic}`; did you mean `{s}`?"),
                 None => eprintln!("error: no help on `{topic}`; `.help` lists the topics"),
             }
+            return false;
         }
+        true
     }
 
     fn param_list(&self) {
@@ -145,18 +162,23 @@ impl Repl {
         }
     }
 
-    fn redirect(&mut self, file: &str, once: bool) {
+    /// `.output FILE` / `.once FILE`; false when the file cannot be created.
+    fn redirect(&mut self, file: &str, once: bool) -> bool {
         let path = expand(file);
         match File::create(&path) {
             Ok(f) => {
-                self.close_output();
+                let closed = self.close_output();
                 self.output = Output::File {
                     path,
                     out: BufWriter::new(f),
                     once,
                 };
+                closed
             }
-            Err(e) => eprintln!("error: {}: {e}", path.display()),
+            Err(e) => {
+                eprintln!("error: {}: {e}", shown(&path.display().to_string()));
+                false
+            }
         }
     }
 
@@ -171,38 +193,33 @@ impl Repl {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {}: {e}", path.display());
+                eprintln!("error: {}: {e}", shown(&path.display().to_string()));
                 return Status::Failed;
             }
         };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let origin = path.display().to_string();
-        self.run_with_dots(&text, &origin)
+        self.run_with_dots(text, &origin)
     }
 
-    /// Runs a script whose lines starting with `.` are dot-commands.
+    /// Runs a script whose lines starting with `.` are dot-commands (outside strings and
+    /// comments: [`concord::syntax::split_dot_commands`]). A failing dot-command fails the
+    /// script as a failing statement does; with `--bail` the script stops at the first failure.
     pub(super) fn run_with_dots(&mut self, text: &str, origin: &str) -> Status {
         self.depth += 1;
         let mut status = Status::Ok;
-        let mut chunk = 0;
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let start = offset;
-            offset += line.len();
-            if !line.trim_start().starts_with('.') {
-                continue;
-            }
-            status = worst(status, self.run_part(text, chunk..start, origin));
-            chunk = offset;
-            if status == Status::Interrupted {
+        for piece in concord::syntax::split_dot_commands(text) {
+            let one = match piece {
+                ScriptPiece::Statements(range) => self.run_part(text, range, origin),
+                ScriptPiece::Dot(range) => self.dot(text[range].trim()),
+            };
+            status = worst(status, one);
+            if status == Status::Interrupted
+                || self.quit
+                || (status == Status::Failed && self.settings.bail)
+            {
                 break;
             }
-            self.dot(line.trim());
-            if self.quit {
-                break;
-            }
-        }
-        if status != Status::Interrupted && !self.quit {
-            status = worst(status, self.run_part(text, chunk..text.len(), origin));
         }
         self.depth -= 1;
         status
@@ -226,6 +243,17 @@ impl Repl {
     }
 }
 
+/// Prints `error: MESSAGE`; the command failed.
+fn fail(message: String) -> Status {
+    eprintln!("error: {message}");
+    Status::Failed
+}
+
+/// Text for the terminal: control characters shown as escapes.
+fn shown(s: &str) -> String {
+    concord::text::escape_controls(s).into_owned()
+}
+
 fn worst(a: Status, b: Status) -> Status {
     match (a, b) {
         (Status::Interrupted, _) | (_, Status::Interrupted) => Status::Interrupted,
@@ -243,7 +271,7 @@ fn flag(command: &str, v: &str) -> Option<bool> {
         "on" | "true" | "yes" | "1" => Some(true),
         "off" | "false" | "no" | "0" => Some(false),
         _ => {
-            eprintln!("error: `{command}` takes `on` or `off`, not `{v}`");
+            eprintln!("error: `{command}` takes `on` or `off`, not `{}`", shown(v));
             None
         }
     }
