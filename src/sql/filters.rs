@@ -216,8 +216,39 @@ impl Gen {
     /// themselves, and all clauses under them (a recursive CTE over parents).
     fn clause_ids(&mut self, sources: &[Source], with_self: bool) -> Select {
         let mut any = Vec::new();
+        let named = sources
+            .iter()
+            .filter(|s| matches!(s, Source::Clause(..)))
+            .count();
+        if named > super::generate::SHORT_LIST {
+            // A long list: the documents through their index, then each clause
+            // by its reference, each list one parameter.
+            let mut docs: Vec<&str> = Vec::new();
+            let mut refs = Vec::new();
+            for s in sources {
+                if let Source::Clause(doc, label) = s {
+                    docs.push(doc);
+                    refs.push(Param::Text(format!("{doc}#{label}")));
+                }
+            }
+            docs.sort_unstable();
+            docs.dedup();
+            let docs = docs
+                .into_iter()
+                .map(|d| Param::Text(d.to_string()))
+                .collect();
+            let in_docs = self.in_values(col("xd", "slug"), docs);
+            let reference = Expr::Concat(vec![
+                col("xd", "slug"),
+                Expr::Const("#"),
+                col("xc", "label"),
+            ]);
+            let in_refs = self.in_values(reference, refs);
+            any.push(Expr::and(vec![in_docs, in_refs]));
+        }
         for s in sources {
             match s {
+                Source::Clause(..) if named > super::generate::SHORT_LIST => {}
                 Source::Clause(doc, label) => {
                     let (d, l) = (self.text(doc), self.text(label));
                     any.push(Expr::and(vec![

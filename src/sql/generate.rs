@@ -497,6 +497,20 @@ impl Gen {
                 field,
                 negated,
                 values,
+            } if values.len() > SHORT_LIST
+                && *field != Field::CitationFrom
+                && values
+                    .iter()
+                    .all(|v| matches!(v, Value::Text(_) | Value::Number(_))) =>
+            {
+                // A long list: one list parameter, not a chain of comparisons.
+                let any = self.in_list(*field, values);
+                if *negated { Expr::negate(any) } else { any }
+            }
+            Cond::In {
+                field,
+                negated,
+                values,
             } => {
                 let any = Expr::or(
                     values
@@ -597,6 +611,37 @@ impl Gen {
             return Expr::and(vec![narrowed, test]);
         }
         test
+    }
+
+    /// `field in (values)` (text or numbers) as one membership test: on a
+    /// many-valued field, "any value is one of them" (aliases compared
+    /// folded, as `=` compares them).
+    fn in_list(&mut self, f: Field, values: &[Value]) -> Expr {
+        let folded = def(f).kind == Kind::Text;
+        let params = |fold: bool| -> Vec<Param> {
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Text(t) if fold => Param::Text(crate::fold::name_key(t)),
+                    Value::Text(t) => Param::Text(t.clone()),
+                    Value::Number(n) => Param::Real(*n),
+                    Value::Date { start, .. } => Param::Text(start.clone()),
+                })
+                .collect()
+        };
+        match many(f) {
+            Some(mut rows) => {
+                let mut value = rows.columns.pop().map(|c| c.0).unwrap_or(Expr::Null);
+                if folded {
+                    value = Expr::col("x", "folded");
+                }
+                let test = self.in_values(value, params(folded));
+                rows.columns = vec![(Expr::Int(1), None)];
+                rows.filter.push(test);
+                Expr::Exists(Box::new(rows))
+            }
+            None => self.in_values(scalar(f), params(false)),
+        }
     }
 
     /// The citations reported by one of the documents `slugs`, through the index.
