@@ -87,6 +87,13 @@ const PLACES: &[&str] = &[
     "clauses where text in ({}, \"x\")",
     "clauses where label not in ({})",
     "documents where alias in ({}, {})",
+    // long lists: one bound list value (a JSON array read with json_each)
+    "clauses where text in ({}, \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\")",
+    "clauses where label not in (\"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", {})",
+    "documents where alias in ({}, \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\", \"x\")",
+    "citations where by in ({}, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league)",
+    "actors in ({}, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league)",
+    "clauses cited-by (league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, league, {})",
     // names: targets and name-valued fields
     "clauses cited-by {}",
     "clauses in {}",

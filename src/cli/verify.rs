@@ -114,7 +114,11 @@ impl<'a> Lines<'a> {
         let start = self.starts[line - 1];
         let (last_byte, last_column) = self.last.get();
         let column = if last_byte >= start && last_byte <= byte {
-            last_column + self.text.get(last_byte..byte).map_or(0, |t| t.chars().count())
+            last_column
+                + self
+                    .text
+                    .get(last_byte..byte)
+                    .map_or(0, |t| t.chars().count())
         } else {
             self.text.get(start..byte).map_or(0, |t| t.chars().count()) + 1
         };

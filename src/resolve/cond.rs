@@ -40,6 +40,7 @@ impl Resolver<'_> {
                     return None;
                 }
                 let (text, span) = self.raw(query)?;
+                let text = full_text_query(&text);
                 if let Err(why) = self.clauses.check_full_text(&text) {
                     let e = ResolveError::new(ErrorKind::BadValue, span, format!("malformed full-text query: {why}"))
                         .note("words match words; \"quoted phrases\" match in order; AND, OR, NOT and NEAR(a b) in capitals; prefix* matches prefixes")
@@ -236,5 +237,91 @@ fn date_text(d: &ast::Date, start: &str) -> String {
     match d.month {
         Some(_) => start[..7].to_string(),
         None => start[..4].to_string(),
+    }
+}
+
+/// A `matches` query as FTS5 reads it: a word with characters FTS5 would
+/// read as syntax (`co-operation`, `U.S.`) is an ordinary search word, so it
+/// is quoted as a phrase (`"co-operation"`, `"U.S."`; a final `*` stays a
+/// prefix: `"U.S"*`). `AND`, `OR`, `NOT`, `NEAR(...)`, `"phrases"`,
+/// parentheses, commas, `prefix*`, `^first` and column filters (`text:`) are kept.
+pub(crate) fn full_text_query(query: &str) -> String {
+    let bare = |c: char| c.is_alphanumeric() || c == '_' || !c.is_ascii();
+    let mut out = String::with_capacity(query.len() + 8);
+    let mut chars = query.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '"' {
+            // A phrase, as written, to its closing quote ("" is a quote inside).
+            out.push(c);
+            while let Some((_, d)) = chars.next() {
+                out.push(d);
+                if d == '"' {
+                    if chars.peek().is_some_and(|&(_, e)| e == '"') {
+                        out.push('"');
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        if c.is_whitespace() || matches!(c, '(' | ')' | ',') {
+            out.push(c);
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if d.is_whitespace() || matches!(d, '(' | ')' | ',' | '"') {
+                break;
+            }
+            end = j + d.len_utf8();
+            chars.next();
+        }
+        let word = &query[i..end];
+        let (stem, prefix) = match word.strip_suffix('*') {
+            Some(stem) if !stem.is_empty() => (stem, "*"),
+            _ => (word, ""),
+        };
+        let syntax = matches!(word, "AND" | "OR" | "NOT" | "NEAR")
+            || stem.chars().all(bare)
+            || word.contains(':')
+            || word.starts_with(['^', '+', '-', '{'])
+            || word == "*";
+        if syntax {
+            out.push_str(word);
+        } else {
+            out.push('"');
+            out.push_str(stem);
+            out.push('"');
+            out.push_str(prefix);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_text_query;
+
+    #[test]
+    fn search_words_with_punctuation_are_quoted_and_syntax_is_kept() {
+        assert_eq!(full_text_query("co-operation"), "\"co-operation\"");
+        assert_eq!(full_text_query("U.S."), "\"U.S.\"");
+        assert_eq!(full_text_query("U.S.* OR nato"), "\"U.S.\"* OR nato");
+        assert_eq!(
+            full_text_query("indivisible AND \"equal security\" NOT co-operation"),
+            "indivisible AND \"equal security\" NOT \"co-operation\""
+        );
+        assert_eq!(
+            full_text_query("NEAR(secur* alliance, 5)"),
+            "NEAR(secur* alliance, 5)"
+        );
+        assert_eq!(full_text_query("(a OR b) c*"), "(a OR b) c*");
+        assert_eq!(
+            full_text_query("\"say \"\"no\"\"\" x"),
+            "\"say \"\"no\"\"\" x"
+        );
+        assert_eq!(full_text_query("лавров"), "лавров");
     }
 }

@@ -25,6 +25,8 @@ pub enum ErrorKind {
     BadValue,
     /// `let a = clauses in $a`: a set defined through itself.
     Cycle,
+    /// `let` sets chained deeper than `MAX_LET_DEPTH`.
+    TooDeep,
 }
 
 /// A resolver error with the span it points at.

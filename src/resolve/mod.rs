@@ -49,7 +49,7 @@ pub struct Env {
     pub lets: HashMap<String, ast::Query>,
 }
 
-/// How deeply `let` sets may refer to each other before it is called a cycle.
+/// How deeply `let` sets may refer to each other (`$a` defined through `$b`, ...).
 pub(crate) const MAX_LET_DEPTH: usize = 16;
 
 /// Resolves `query`; all errors found are returned together.
@@ -66,6 +66,7 @@ pub fn resolve(
         errors: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
+        expanding: Vec::new(),
     };
     let mut plan = r.query(query);
     plan.warnings = std::mem::take(&mut r.warnings);
@@ -83,6 +84,8 @@ pub(crate) struct Resolver<'a> {
     pub errors: Vec<ResolveError>,
     pub warnings: Vec<ResolveError>,
     pub depth: usize,
+    /// The `let` sets being expanded, outermost first (a name twice is a cycle).
+    pub expanding: Vec<String>,
 }
 
 impl Resolver<'_> {
@@ -482,6 +485,7 @@ pub fn resolve_compare(
         errors: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
+        expanding: Vec::new(),
     };
     let place = r.target(within, &[catalog::Kind::Document], true, "compare ... in");
     let mut columns: Vec<(String, plan::Targets)> = Vec::new();
@@ -572,6 +576,7 @@ pub fn resolve_show(
         errors: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
+        expanding: Vec::new(),
     };
     let kinds = [
         catalog::Kind::Actor,

@@ -43,15 +43,36 @@ impl Resolver<'_> {
         what: &str,
     ) -> Option<Targets> {
         if let Some(q) = self.env.lets.get(&p.name) {
-            if self.depth >= MAX_LET_DEPTH {
+            if self.expanding.contains(&p.name) {
                 let msg = format!("`${}` is defined through itself", p.name);
                 self.errors
                     .push(ResolveError::new(ErrorKind::Cycle, p.span, msg));
                 return None;
             }
+            if self.depth >= MAX_LET_DEPTH {
+                let chain = self
+                    .expanding
+                    .iter()
+                    .map(|n| format!("${n}"))
+                    .collect::<Vec<_>>()
+                    .join(" → ");
+                let msg = format!(
+                    "`let` sets are chained too deep: `${}` would be the {}th inside another, and at most {MAX_LET_DEPTH} may be",
+                    p.name,
+                    self.depth + 1
+                );
+                self.errors.push(
+                    ResolveError::new(ErrorKind::TooDeep, p.span, msg)
+                        .note(format!("the chain: {chain} → ${}", p.name))
+                        .note("define a set with fewer `let`s in between, e.g. by writing a subquery in place of one"),
+                );
+                return None;
+            }
             self.depth += 1;
+            self.expanding.push(p.name.clone());
             let q = q.clone();
             let r = self.subquery_at(&q, p.span, kinds, clauses, what);
+            self.expanding.pop();
             self.depth -= 1;
             return r;
         }

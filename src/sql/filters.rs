@@ -1,9 +1,11 @@
 //! The relation filters (`in`, `by`, `cited-by`, `citing`, `expressing`,
 //! relation verbs) as membership tests on the row `t`.
 
+use super::Param;
 use super::fields::T;
 use super::generate::Gen;
-use super::tree::{Expr, From, Select};
+use super::generate::SUBQUERY;
+use super::tree::{Expr, From, Op, Select};
 use crate::resolve::plan::{FilterKind, Set, Source, Targets};
 
 fn col(a: &'static str, c: &'static str) -> Expr {
@@ -22,17 +24,22 @@ fn id_in(a: &'static str, c: &'static str, s: Select) -> Expr {
 }
 
 /// A condition on citation `ci`: it cites one of `docs` or one of their clauses.
-fn cites_documents(docs: Select) -> [Expr; 2] {
+fn cites_documents(docs: Select) -> Vec<Expr> {
     let clauses = Select::from_table(
         col("c", "id"),
         "clauses",
         "c",
         vec![id_in("c", "document_id", docs.clone())],
     );
-    [
+    vec![
         id_in("ci", "to_document_id", docs),
         id_in("ci", "to_clause_id", clauses),
     ]
+}
+
+/// `0 - e`.
+fn negative(e: Expr) -> Expr {
+    Expr::bin(Expr::Int(0), Op::Minus, e)
 }
 
 /// `SELECT column FROM citations ci WHERE cond`. When `cond` only says who made
@@ -68,6 +75,65 @@ fn citations_where(column: Expr, cond: Expr) -> Select {
 }
 
 impl Gen {
+    /// A condition on citation `ci`: it cites one of `docs` or one of their
+    /// clauses. Two membership tests read the list twice; when it holds a
+    /// subquery, it is read once instead ([`Gen::cites_or_their_clauses`]),
+    /// as SQLite copies a list for each reader, and nested subqueries read
+    /// twice at every level would be copied 2^depth times.
+    fn cites_documents(&mut self, docs: Select) -> Vec<Expr> {
+        if !docs.mentions(SUBQUERY) {
+            return cites_documents(docs);
+        }
+        vec![self.cites_or_their_clauses(
+            docs,
+            "to_document_id",
+            "clauses",
+            "c",
+            "document_id",
+            "id",
+        )]
+    }
+
+    /// A condition on citation `ci`, reading `seeds` (a select of ids) once:
+    /// `ci`'s column `target` is one of them, or its clause is one that the
+    /// link `table` (alias) gives them (`key` = seed, `clause` = the clause).
+    /// One recursive CTE lists the seeds negated and their clauses, so one
+    /// list holds both kinds:
+    ///
+    /// ```sql
+    /// rN(id) AS (SELECT 0 - x.id FROM <seeds> UNION SELECT c.id FROM rN s JOIN clauses c ON c.document_id = 0 - s.id)
+    /// ... ci.id IN (SELECT cj.id FROM rN s JOIN citations cj ON cj.to_document_id = 0 - s.id OR cj.to_clause_id = s.id)
+    /// ```
+    fn cites_or_their_clauses(
+        &mut self,
+        mut seeds: Select,
+        target: &'static str,
+        table: &'static str,
+        alias: &'static str,
+        key: &'static str,
+        clause: &'static str,
+    ) -> Expr {
+        if let Some((e, _)) = seeds.columns.pop() {
+            seeds.columns.push((negative(e), None));
+        }
+        let name = self.cte("id", seeds, |me| {
+            Some(Select::from_cte(col(alias, clause), me, "s").join(
+                table,
+                alias,
+                Expr::eq(col(alias, key), negative(col("s", "id"))),
+            ))
+        });
+        let cited = Select::from_cte(col("cj", "id"), &name, SUBQUERY).join(
+            "citations",
+            "cj",
+            Expr::or(vec![
+                Expr::eq(col("cj", target), negative(col(SUBQUERY, "id"))),
+                Expr::eq(col("cj", "to_clause_id"), col(SUBQUERY, "id")),
+            ]),
+        );
+        id_in("ci", "id", cited)
+    }
+
     pub fn relation_filter(&mut self, set: Set, kind: &FilterKind) -> Expr {
         match kind {
             FilterKind::In(t) => self.in_filter(set, t),
@@ -128,16 +194,17 @@ impl Gen {
         let mut any = Vec::new();
         for s in sources {
             match s {
-                Source::Id(id) => slugs.push(self.text(id)),
+                Source::Id(id) => slugs.push(Param::Text(id.clone())),
                 Source::Query(plan) => {
-                    let sub = self.ids(plan);
+                    let sub = self.subquery(plan);
                     any.push(id_in("x", "id", sub));
                 }
                 Source::Clause(..) => {}
             }
         }
         if !slugs.is_empty() {
-            any.insert(0, Expr::InList(Box::new(col("x", "slug")), slugs));
+            let listed = self.in_values(col("x", "slug"), slugs);
+            any.insert(0, listed);
         }
         if any.is_empty() {
             any.push(Expr::Int(0));
@@ -149,8 +216,39 @@ impl Gen {
     /// themselves, and all clauses under them (a recursive CTE over parents).
     fn clause_ids(&mut self, sources: &[Source], with_self: bool) -> Select {
         let mut any = Vec::new();
+        let named = sources
+            .iter()
+            .filter(|s| matches!(s, Source::Clause(..)))
+            .count();
+        if named > super::generate::SHORT_LIST {
+            // A long list: the documents through their index, then each clause
+            // by its reference, each list one parameter.
+            let mut docs: Vec<&str> = Vec::new();
+            let mut refs = Vec::new();
+            for s in sources {
+                if let Source::Clause(doc, label) = s {
+                    docs.push(doc);
+                    refs.push(Param::Text(format!("{doc}#{label}")));
+                }
+            }
+            docs.sort_unstable();
+            docs.dedup();
+            let docs = docs
+                .into_iter()
+                .map(|d| Param::Text(d.to_string()))
+                .collect();
+            let in_docs = self.in_values(col("xd", "slug"), docs);
+            let reference = Expr::Concat(vec![
+                col("xd", "slug"),
+                Expr::Const("#"),
+                col("xc", "label"),
+            ]);
+            let in_refs = self.in_values(reference, refs);
+            any.push(Expr::and(vec![in_docs, in_refs]));
+        }
         for s in sources {
             match s {
+                Source::Clause(..) if named > super::generate::SHORT_LIST => {}
                 Source::Clause(doc, label) => {
                     let (d, l) = (self.text(doc), self.text(label));
                     any.push(Expr::and(vec![
@@ -159,7 +257,7 @@ impl Gen {
                     ]));
                 }
                 Source::Query(plan) => {
-                    let sub = self.ids(plan);
+                    let sub = self.subquery(plan);
                     any.push(id_in("xc", "id", sub));
                 }
                 Source::Id(_) => {}
@@ -194,6 +292,13 @@ impl Gen {
         from: &'static str,
         to: &'static str,
     ) -> Select {
+        // Read under the alias of a subquery when the seeds read one, so that
+        // whoever reads this list twice knows it holds one.
+        let reader = if seeds.iter().any(|s| s.mentions(SUBQUERY)) {
+            SUBQUERY
+        } else {
+            "q"
+        };
         let name = self.cte_union("id", seeds, |me| {
             Some(Select::from_cte(col(alias, to), me, "s").join(
                 table,
@@ -201,7 +306,7 @@ impl Gen {
                 Expr::eq(col(alias, from), col("s", "id")),
             ))
         });
-        Select::from_cte(col("q", "id"), &name, "q")
+        Select::from_cte(col(reader, "id"), &name, reader)
     }
 
     /// Actors and everyone who represents them, transitively.
@@ -372,15 +477,29 @@ impl Gen {
         }
     }
 
-    /// The documents cited (directly or through a clause) by citations meeting `cond`.
-    fn cited_documents(cond: &Expr) -> [Select; 2] {
+    /// The documents cited (directly or through a clause) by citations
+    /// meeting `cond`: two lists, each read through its own index; or, when
+    /// `cond` holds a subquery, one list that reads it once (see
+    /// [`Gen::cites_documents`]).
+    fn cited_documents(cond: &Expr) -> Vec<Select> {
+        if cond.mentions(SUBQUERY) {
+            let either = Expr::Coalesce(
+                Box::new(col("ci", "to_document_id")),
+                Box::new(col("c", "document_id")),
+            );
+            return vec![citations_where(either, cond.clone()).left_join_one(
+                "clauses",
+                "c",
+                Expr::eq(col("c", "id"), col("ci", "to_clause_id")),
+            )];
+        }
         let direct = citations_where(or_zero(col("ci", "to_document_id")), cond.clone());
         let via = citations_where(col("c", "document_id"), cond.clone()).join(
             "clauses",
             "c",
             Expr::eq(col("c", "id"), col("ci", "to_clause_id")),
         );
-        [direct, via]
+        vec![direct, via]
     }
 
     fn cited_by(&mut self, set: Set, t: &Targets) -> Expr {
@@ -425,6 +544,19 @@ impl Gen {
                 "id",
                 citations_where(or_zero(col("ci", "to_clause_id")), cond),
             ),
+            Set::Principles if cond.mentions(SUBQUERY) => {
+                // One list, reading the subquery once (see `cites_documents`).
+                let either = Expr::Coalesce(
+                    Box::new(col("ci", "to_principle_id")),
+                    Box::new(col("cp", "principle_id")),
+                );
+                let cited = citations_where(either, cond).left_join(
+                    "clause_principles",
+                    "cp",
+                    Expr::eq(col("cp", "clause_id"), col("ci", "to_clause_id")),
+                );
+                id_in(T, "id", cited)
+            }
             Set::Principles => {
                 let direct = citations_where(or_zero(col("ci", "to_principle_id")), cond.clone());
                 let via = citations_where(col("cp", "principle_id"), cond).join(
@@ -435,11 +567,10 @@ impl Gen {
                 Expr::or(vec![id_in(T, "id", direct), id_in(T, "id", via)])
             }
             Set::Actors => {
-                let [direct, via] = Self::cited_documents(&cond);
-                let docs = vec![
-                    id_in("da", "document_id", direct),
-                    id_in("da", "document_id", via),
-                ];
+                let docs = Self::cited_documents(&cond)
+                    .into_iter()
+                    .map(|s| id_in("da", "document_id", s))
+                    .collect();
                 let authors = Select::from_table(
                     col("da", "actor_id"),
                     "document_authors",
@@ -448,10 +579,12 @@ impl Gen {
                 );
                 id_in(T, "id", self.and_represented(vec![authors]))
             }
-            _ => {
-                let [direct, via] = Self::cited_documents(&cond);
-                Expr::or(vec![id_in(T, "id", direct), id_in(T, "id", via)])
-            }
+            _ => Expr::or(
+                Self::cited_documents(&cond)
+                    .into_iter()
+                    .map(|s| id_in(T, "id", s))
+                    .collect(),
+            ),
         }
     }
 
@@ -465,14 +598,28 @@ impl Gen {
         }
         if !t.documents.is_empty() {
             let docs = self.ids_of("documents", &t.documents);
-            any.extend(cites_documents(docs));
+            let conds = self.cites_documents(docs);
+            any.extend(conds);
         }
         if !t.actors.is_empty() {
             let docs = self.authored(&t.actors);
-            any.extend(cites_documents(docs));
+            let conds = self.cites_documents(docs);
+            any.extend(conds);
         }
         if principles && !t.principles.is_empty() {
             let p = self.ids_of("principles", &t.principles);
+            if p.mentions(SUBQUERY) {
+                // Read once (see `cites_documents`).
+                any.push(self.cites_or_their_clauses(
+                    p,
+                    "to_principle_id",
+                    "clause_principles",
+                    "cp",
+                    "principle_id",
+                    "clause_id",
+                ));
+                return any;
+            }
             let tagged = Select::from_table(
                 col("cp", "clause_id"),
                 "clause_principles",
@@ -561,6 +708,11 @@ impl Gen {
         if !transitive {
             return id_in(T, "id", base);
         }
+        let reader = if base.mentions(SUBQUERY) {
+            SUBQUERY
+        } else {
+            "q"
+        };
         let name = self.cte("id", base, |me| {
             Some(Select::from_cte(col("r", row), me, "c").join(
                 "relations",
@@ -571,6 +723,6 @@ impl Gen {
                 ]),
             ))
         });
-        id_in(T, "id", Select::from_cte(col("q", "id"), &name, "q"))
+        id_in(T, "id", Select::from_cte(col(reader, "id"), &name, reader))
     }
 }

@@ -40,6 +40,13 @@ pub fn generate(plan: &Plan) -> Sql {
     }
 }
 
+/// The longest list of values written as a plain `IN (?, ?, ...)`.
+pub const SHORT_LIST: usize = 16;
+
+/// The alias of a subquery's list of ids ([`Gen::subquery`]): a select that
+/// mentions it reads a subquery.
+pub const SUBQUERY: &str = "sq";
+
 #[derive(Default)]
 pub(super) struct Gen {
     pub params: Vec<Param>,
@@ -56,6 +63,39 @@ impl Gen {
 
     pub fn text(&mut self, s: &str) -> Expr {
         self.param(Param::Text(s.to_string()))
+    }
+
+    /// `lhs IN (values)`: a plain list of parameters when short (SQLite
+    /// plans it as well as a list parameter, and it reads better), else one
+    /// parameter holding the whole list ([`Expr::InValues`]), so that a list
+    /// of any length is one bound value and one node of the tree.
+    pub fn in_values(&mut self, lhs: Expr, values: Vec<Param>) -> Expr {
+        if values.len() <= SHORT_LIST {
+            let params = values.into_iter().map(|v| self.param(v)).collect();
+            return Expr::InList(Box::new(lhs), params);
+        }
+        let json: Vec<serde_json::Value> = values
+            .into_iter()
+            .map(|v| match v {
+                Param::Text(s) => serde_json::Value::String(s),
+                Param::Int(i) => serde_json::Value::from(i),
+                Param::Real(r) => serde_json::Value::from(r),
+            })
+            .collect();
+        let list = serde_json::Value::Array(json).to_string();
+        let p = self.param(Param::Text(list));
+        Expr::InValues(Box::new(lhs), Box::new(p))
+    }
+
+    /// The ids of a subquery's rows, listed once in a CTE of their own and
+    /// read from it (`SELECT sq.id FROM rN sq`): a subquery is named once
+    /// however many times a filter reads it, so the statement grows with
+    /// the nesting, not exponentially, and its text nests no deeper.
+    pub fn subquery(&mut self, plan: &Plan) -> Select {
+        // A CTE is a scope of its own: its row alias `t` needs no wrapping.
+        let ids = self.own_ids(plan);
+        let name = self.cte("id", ids, |_| None);
+        Select::from_cte(Expr::col(SUBQUERY, "id"), &name, SUBQUERY)
     }
 
     /// A new CTE name.
@@ -259,17 +299,15 @@ impl Gen {
         true
     }
 
-    /// The ids of the rows of a subquery plan (its own order and limit kept).
-    pub fn ids(&mut self, plan: &Plan) -> Select {
+    /// The ids of the rows of `plan` (its own order and limit kept), under its row alias `t`.
+    fn own_ids(&mut self, plan: &Plan) -> Select {
         let mut s = self.rows(plan);
         s.columns = vec![(Expr::col(T, "id"), None)];
         if s.limit.is_none() {
             s.order_by.clear();
         }
         s.prune_joins();
-        // A subquery is printed inside parentheses: give its row alias no clash
-        // with the outer `t` by wrapping it.
-        wrap(s)
+        s
     }
 
     fn count(&mut self, s: Select) -> Select {
@@ -464,6 +502,20 @@ impl Gen {
                 field,
                 negated,
                 values,
+            } if values.len() > SHORT_LIST
+                && *field != Field::CitationFrom
+                && values
+                    .iter()
+                    .all(|v| matches!(v, Value::Text(_) | Value::Number(_))) =>
+            {
+                // A long list: one list parameter, not a chain of comparisons.
+                let any = self.in_list(*field, values);
+                if *negated { Expr::negate(any) } else { any }
+            }
+            Cond::In {
+                field,
+                negated,
+                values,
             } => {
                 let any = Expr::or(
                     values
@@ -566,15 +618,42 @@ impl Gen {
         test
     }
 
+    /// `field in (values)` (text or numbers) as one membership test: on a
+    /// many-valued field, "any value is one of them" (aliases compared
+    /// folded, as `=` compares them).
+    fn in_list(&mut self, f: Field, values: &[Value]) -> Expr {
+        let folded = def(f).kind == Kind::Text;
+        let params = |fold: bool| -> Vec<Param> {
+            values
+                .iter()
+                .map(|v| match v {
+                    Value::Text(t) if fold => Param::Text(crate::fold::name_key(t)),
+                    Value::Text(t) => Param::Text(t.clone()),
+                    Value::Number(n) => Param::Real(*n),
+                    Value::Date { start, .. } => Param::Text(start.clone()),
+                })
+                .collect()
+        };
+        match many(f) {
+            Some(mut rows) => {
+                let mut value = rows.columns.pop().map(|c| c.0).unwrap_or(Expr::Null);
+                if folded {
+                    value = Expr::col("x", "folded");
+                }
+                let test = self.in_values(value, params(folded));
+                rows.columns = vec![(Expr::Int(1), None)];
+                rows.filter.push(test);
+                Expr::Exists(Box::new(rows))
+            }
+            None => self.in_values(scalar(f), params(false)),
+        }
+    }
+
     /// The citations reported by one of the documents `slugs`, through the index.
     fn sources_in(&mut self, slugs: &[&str]) -> Expr {
-        let params = slugs.iter().map(|s| self.text(s)).collect();
-        let ids = Select::from_table(
-            Expr::col("x", "id"),
-            "documents",
-            "x",
-            vec![Expr::InList(Box::new(Expr::col("x", "slug")), params)],
-        );
+        let values = slugs.iter().map(|s| Param::Text(s.to_string())).collect();
+        let listed = self.in_values(Expr::col("x", "slug"), values);
+        let ids = Select::from_table(Expr::col("x", "id"), "documents", "x", vec![listed]);
         Expr::in_select(Expr::col(T, "source_document_id"), ids)
     }
 
@@ -728,6 +807,7 @@ fn correlate(e: Expr) -> Expr {
     match e {
         Expr::InSelect(lhs, sel)
             if sel.columns.len() == 1
+                && !matches!(sel.columns[0].0, Expr::Coalesce(..))
                 && sel.ctes.is_empty()
                 && !sel.distinct
                 && sel.group_by.is_empty()
@@ -746,18 +826,6 @@ fn correlate(e: Expr) -> Expr {
         Expr::And(items) => Expr::And(items.into_iter().map(correlate).collect()),
         Expr::Not(inner) => Expr::Not(Box::new(correlate(*inner))),
         other => other,
-    }
-}
-
-/// Wraps a select of `t.id` so it can sit inside another query that also uses `t`.
-fn wrap(s: Select) -> Select {
-    Select {
-        columns: vec![(Expr::col("w", "id"), None)],
-        from: vec![From::Sub {
-            select: Box::new(s),
-            alias: "w",
-        }],
-        ..Select::default()
     }
 }
 

@@ -262,6 +262,24 @@ impl Printer {
                 self.out.push(')');
                 Ok(())
             }
+            Expr::InValues(a, list) => match self.dialect {
+                // The list parameter is a JSON array (SQLite 3.38 has json_each built in).
+                Dialect::Sqlite => {
+                    self.expr(a)?;
+                    self.out.push_str(" IN (SELECT value FROM json_each(");
+                    self.expr(list)?;
+                    self.out.push_str("))");
+                    Ok(())
+                }
+            },
+            Expr::Coalesce(a, b) => {
+                self.out.push_str("coalesce(");
+                self.expr(a)?;
+                self.out.push_str(", ");
+                self.expr(b)?;
+                self.out.push(')');
+                Ok(())
+            }
             Expr::Exists(s) => {
                 self.out.push_str("EXISTS ");
                 self.sub(s)
@@ -348,6 +366,20 @@ impl Printer {
     }
 
     fn joined(&mut self, items: &[Expr], sep: &str) -> fmt::Result {
+        // A long chain is printed as a balanced tree of parenthesised halves:
+        // SQLite parses `a OR b OR c ...` into a tree as deep as the chain is
+        // long, and refuses one deeper than 1000.
+        if items.len() > BALANCED {
+            let (left, right) = items.split_at(items.len() / 2);
+            self.out.push('(');
+            self.joined(left, sep)?;
+            self.out.push(')');
+            self.out.push_str(sep);
+            self.out.push('(');
+            self.joined(right, sep)?;
+            self.out.push(')');
+            return Ok(());
+        }
         for (i, e) in items.iter().enumerate() {
             if i > 0 {
                 self.out.push_str(sep);
@@ -367,6 +399,9 @@ impl Printer {
         Ok(())
     }
 }
+
+/// The longest `AND`/`OR` chain printed flat.
+const BALANCED: usize = 32;
 
 /// Appends the decimal digits of `n` without going through `fmt`.
 fn push_number(out: &mut String, mut n: u64) {

@@ -128,6 +128,12 @@ pub enum Expr {
     /// `e IN (select)` (negated: `NOT IN`).
     InSelect(Box<Expr>, Box<Select>),
     InList(Box<Expr>, Vec<Expr>),
+    /// `e IN (the values of a list parameter)`: the parameter holds the whole
+    /// list (as a JSON array), so a list of any length is one bound value
+    /// (negated: `NOT IN`). Each dialect reads the list its own way.
+    InValues(Box<Expr>, Box<Expr>),
+    /// `coalesce(a, b)`: `a`, or `b` where `a` is NULL.
+    Coalesce(Box<Expr>, Box<Expr>),
     Exists(Box<Select>),
     /// `a || b || ...`
     Concat(Vec<Expr>),
@@ -165,7 +171,10 @@ impl Expr {
             | Expr::Int(_)
             | Expr::Null
             | Expr::Star => false,
-            Expr::Bin(a, _, b) | Expr::Contains(a, b) => a.mentions(alias) || b.mentions(alias),
+            Expr::Bin(a, _, b)
+            | Expr::Contains(a, b)
+            | Expr::InValues(a, b)
+            | Expr::Coalesce(a, b) => a.mentions(alias) || b.mentions(alias),
             Expr::FullTextMatch { rowid, query } => rowid.mentions(alias) || query.mentions(alias),
             Expr::And(items) | Expr::Or(items) | Expr::Concat(items) => {
                 items.iter().any(|e| e.mentions(alias))

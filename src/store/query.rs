@@ -231,6 +231,7 @@ impl Store {
         mut row: impl FnMut(Vec<Cell>) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let e = |e| query_err(e);
+        within_limits(sql)?;
         let mut st = self.conn.prepare_cached(&sql.text).map_err(e)?;
         bind(&mut st, &sql.params).map_err(e)?;
         let n = st.column_count();
@@ -277,6 +278,7 @@ impl Store {
     /// SQLite's query plan for `sql`, one line per step, indented by depth.
     pub fn query_plan(&self, sql: &Sql) -> Result<Vec<String>, StoreError> {
         let e = |e| query_err(e);
+        within_limits(sql)?;
         let mut st = self
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text))
@@ -319,8 +321,25 @@ fn bind(st: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusqlite::Result<
 }
 
 /// A failure while running a query: a full-text syntax error, an interrupt.
+/// The most values one statement may bind (SQLite's `SQLITE_MAX_VARIABLE_NUMBER`).
+pub const MAX_VALUES: usize = 32766;
+
+/// Refuses, in concord's words, a statement with more bound values than
+/// SQLite takes (lists are one value each, but other values are one apiece).
+fn within_limits(sql: &Sql) -> Result<(), StoreError> {
+    if sql.params.len() > MAX_VALUES {
+        return Err(StoreError::Query(format!(
+            "the query has {} values to look up, more than the {MAX_VALUES} one query may hold; split it into several queries",
+            sql.params.len()
+        )));
+    }
+    Ok(())
+}
+
 fn query_err(e: rusqlite::Error) -> StoreError {
     let msg = match &e {
+        // The message alone: never the statement's text.
+        rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == rusqlite::ErrorCode::OperationInterrupted =>
         {

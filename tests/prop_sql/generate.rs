@@ -387,8 +387,13 @@ fn target(kinds: &'static [T], depth: u32) -> BoxedStrategy<String> {
     if depth == 0 {
         return leaf.boxed();
     }
+    let leaf = leaf.boxed();
+    // A list longer than `sql::generate::SHORT_LIST` (16) is one bound JSON array.
+    let long =
+        prop::collection::vec(leaf.clone(), 17..30).prop_map(|ts| format!("({})", ts.join(", ")));
     prop_oneof![
         10 => leaf,
+        1 => long,
         2 => query(depth - 1).prop_map(|q| format!("({q})")),
         2 => prop::collection::vec(target(kinds, depth - 1), 1..4)
             .prop_map(|ts| format!("({})", ts.join(", "))),
@@ -533,7 +538,11 @@ fn predicate(set: &str) -> BoxedStrategy<String> {
             (
                 Just(f),
                 Just(not),
-                prop::collection::vec(value_for(k), 1..4),
+                // Short lists, and long ones (one bound JSON array).
+                prop_oneof![
+                    4 => prop::collection::vec(value_for(k), 1..4),
+                    1 => prop::collection::vec(value_for(k), 17..30),
+                ],
             )
         })
         .prop_map(|(f, not, vs)| {
