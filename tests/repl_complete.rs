@@ -434,9 +434,9 @@ fn unclosed_parens_and_strings_need_more_lines() {
 }
 
 #[test]
-fn a_string_continued_on_the_next_line_has_its_own_prompt_and_keeps_what_was_typed() {
+fn a_string_continued_on_the_next_line_has_the_continuation_prompt_and_keeps_what_was_typed() {
     let typed = format!("documents where title ~ \"abc\n{}def\"", text::INDENT);
-    // Over the indentation inside the string: `...">`, as wide as the prompt.
+    // Over the indentation inside the string: `...>`, as wide as the prompt.
     let h = text::highlight(&typed, false);
     assert_eq!(
         h,
@@ -447,7 +447,7 @@ fn a_string_continued_on_the_next_line_has_its_own_prompt_and_keeps_what_was_typ
     );
     assert_eq!(strip_ansi(&text::highlight(&typed, true)), h);
     assert_eq!(text::STRING_CONTINUATION.len(), text::PROMPT.len());
-    assert_ne!(text::STRING_CONTINUATION, text::CONTINUATION);
+    assert_eq!(text::STRING_CONTINUATION, "    ...> ");
     // Still open: the same.
     let open = format!("documents where title ~ \"abc\n{}de", text::INDENT);
     assert_eq!(

@@ -276,7 +276,7 @@ fn into_a_pipe_a_table_has_no_width_and_keeps_its_keys() {
 }
 
 #[test]
-fn a_line_inside_an_open_string_has_its_own_prompt() {
+fn a_line_inside_an_open_string_has_the_continuation_prompt() {
     let home = tempfile::tempdir().unwrap();
     let mut p = shell(home.path(), 100, &[]);
     // Inside an open `(`: `...>`.
@@ -286,14 +286,14 @@ fn a_line_inside_an_open_string_has_its_own_prompt() {
     p.exp_string("    ...> ").expect("the continuation prompt");
     enter(&mut p, "usa) count");
     expect_then_prompt(&mut p, "1 row");
-    // Inside an open string: `...">`.
+    // Inside an open string: the same `...>`.
     p.send("explain documents where title ~ \"abc").unwrap();
     p.send(ENTER).unwrap();
     p.flush().unwrap();
     let (before, _) = p
-        .exp_regex(r#"\n\s*\.\.\."> "#)
-        .expect("the string's continuation prompt");
-    assert!(!utf8(&before).contains("...> "), "{before:?}");
+        .exp_regex(r#"\n\s*\.\.\.> "#)
+        .expect("the continuation prompt inside the string");
+    assert!(utf8(&before).contains("title ~ \"abc"), "{before:?}");
     enter(&mut p, "def\"");
     // The string holds what was typed: a line break, no indentation.
     expect_then_prompt(&mut p, r#"?1 = "abc\ndef""#);

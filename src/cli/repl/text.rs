@@ -4,8 +4,8 @@
 //!
 //! Multi-line input: rustyline keeps one buffer for the whole statement. When Enter leaves a
 //! `(` or a `"` open, the shell inserts a newline and [`INDENT`] (as wide as [`PROMPT`]); the
-//! highlighter draws [`CONTINUATION`] over that indentation (or [`STRING_CONTINUATION`] when it
-//! lies inside an open string), so continuation lines show a `...>` (or `...">`) prompt while
+//! highlighter draws [`CONTINUATION`] over that indentation (also when it lies inside an open
+//! string: [`STRING_CONTINUATION`]), so continuation lines show a `...>` prompt while
 //! the buffer holds only whitespace. Before the statement runs, [`without_indent`] takes that
 //! indentation out again, so that a string continued on the next line holds what was typed.
 
@@ -15,8 +15,9 @@ use concord::syntax::{self, TokenKind};
 pub const PROMPT: &str = "concord> ";
 /// Drawn over [`INDENT`] at the start of a continuation line; as wide as [`PROMPT`].
 pub const CONTINUATION: &str = "    ...> ";
-/// Drawn over [`INDENT`] at the start of a continuation line inside an open string.
-pub const STRING_CONTINUATION: &str = "   ...\"> ";
+/// Drawn over [`INDENT`] at the start of a continuation line inside an open string: the same
+/// prompt as inside an open `(`.
+pub const STRING_CONTINUATION: &str = CONTINUATION;
 /// What Enter inserts after the newline of an unfinished statement.
 pub const INDENT: &str = "         ";
 
