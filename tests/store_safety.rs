@@ -803,3 +803,50 @@ fn the_statements_of_one_invocation_answer_from_one_store_while_a_build_replaces
         &text[text.len().saturating_sub(200)..]
     );
 }
+
+/// Damage in the full-text index of a store too big to be quick-checked on open is named as
+/// damage to the store, not as a mistake in the query.
+#[test]
+fn a_damaged_full_text_index_is_not_blamed_on_the_query() {
+    let s = Scratch::new();
+    let db = common::generated_store(&s, 300);
+    let size = std::fs::metadata(&db).unwrap().len();
+    assert!(
+        size > 4 << 20,
+        "bigger than the quick check on open: {size}"
+    );
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch("UPDATE clauses_fts_data SET block = zeroblob(length(block)) WHERE id > 10")
+        .unwrap();
+    drop(conn);
+    let r = common::run([
+        db.to_str().unwrap(),
+        "-c",
+        "clauses where text matches \"security\" count",
+    ]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(
+        r.stderr
+            .contains("the full-text index could not be searched"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("damaged"), "{}", r.stderr);
+    assert!(r.stderr.contains("concord check --db"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("malformed full-text query"),
+        "{}",
+        r.stderr
+    );
+    // A query that is wrong is still called so.
+    let r = common::run([
+        db.to_str().unwrap(),
+        "-c",
+        "clauses where text matches \"AND\"",
+    ]);
+    assert!(
+        r.stderr.contains("malformed full-text query"),
+        "{}",
+        r.stderr
+    );
+}

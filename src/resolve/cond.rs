@@ -41,7 +41,17 @@ impl Resolver<'_> {
                 }
                 let (text, span) = self.raw(query)?;
                 let text = full_text_query(&text);
-                if let Err(why) = self.clauses.check_full_text(&text) {
+                let checked = self.clauses.check_full_text(&text);
+                if let Err(super::FullText::Unchecked(why)) = &checked {
+                    let e = ResolveError::new(
+                        ErrorKind::BadValue,
+                        span,
+                        format!("the full-text index could not be searched: {why}"),
+                    );
+                    self.errors.push(e);
+                    return None;
+                }
+                if let Err(super::FullText::Malformed(why)) = checked {
                     let e = ResolveError::new(ErrorKind::BadValue, span, format!("malformed full-text query: {why}"))
                         .note("words match words; \"quoted phrases\" match in order; AND, OR, NOT and NEAR(a b) in capitals; prefix* matches prefixes")
                         .note("to search for text as written, use `~` (contains)");

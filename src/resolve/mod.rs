@@ -21,6 +21,15 @@ pub use plan::Plan;
 use crate::syntax::ast;
 use plan::{Field, Filter, FilterKind, Output, Set};
 
+/// Why a full-text query was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FullText {
+    /// The query's syntax is wrong: the engine's words.
+    Malformed(String),
+    /// The index could not be asked (the store is damaged, or the query was interrupted).
+    Unchecked(String),
+}
+
 /// The most fields one `count by` groups by.
 pub const MAX_COUNT_BY: usize = 6;
 
@@ -31,8 +40,10 @@ pub trait Clauses {
     fn has_clause(&self, doc: &str, label: &str) -> bool;
     /// The labels of `doc`, for suggestions.
     fn labels(&self, doc: &str) -> Vec<String>;
-    /// Whether `query` is valid full-text syntax; the engine's message if not.
-    fn check_full_text(&self, query: &str) -> Result<(), String>;
+    /// Whether `query` is valid full-text syntax: the engine's message if not
+    /// ([`FullText::Malformed`]), or why the index could not be asked
+    /// ([`FullText::Unchecked`]: a damaged store, an interrupt).
+    fn check_full_text(&self, query: &str) -> Result<(), FullText>;
     /// For a field of few values (a citation's stance or method, a document's
     /// or an actor's kind, a language): the values the store holds, when no
     /// row has `value`; `None` when one has it, or for other fields.

@@ -7,9 +7,9 @@ use std::ops::ControlFlow;
 use rusqlite::types::ValueRef;
 
 use super::{Store, StoreError, sqlite_err};
-use crate::resolve::Clauses;
 use crate::resolve::catalog::{Catalog, Entry, Kind};
 use crate::resolve::plan::Field;
+use crate::resolve::{Clauses, FullText};
 use crate::sql::{Param, Sql};
 
 /// One value of a result row.
@@ -413,16 +413,28 @@ impl Clauses for Store {
         found
     }
 
-    fn check_full_text(&self, query: &str) -> Result<(), String> {
+    fn check_full_text(&self, query: &str) -> Result<(), FullText> {
+        use rusqlite::ErrorCode;
         let sql = "SELECT 1 FROM clauses_fts WHERE clauses_fts MATCH ?1 LIMIT 1";
-        let mut st = self.conn.prepare_cached(sql).map_err(|e| e.to_string())?;
-        match st.exists([query]) {
-            Ok(_) => Ok(()),
-            Err(rusqlite::Error::SqliteFailure(_, Some(m))) => {
-                Err(m.trim_start_matches("fts5: ").to_string())
+        let failed = |e: rusqlite::Error| -> FullText {
+            match e.sqlite_error_code() {
+                // A syntax error in the query is SQLITE_ERROR with fts5's words.
+                Some(ErrorCode::Unknown) | None => match e {
+                    rusqlite::Error::SqliteFailure(_, Some(m)) => {
+                        FullText::Malformed(m.trim_start_matches("fts5: ").to_string())
+                    }
+                    e => FullText::Malformed(e.to_string()),
+                },
+                Some(ErrorCode::OperationInterrupted) => FullText::Unchecked("interrupted".into()),
+                Some(_) => FullText::Unchecked(format!(
+                    "{}; check the store with `concord check --db {}`",
+                    sqlite_err(&self.path, e),
+                    self.path.display()
+                )),
             }
-            Err(e) => Err(e.to_string()),
-        }
+        };
+        let mut st = self.conn.prepare_cached(sql).map_err(failed)?;
+        st.exists([query]).map(|_| ()).map_err(failed)
     }
 
     fn labels(&self, doc: &str) -> Vec<String> {
