@@ -303,3 +303,23 @@ fn chained_lets_over_the_limit_say_the_limit_and_a_cycle_says_itself() {
         "{stderr}"
     );
 }
+
+/// SQLite's full-text parser takes time that grows with the square of a query's length:
+/// `matches` takes at most 1,000 words, and says so past them.
+#[test]
+fn a_full_text_query_of_more_than_a_thousand_words_is_refused_in_concords_words() {
+    let words = |n: usize| vec!["security"; n].join(" OR ");
+    // 500 terms and 499 ORs: 999 words, answered.
+    let q = format!("clauses where text matches \"{}\" count", words(500));
+    let r = concord(&["-c", &q]);
+    assert!(r.status.success(), "{r:?}");
+    let q = format!("clauses where text matches \"{}\" count", words(501));
+    let r = concord(&["-c", &q]);
+    assert_eq!(r.status.code(), Some(1), "{r:?}");
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        stderr.contains("a full-text query holds at most 1000 words; this one has 1001"),
+        "{stderr}"
+    );
+    assert!(r.stdout.is_empty());
+}

@@ -40,6 +40,18 @@ impl Resolver<'_> {
                     return None;
                 }
                 let (text, span) = self.raw(query)?;
+                let words = text.split_whitespace().count();
+                if words > MAX_FULL_TEXT_WORDS {
+                    let msg = format!(
+                        "a full-text query holds at most {MAX_FULL_TEXT_WORDS} words; this one has {words}"
+                    );
+                    let e = ResolveError::new(ErrorKind::BadValue, span, msg).note(
+                        "SQLite's full-text parser takes time that grows with the square of the query's length; \
+                         split the search into several queries, or use `in (...)` on another field",
+                    );
+                    self.errors.push(e);
+                    return None;
+                }
                 let text = full_text_query(&text);
                 let checked = self.clauses.check_full_text(&text);
                 if let Err(super::FullText::Unchecked(why)) = &checked {
@@ -249,6 +261,9 @@ fn date_text(d: &ast::Date, start: &str) -> String {
         None => start[..4].to_string(),
     }
 }
+
+/// The most words a `matches` query may hold (its terms and operators).
+pub const MAX_FULL_TEXT_WORDS: usize = 1000;
 
 /// A `matches` query as FTS5 reads it: a word with characters FTS5 would
 /// read as syntax (`co-operation`, `U.S.`) is an ordinary search word, so it
