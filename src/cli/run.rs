@@ -124,15 +124,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 fn commas(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    render::number_with_commas(n as u64)
 }
 
 /// Prints diagnostics for `src` on `err`, each followed by where it is when `origin` names a

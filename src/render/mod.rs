@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use crate::store::Cell;
 
 pub use dot::write_dot;
-pub use table::{Table, TableOptions, card, shorten};
+pub use table::{Table, TableOptions, card, number_with_commas, shorten};
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -117,7 +117,8 @@ pub fn shorten(s: &str, width: usize) -> String {
     out
 }
 
-fn number_with_commas(n: u64) -> String {
+/// `1234567` as `1,234,567`.
+pub fn number_with_commas(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -236,21 +237,18 @@ pub fn wrap_cell(s: &str, width: usize) -> Vec<String> {
 
 /// The text of a cell in a column `width` wide: whole in a key column, else cut (or wrapped).
 fn content(c: &Cell, key: bool, width: usize, opts: &TableOptions) -> String {
-    let joined;
-    let c = match c {
-        Cell::List(v) if v.is_empty() => &Cell::Null,
-        Cell::List(v) => {
-            joined = Cell::Text(v.join(", "));
-            &joined
+    // A list reads as its values joined (`Cell::as_text`), and no value as NULL.
+    let text = match c {
+        Cell::Text(_) | Cell::List(_) => c.as_text(),
+        Cell::Null | Cell::Int(_) | Cell::Real(_) => {
+            return c.as_text().map_or("NULL".into(), |t| t.into_owned());
         }
-        c => c,
     };
-    match c {
-        Cell::Null | Cell::List(_) => "NULL".to_string(),
-        Cell::Int(_) | Cell::Real(_) => c.as_text().unwrap_or_default().into_owned(),
-        Cell::Text(s) if key => s.split_whitespace().collect::<Vec<_>>().join(" "),
-        Cell::Text(s) if opts.wrap => wrap_cell(s, width).join("\n"),
-        Cell::Text(s) => shorten(s, width),
+    match text {
+        None => "NULL".to_string(),
+        Some(s) if key => s.split_whitespace().collect::<Vec<_>>().join(" "),
+        Some(s) if opts.wrap => wrap_cell(&s, width).join("\n"),
+        Some(s) => shorten(&s, width),
     }
 }
 

@@ -70,15 +70,7 @@ pub fn resolve(
     clauses: &dyn Clauses,
     env: &Env,
 ) -> Result<Plan, Vec<ResolveError>> {
-    let mut r = Resolver {
-        catalog,
-        clauses,
-        env,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        depth: 0,
-        expanding: Vec::new(),
-    };
+    let mut r = Resolver::new(catalog, clauses, env);
     let mut plan = r.query(query);
     plan.warnings = std::mem::take(&mut r.warnings);
     if r.errors.is_empty() {
@@ -97,6 +89,20 @@ pub(crate) struct Resolver<'a> {
     pub depth: usize,
     /// The `let` sets being expanded, outermost first (a name twice is a cycle).
     pub expanding: Vec<String>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(catalog: &'a Catalog, clauses: &'a dyn Clauses, env: &'a Env) -> Resolver<'a> {
+        Resolver {
+            catalog,
+            clauses,
+            env,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            depth: 0,
+            expanding: Vec::new(),
+        }
+    }
 }
 
 impl Resolver<'_> {
@@ -489,15 +495,7 @@ pub fn resolve_compare(
     clauses: &dyn Clauses,
     env: &Env,
 ) -> Result<Plan, Vec<ResolveError>> {
-    let mut r = Resolver {
-        catalog,
-        clauses,
-        env,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        depth: 0,
-        expanding: Vec::new(),
-    };
+    let mut r = Resolver::new(catalog, clauses, env);
     let place = r.target(within, &[catalog::Kind::Document], true, "compare ... in");
     let mut columns: Vec<(String, plan::Targets)> = Vec::new();
     for a in actors {
@@ -580,15 +578,7 @@ pub fn resolve_show(
             ]),
         };
     }
-    let mut r = Resolver {
-        catalog,
-        clauses,
-        env,
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        depth: 0,
-        expanding: Vec::new(),
-    };
+    let mut r = Resolver::new(catalog, clauses, env);
     let kinds = [
         catalog::Kind::Actor,
         catalog::Kind::Document,

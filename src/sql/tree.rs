@@ -262,41 +262,17 @@ impl Select {
 
     /// Adds `JOIN table alias ON on`.
     pub fn join(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
-        self.joined(
-            table,
-            alias,
-            Join {
-                left: false,
-                on,
-                one: false,
-            },
-        )
+        self.joined(table, alias, false, false, on)
     }
 
     /// `LEFT JOIN table alias ON on`, where `on` finds at most one row.
     pub fn left_join_one(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
-        self.joined(
-            table,
-            alias,
-            Join {
-                left: true,
-                on,
-                one: true,
-            },
-        )
+        self.joined(table, alias, true, true, on)
     }
 
     /// `LEFT JOIN table alias ON on`, where `on` may find many rows.
     pub fn left_join(self, table: &'static str, alias: &'static str, on: Expr) -> Select {
-        self.joined(
-            table,
-            alias,
-            Join {
-                left: true,
-                on,
-                one: false,
-            },
-        )
+        self.joined(table, alias, true, false, on)
     }
 
     /// Drops the joins marked [`Join::one`] that nothing else in the select
@@ -355,11 +331,19 @@ impl Select {
             })
     }
 
-    fn joined(mut self, table: &'static str, alias: &'static str, join: Join) -> Select {
+    /// Adds `[LEFT] JOIN table alias ON on`; `one`: see [`Join::one`].
+    fn joined(
+        mut self,
+        table: &'static str,
+        alias: &'static str,
+        left: bool,
+        one: bool,
+        on: Expr,
+    ) -> Select {
         self.from.push(From::Table {
             table,
             alias,
-            join: Some(join),
+            join: Some(Join { left, on, one }),
         });
         self
     }
