@@ -16,6 +16,7 @@ pub mod diag;
 pub mod engine;
 mod example;
 pub mod fold;
+pub mod ingest;
 pub mod render;
 pub mod resolve;
 pub mod sql;

@@ -356,15 +356,35 @@ pub fn import(
     paths: &[PathBuf],
     progress: Progress<'_>,
 ) -> Result<BuildStats, BuildError> {
+    let new = corpus::read_files(Path::new(""), paths).map_err(BuildError::Corpus)?;
+    let incoming = new
+        .into_iter()
+        .zip(paths)
+        .map(|(f, p)| (p.clone(), f.content))
+        .collect();
+    import_sources(db, incoming, progress)
+}
+
+/// Adds or replaces files given as text: each `(path, content)` is stored
+/// under the key `path` would have (relative to the corpus folder the store
+/// was built from when it lies there); the path need not exist (`add`
+/// stores the corpus text it made from a PDF, say, under `speech.pdf.md`).
+pub fn import_sources(
+    db: &Path,
+    incoming: Vec<(PathBuf, String)>,
+    progress: Progress<'_>,
+) -> Result<BuildStats, BuildError> {
     // Hold the store's write lock for the whole import, so that two imports
     // cannot both rebuild from the same sources and lose one's files.
     let db = &super::file::resolve(db)?;
     let _lock = WriteLock::acquire(db)?;
     let (root, mut files, old) = stored_sources(db)?;
     let base = root.clone().unwrap_or_default();
-    let new = corpus::read_files(Path::new(""), paths).map_err(BuildError::Corpus)?;
-    for (mut f, p) in new.into_iter().zip(paths) {
-        f.path = key_for(&base, p);
+    for (p, content) in incoming {
+        let f = SourceFile {
+            path: key_for(&base, &p),
+            content,
+        };
         match files.iter_mut().find(|old| old.path == f.path) {
             Some(old) => *old = f,
             None => files.push(f),
@@ -384,7 +404,18 @@ pub fn import(
 /// The path under which an imported file is stored: relative to the corpus
 /// folder the store was built from when it lies there, else its full path.
 fn key_for(root: &Path, p: &Path) -> String {
-    let full = fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    // A path that does not exist (yet) is keyed by its folder's real path.
+    let full = fs::canonicalize(p).unwrap_or_else(|_| match (p.parent(), p.file_name()) {
+        (Some(dir), Some(name)) => {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            fs::canonicalize(dir).map_or_else(|_| p.to_path_buf(), |d| d.join(name))
+        }
+        _ => p.to_path_buf(),
+    });
     let rel = full.strip_prefix(root).unwrap_or(&full);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())

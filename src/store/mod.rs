@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use build::{BuildError, BuildStats, Progress, build, build_in_memory, import};
+pub use build::{BuildError, BuildStats, Progress, build, build_in_memory, import, import_sources};
 pub use check::verify;
 pub use graph::Edge;
 pub use query::{Cell, Rows, format_real};
