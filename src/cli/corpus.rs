@@ -57,10 +57,20 @@ pub fn build(dir: &Path, out: &Path) -> ExitCode {
 pub fn import(files: &[PathBuf], db: &Path) -> ExitCode {
     let mut bar = progress::Bar::new("importing");
     match store::import(db, files, &mut |d, t| bar.update(d, t)) {
+        Ok(stats) if stats.in_place => {
+            bar.finish();
+            eprintln!(
+                "imported {} file(s) into {} in place: added {}",
+                files.len(),
+                db.display(),
+                summary(&stats)
+            );
+            ExitCode::SUCCESS
+        }
         Ok(stats) => {
             bar.finish();
             eprintln!(
-                "imported {} file(s) into {}: {}",
+                "imported {} file(s) into {}, rebuilt from its sources (the files hold more than documents): {}",
                 files.len(),
                 db.display(),
                 summary(&stats)

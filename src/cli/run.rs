@@ -165,8 +165,24 @@ pub fn print_diagnostics(
     }
 }
 
-/// Parses and runs every statement of `src`.
+/// Parses and runs every statement of `src`, all of them on one state of the
+/// store: an import that commits meanwhile waits for them (or, past the busy
+/// timeout, fails and changes nothing).
 pub fn run_text(
+    engine: &mut Engine,
+    src: &str,
+    origin: Option<&str>,
+    s: &Settings,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Status {
+    let began = engine.store().begin_snapshot();
+    let status = run_statements(engine, src, origin, s, out, err);
+    engine.store().end_snapshot(began);
+    status
+}
+
+fn run_statements(
     engine: &mut Engine,
     src: &str,
     origin: Option<&str>,

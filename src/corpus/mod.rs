@@ -123,6 +123,71 @@ pub fn load(files: Vec<SourceFile>) -> Result<Corpus, Vec<CorpusError>> {
         .collect())
 }
 
+/// The records a store already holds, for checking new files against it
+/// without reading its sources again (see [`load_beside`]).
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    /// Shown where a problem points at one of these records.
+    pub name: String,
+    pub actors: Vec<Actor>,
+    pub principles: Vec<Principle>,
+    /// Documents of the store that stay (their clauses may be left out).
+    pub documents: Vec<Document>,
+}
+
+/// Parses and validates `files` as if they were added to a corpus holding
+/// `known`: references to its actors and principles resolve, and an id that
+/// one of its documents already has is a duplicate. The result holds
+/// `known`'s records first, from a file (index 0) with no content, then the
+/// records of `files` (index 1 on). `Ok(None)` when `files` hold records
+/// other than documents (they are then not checked).
+pub fn load_beside(
+    known: Known,
+    files: Vec<SourceFile>,
+) -> Result<Option<Corpus>, Vec<CorpusError>> {
+    fn known_at<T>(recs: Vec<T>) -> Vec<At<T>> {
+        recs.into_iter().map(|rec| At { file: 0, rec }).collect()
+    }
+    let mut corpus = Corpus {
+        actors: known_at(known.actors),
+        principles: known_at(known.principles),
+        documents: known_at(known.documents),
+        ..Corpus::default()
+    };
+    let mut all = Vec::with_capacity(files.len() + 1);
+    all.push(SourceFile {
+        path: known.name,
+        content: String::new(),
+    });
+    all.extend(files);
+    let mut problems: Vec<(usize, Problem)> = Vec::new();
+    for (i, file) in all.iter().enumerate().skip(1) {
+        problems.extend(
+            extract::extract_file(i, file, &mut corpus)
+                .into_iter()
+                .map(|p| (i, p)),
+        );
+    }
+    corpus.files = all;
+    let added = |file: usize| file >= 1;
+    if corpus.actors.iter().any(|a| added(a.file))
+        || corpus.principles.iter().any(|p| added(p.file))
+        || !corpus.relations.is_empty()
+        || !corpus.citations.is_empty()
+    {
+        return Ok(None);
+    }
+    problems.extend(validate::validate(&mut corpus));
+    if problems.is_empty() {
+        return Ok(Some(corpus));
+    }
+    problems.sort_by_key(|(f, p)| (*f, p.span.start));
+    Err(problems
+        .into_iter()
+        .map(|(f, p)| CorpusError::new(&corpus.files[f], p))
+        .collect())
+}
+
 /// Reads a corpus folder and loads it; files that cannot be read are reported
 /// together with the problems of the files that can.
 pub fn load_dir(dir: &std::path::Path) -> Result<Corpus, Vec<CorpusError>> {

@@ -21,6 +21,9 @@ use crate::corpus::{self, Corpus, CorpusError, SourceFile};
 pub struct BuildStats {
     pub counts: Counts,
     pub seconds: f64,
+    /// An import written into the existing store (its counts are what it
+    /// added), not a store rebuilt from its sources (the whole store's counts).
+    pub in_place: bool,
 }
 
 /// Called as work advances: `(done, total)` corpus files.
@@ -163,6 +166,7 @@ fn build_locked(
     Ok(BuildStats {
         counts,
         seconds: start.elapsed().as_secs_f64(),
+        in_place: false,
     })
 }
 
@@ -378,27 +382,65 @@ pub fn import_sources(
     // cannot both rebuild from the same sources and lose one's files.
     let db = &super::file::resolve(db)?;
     let _lock = WriteLock::acquire(db)?;
-    let (root, mut files, old) = stored_sources(db)?;
+    let (root, old) = take_store(db)?;
     let base = root.clone().unwrap_or_default();
+    let mut new: Vec<SourceFile> = Vec::with_capacity(incoming.len());
     for (p, content) in incoming {
         let f = SourceFile {
             path: key_for(&base, &p),
             content,
         };
-        match files.iter_mut().find(|old| old.path == f.path) {
-            Some(old) => *old = f,
-            None => files.push(f),
+        match new.iter_mut().find(|n| n.path == f.path) {
+            Some(n) => *n = f,
+            None => new.push(f),
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let corpus = corpus::load(files).map_err(BuildError::Corpus)?;
-    Ok(build_locked(
-        &corpus,
-        root.as_deref(),
-        db,
-        Some(old),
-        progress,
-    )?)
+    new.sort_by(|a, b| a.path.cmp(&b.path));
+    // Documents alone are written in place; anything else rebuilds the store.
+    let done = super::incremental::import(&old.conn, db, new.clone(), progress).and_then(|r| {
+        if r.is_some() {
+            old.conn
+                .execute_batch("COMMIT")
+                .map_err(|e| BuildError::Store(sqlite_err(db, e)))?;
+        }
+        Ok(r)
+    });
+    let done = match done {
+        Ok(r) => r,
+        Err(e) => {
+            // After a failed write (a full disk, say) SQLite may leave the journal for the
+            // next connection to play back: play it back now, so the store is as it was.
+            old.release();
+            if fs::metadata(super::file::beside(db, "-journal")).is_ok_and(|m| m.len() > 0) {
+                let _ = super::roll_back_killed_import(db);
+            }
+            return Err(e);
+        }
+    };
+    match done {
+        Some(stats) => {
+            old.release();
+            Ok(stats)
+        }
+        None => {
+            let mut files = stored_files(&old.conn, db)?;
+            for f in new {
+                match files.iter_mut().find(|old| old.path == f.path) {
+                    Some(old) => *old = f,
+                    None => files.push(f),
+                }
+            }
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            let corpus = corpus::load(files).map_err(BuildError::Corpus)?;
+            Ok(build_locked(
+                &corpus,
+                root.as_deref(),
+                db,
+                Some(old),
+                progress,
+            )?)
+        }
+    }
 }
 
 /// The path under which an imported file is stored: relative to the corpus
@@ -424,12 +466,10 @@ fn key_for(root: &Path, p: &Path) -> String {
         .replace("//", "/")
 }
 
-/// The corpus root and source files recorded in a store.
-/// Read under the store's SQLite write lock, after checking the store: the
-/// lock is returned, to be held until the rebuilt store replaces it.
-type Sources = (Option<PathBuf>, Vec<SourceFile>, OldStore);
-
-fn stored_sources(db: &Path) -> Result<Sources, StoreError> {
+/// The store at `db`, checked, under its SQLite write lock (held until the
+/// import commits or its rebuilt store replaces it), and the corpus root it
+/// was built from.
+fn take_store(db: &Path) -> Result<(Option<PathBuf>, OldStore), StoreError> {
     // Checked as a query checks it (header, version, tables) before any
     // read-write connection is made.
     {
@@ -461,6 +501,12 @@ fn stored_sources(db: &Path) -> Result<Sources, StoreError> {
             }
         })
         .map_err(e)?;
+    Ok((root.map(PathBuf::from), old))
+}
+
+/// The source files recorded in a store.
+fn stored_files(conn: &Connection, db: &Path) -> Result<Vec<SourceFile>, StoreError> {
+    let e = |e| sqlite_err(db, e);
     let mut st = conn
         .prepare("SELECT path, content FROM files ORDER BY id")
         .map_err(e)?;
@@ -474,6 +520,5 @@ fn stored_sources(db: &Path) -> Result<Sources, StoreError> {
         .map_err(e)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(e)?;
-    drop(st);
-    Ok((root.map(PathBuf::from), files, old))
+    Ok(files)
 }

@@ -274,7 +274,10 @@ pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
     let mut kinds: Vec<String> = Vec::new();
     let mut index = std::collections::HashMap::new();
     let mut st = conn.prepare(
-        "SELECT id, slug, title, substr(date, 1, 4), date_start, date_end, kind FROM documents ORDER BY id",
+        // In corpus order (files by path, documents in order within each), as a build
+        // writes them: a store that was imported into keeps its ids in the order of imports.
+        "SELECT d.id, d.slug, d.title, substr(d.date, 1, 4), d.date_start, d.date_end, d.kind
+         FROM documents d JOIN files f ON f.id = d.file_id ORDER BY f.path, d.line, d.id",
     )?;
     let rows = st.query_map([], |r| {
         Ok((
@@ -302,7 +305,10 @@ pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
     let mut st = conn.prepare("SELECT document_id, alias FROM document_aliases")?;
     for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
         let (d, alias) = r?;
-        if let Some(&i) = index.get(&d) {
+        // The title is stored among the aliases; the catalog keeps it apart.
+        if let Some(&i) = index.get(&d)
+            && alias != docs[i].title
+        {
             docs[i].aliases.push(alias);
         }
     }
@@ -338,12 +344,14 @@ pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
     })? {
         let (d, name, aliases) = r?;
         if let Some(&i) = index.get(&d) {
+            let others: Vec<String> = aliases
+                .iter()
+                .flat_map(|a| a.split('\u{1f}'))
+                .filter(|a| *a != name)
+                .map(String::from)
+                .collect();
             docs[i].authors.push(name);
-            docs[i].authors.extend(
-                aliases
-                    .iter()
-                    .flat_map(|a| a.split('\u{1f}').map(String::from)),
-            );
+            docs[i].authors.extend(others);
         }
     }
     for ((d, kind), titles) in docs.iter_mut().zip(&kinds).zip(&titles) {
@@ -368,7 +376,9 @@ pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
                 aliases: Vec::new(),
             });
         }
-        if let (Some(a), Some(p)) = (alias, principles.last_mut()) {
+        if let (Some(a), Some(p)) = (alias, principles.last_mut())
+            && a != p.name
+        {
             p.aliases.push(a);
         }
     }
@@ -415,10 +425,11 @@ pub fn write_found(
     readers: Option<(&Path, usize)>,
     tick: &mut dyn FnMut(usize),
 ) -> rusqlite::Result<usize> {
-    let catalog = catalog_of(corpus);
+    // Read back from the store, as an import reads it: both see the same catalog.
+    let catalog = catalog_of_store(conn)?;
     // The finder's own sources are left empty: each search is given a connection's.
     let finder = cite::Finder::with_sources(&catalog, cite::MemoryIndex::default());
-    let mut writer = FoundWriter::new(conn, corpus, ids, first_id)?;
+    let mut writer = FoundWriter::new(conn, dates_of(corpus), ids, first_id)?;
     let mut last_file = usize::MAX;
     let mut written = |d: &Document, found: Vec<Vec<Found>>| -> rusqlite::Result<()> {
         writer.document(d, found)?;
@@ -446,7 +457,7 @@ pub fn write_found(
 type Written<'a> = dyn FnMut(&Document, Vec<Vec<Found>>) -> rusqlite::Result<()> + 'a;
 
 /// The citations found in each clause of `d`, in order.
-fn find_document<S: QuoteSources>(
+pub(super) fn find_document<S: QuoteSources>(
     finder: &cite::Finder<S>,
     sources: &dyn QuoteSources,
     d: &Document,
@@ -508,20 +519,37 @@ fn find_parallel<S: QuoteSources + Sync>(
 
 /// Writes found citations, skipping those a curated citation already makes,
 /// repeats within a clause, and quotations of texts written later.
-struct FoundWriter<'c> {
+pub(super) struct FoundWriter<'c> {
     ins: rusqlite::Statement<'c>,
     by: rusqlite::Statement<'c>,
     curated: HashSet<CuratedPair>,
     ids: &'c Ids,
     /// (start, end) of each dated document.
-    dates: HashMap<&'c str, (&'c str, &'c str)>,
-    next: i64,
+    dates: Dates,
+    pub(super) next: i64,
+}
+
+/// (first day, last day) of each dated document, by slug.
+pub(super) type Dates = HashMap<String, (String, String)>;
+
+/// The dates of the documents of `corpus`.
+fn dates_of(corpus: &Corpus) -> Dates {
+    corpus
+        .documents
+        .iter()
+        .filter_map(|d| {
+            d.rec
+                .date
+                .as_ref()
+                .map(|dt| (d.rec.id.clone(), (dt.start.clone(), dt.end.clone())))
+        })
+        .collect()
 }
 
 impl<'c> FoundWriter<'c> {
-    fn new(
+    pub(super) fn new(
         conn: &'c Connection,
-        corpus: &'c Corpus,
+        dates: Dates,
         ids: &'c Ids,
         first_id: i64,
     ) -> rusqlite::Result<FoundWriter<'c>> {
@@ -534,16 +562,6 @@ impl<'c> FoundWriter<'c> {
         let by = conn.prepare(
             "INSERT OR IGNORE INTO citation_actors (citation_id, actor_id) VALUES (?1, ?2)",
         )?;
-        let dates = corpus
-            .documents
-            .iter()
-            .filter_map(|d| {
-                d.rec
-                    .date
-                    .as_ref()
-                    .map(|dt| (d.rec.id.as_str(), (dt.start.as_str(), dt.end.as_str())))
-            })
-            .collect();
         Ok(FoundWriter {
             ins,
             by,
@@ -565,13 +583,17 @@ impl<'c> FoundWriter<'c> {
             ) => self
                 .dates
                 .get(doc.as_str())
-                .is_some_and(|(start, _)| start > end),
+                .is_some_and(|(start, _)| start.as_str() > end.as_str()),
             _ => false,
         }
     }
 
     /// Writes what was found in `d`, clause by clause (`found[i]` for its clause `i`).
-    fn document(&mut self, d: &Document, found: Vec<Vec<Found>>) -> rusqlite::Result<()> {
+    pub(super) fn document(
+        &mut self,
+        d: &Document,
+        found: Vec<Vec<Found>>,
+    ) -> rusqlite::Result<()> {
         let ids = self.ids;
         let doc_id = ids.documents[&d.rec.id];
         for (c, found) in d.rec.clauses.iter().zip(found) {

@@ -145,7 +145,14 @@ pub(crate) fn header(path: &Path, len: u64) -> Result<Header, StoreError> {
     let counter = &buf[24..28];
     let valid_for = &buf[92..96];
     let pages = u64::from(u32::from_be_bytes([buf[28], buf[29], buf[30], buf[31]]));
-    if counter == valid_for && journal == Journal::Rollback && pages * u64::from(page) != len {
+    // (Not while a rollback journal lies beside it: an import killed while it
+    // committed leaves the file half-written, and the journal restores it.)
+    let journal_beside = fs::metadata(beside(path, "-journal")).is_ok_and(|m| m.len() > 0);
+    if counter == valid_for
+        && journal == Journal::Rollback
+        && !journal_beside
+        && pages * u64::from(page) != len
+    {
         return Err(damaged(format!(
             "its header counts {pages} pages of {page} bytes, but the file is {len} bytes long"
         )));

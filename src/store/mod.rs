@@ -10,6 +10,7 @@ mod check;
 pub mod cite;
 mod file;
 mod graph;
+mod incremental;
 mod query;
 mod show;
 mod write;
@@ -164,6 +165,38 @@ impl Store {
         Ok(store)
     }
 
+    /// Starts a read transaction, so that the statements run until
+    /// [`Store::end_snapshot`] all read one state of the store (a writer that
+    /// commits meanwhile waits). Returns whether it started one (not when one
+    /// is open already).
+    pub fn begin_snapshot(&self) -> bool {
+        if !self.conn.is_autocommit() {
+            return false;
+        }
+        if self.conn.execute_batch("BEGIN").is_err() {
+            return false;
+        }
+        // The first read takes the shared lock: the snapshot starts here. (When it
+        // fails, the statements report why themselves.)
+        let read = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            });
+        if read.is_err() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            return false;
+        }
+        true
+    }
+
+    /// Ends the read transaction that [`Store::begin_snapshot`] started (when `began`).
+    pub fn end_snapshot(&self, began: bool) {
+        if began && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("COMMIT");
+        }
+    }
+
     /// Wraps a connection that already holds a store (e.g. built in memory).
     pub fn from_connection(conn: Connection, name: &str) -> Result<Store, StoreError> {
         let store = Store {
@@ -219,7 +252,46 @@ pub(crate) fn open_reading(path: &Path) -> Result<Connection, StoreError> {
     } else {
         format!("file:{}", uri_path(path))
     };
-    Connection::open_with_flags(&uri, base).map_err(|e| sqlite_err(path, e))
+    let conn = Connection::open_with_flags(&uri, base).map_err(|e| sqlite_err(path, e))?;
+    // An import killed while it wrote in place leaves a hot rollback journal,
+    // which a read-only connection cannot play back (SQLITE_READONLY_ROLLBACK):
+    // a connection that may write plays it back, restoring the store as it was
+    // before that import, and the store is opened again to read.
+    match conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0)) {
+        Err(rusqlite::Error::SqliteFailure(f, _))
+            if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK =>
+        {
+            drop(conn);
+            roll_back_killed_import(path)?;
+            Connection::open_with_flags(&uri, base).map_err(|e| sqlite_err(path, e))
+        }
+        _ => Ok(conn),
+    }
+}
+
+/// Plays back the hot journal of an import that was killed (see `open_reading`).
+pub(crate) fn roll_back_killed_import(path: &Path) -> Result<(), StoreError> {
+    let e = |e| sqlite_err(path, e);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|err| match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::CannotOpen) => {
+            StoreError::Damaged(
+                path.to_path_buf(),
+                "an import was killed while it wrote, and its journal can only be played \
+                 back by a user who may write the store"
+                    .into(),
+            )
+        }
+        _ => e(err),
+    })?;
+    conn.busy_timeout(std::time::Duration::from_secs(BUSY_TIMEOUT_SECS))
+        .map_err(e)?;
+    conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+        .map_err(e)?;
+    conn.close().map_err(|(_, err)| e(err))
 }
 
 /// `path` for a `file:` URI: `%`, `?` and `#` escaped.

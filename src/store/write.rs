@@ -67,7 +67,7 @@ impl Ids {
 /// A list as stored for display (a clause's `principle_list`, a citation's
 /// `by_list`): the slugs, sorted (as SQLite's BINARY collation sorts), each
 /// once, joined with ', '; `None` for none.
-fn shown_list<'a>(slugs: impl Iterator<Item = &'a str>) -> Option<String> {
+pub(super) fn shown_list<'a>(slugs: impl Iterator<Item = &'a str>) -> Option<String> {
     let mut slugs: Vec<&str> = slugs.collect();
     slugs.sort_unstable();
     slugs.dedup();
@@ -193,6 +193,27 @@ fn write_documents(
     counts: &mut Counts,
     tick: &mut dyn FnMut(usize),
 ) -> rusqlite::Result<()> {
+    let all: Vec<(i64, usize)> = (0..corpus.documents.len())
+        .map(|n| (n as i64 + 1, n))
+        .collect();
+    write_some_documents(conn, corpus, lines, ids, counts, tick, &all, 0)?;
+    counts.documents = corpus.documents.len();
+    Ok(())
+}
+
+/// Writes the documents `docs` of `corpus` (each `(row id, index in
+/// corpus.documents)`), their clauses numbered from `last_clause_id + 1` on.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn write_some_documents(
+    conn: &Connection,
+    corpus: &Corpus,
+    lines: &LineIndex,
+    ids: &mut Ids,
+    counts: &mut Counts,
+    tick: &mut dyn FnMut(usize),
+    docs: &[(i64, usize)],
+    last_clause_id: i64,
+) -> rusqlite::Result<()> {
     let mut ins = conn.prepare(
         "INSERT INTO documents (id, slug, title, kind, date, date_start, date_end, place, language, source, excerpt, file_id, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -211,10 +232,10 @@ fn write_documents(
     let mut tag = conn.prepare(
         "INSERT OR IGNORE INTO clause_principles (clause_id, principle_id) VALUES (?1, ?2)",
     )?;
-    let mut clause_id = 0i64;
+    let mut clause_id = last_clause_id;
     let mut last_file = usize::MAX;
-    for (n, d) in corpus.documents.iter().enumerate() {
-        let id = n as i64 + 1;
+    for &(id, n) in docs {
+        let d = &corpus.documents[n];
         let r = &d.rec;
         let (date, start, end) = match &r.date {
             Some(dt) => (Some(&dt.text), Some(&dt.start), Some(&dt.end)),
@@ -290,16 +311,20 @@ fn write_documents(
             tick(d.file);
         }
     }
-    counts.documents = corpus.documents.len();
     // A parent written after its child (e.g. `8.1` listed before `8`) is linked now.
-    fix_late_parents(conn, corpus, ids)?;
+    fix_late_parents(conn, corpus, ids, docs)?;
     Ok(())
 }
 
-fn fix_late_parents(conn: &Connection, corpus: &Corpus, ids: &Ids) -> rusqlite::Result<()> {
+fn fix_late_parents(
+    conn: &Connection,
+    corpus: &Corpus,
+    ids: &Ids,
+    docs: &[(i64, usize)],
+) -> rusqlite::Result<()> {
     let mut upd =
         conn.prepare("UPDATE clauses SET parent_id = ?1 WHERE id = ?2 AND parent_id IS NULL")?;
-    for d in &corpus.documents {
+    for d in docs.iter().map(|&(_, n)| &corpus.documents[n]) {
         let known: HashSet<&str> = d.rec.clauses.iter().map(|c| c.label.as_str()).collect();
         for c in &d.rec.clauses {
             if let Some(p) = parent_label(&c.label, &known) {

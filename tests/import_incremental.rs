@@ -1,0 +1,409 @@
+//! An import in place gives the store a build from nothing gives.
+//!
+//! For a corpus and one of its files: build the corpus without the file,
+//! put the file back and `concord import` it; build the whole corpus; the two
+//! stores must hold the same rows, every id replaced by what it names (ids
+//! follow the order of imports, see docs/corpus-format.md), and pass
+//! `concord check --db`. Run on the example corpus, the UN speeches beside
+//! the open treaties (a speech, and the UN Charter itself, which the
+//! speeches cite), and a generated corpus; then on replaced files, on files
+//! that make the import rebuild, and on the ids that an import keeps.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// Every table's rows, each id replaced by the slug, `doc#label` or path it stands for.
+type Natural = BTreeMap<&'static str, Vec<Vec<String>>>;
+
+const NATURAL: &[(&str, &str)] = &[
+    ("files", "SELECT path, content FROM files"),
+    (
+        "documents",
+        "SELECT d.slug, d.title, d.kind, d.date, d.date_start, d.date_end, d.place, d.language,
+                d.source, d.excerpt, f.path, d.line
+         FROM documents d JOIN files f ON f.id = d.file_id",
+    ),
+    (
+        "document_authors",
+        "SELECT d.slug, a.slug, x.position FROM document_authors x
+         JOIN documents d ON d.id = x.document_id JOIN actors a ON a.id = x.actor_id",
+    ),
+    (
+        "document_aliases",
+        "SELECT d.slug, x.folded, x.alias FROM document_aliases x JOIN documents d ON d.id = x.document_id",
+    ),
+    (
+        "clauses",
+        "SELECT d.slug, c.label, p.label, c.position, c.title, c.text, c.line, c.principle_list,
+                c.speaker, a.slug
+         FROM clauses c JOIN documents d ON d.id = c.document_id
+         LEFT JOIN clauses p ON p.id = c.parent_id LEFT JOIN actors a ON a.id = c.speaker_id",
+    ),
+    (
+        "clause_wordings",
+        "SELECT d.slug, c.label, w.position, w.text, w.until FROM clause_wordings w
+         JOIN clauses c ON c.id = w.clause_id JOIN documents d ON d.id = c.document_id",
+    ),
+    (
+        "clause_principles",
+        "SELECT d.slug, c.label, p.slug FROM clause_principles x JOIN clauses c ON c.id = x.clause_id
+         JOIN documents d ON d.id = c.document_id JOIN principles p ON p.id = x.principle_id",
+    ),
+    (
+        "actors",
+        "SELECT slug, name, kind, role, (SELECT path FROM files WHERE id = file_id), line FROM actors",
+    ),
+    (
+        "principles",
+        "SELECT slug, name, description, (SELECT path FROM files WHERE id = file_id), line FROM principles",
+    ),
+    (
+        "relations",
+        "SELECT a.slug, r.type, b.slug, r.note, r.line FROM relations r
+         JOIN documents a ON a.id = r.from_id JOIN documents b ON b.id = r.to_id",
+    ),
+    (
+        "citations",
+        "SELECT ci.from_ref, ci.to_ref, ci.method, fd.slug, fc.label, td.slug, tc.label, tp.slug,
+                ci.to_label, ci.to_name, ci.quote, ci.stance, sd.slug, ci.confidence, ci.span_start,
+                ci.span_end, ci.diff, ci.note, ci.line, ci.by_list,
+                (SELECT group_concat(s, ', ') FROM (SELECT a.slug AS s FROM citation_actors ca
+                 JOIN actors a ON a.id = ca.actor_id WHERE ca.citation_id = ci.id ORDER BY a.slug))
+         FROM citations ci
+         JOIN documents fd ON fd.id = ci.from_document_id
+         LEFT JOIN clauses fc ON fc.id = ci.from_clause_id
+         LEFT JOIN documents td ON td.id = ci.to_document_id
+         LEFT JOIN clauses tc ON tc.id = ci.to_clause_id
+         LEFT JOIN principles tp ON tp.id = ci.to_principle_id
+         JOIN documents sd ON sd.id = ci.source_document_id",
+    ),
+    (
+        "actor_cited_clauses",
+        "SELECT a.slug, d.slug || '#' || c.label, x.citations FROM actor_cited_clauses x
+         JOIN actors a ON a.id = x.actor_id JOIN clauses c ON c.id = x.clause_id
+         JOIN documents d ON d.id = c.document_id",
+    ),
+    (
+        "actor_cited_principles",
+        "SELECT a.slug, p.slug, x.citations FROM actor_cited_principles x
+         JOIN actors a ON a.id = x.actor_id JOIN principles p ON p.id = x.principle_id",
+    ),
+    (
+        "actor_citation_counts",
+        "SELECT (SELECT slug FROM actors WHERE id = x.actor_id), x.citations FROM actor_citation_counts x",
+    ),
+    (
+        "meta",
+        "SELECT key, value FROM meta WHERE key NOT IN ('files_fnv1a64', 'corpus_root')",
+    ),
+];
+
+fn natural(db: &Path) -> Natural {
+    let conn = open(db);
+    let mut out = Natural::new();
+    for (table, sql) in NATURAL {
+        let mut r = rows(&conn, sql);
+        r.sort();
+        out.insert(table, r);
+    }
+    // Every table is covered: a new one must be added above.
+    let tables = column(
+        &conn,
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'clauses_fts%'
+           AND name NOT LIKE 'sqlite_%' AND name NOT IN ('memberships', 'representations',
+           'actor_aliases', 'principle_aliases', 'citation_actors')",
+    );
+    for t in tables {
+        assert!(out.contains_key(t.as_str()), "table {t} is not compared");
+    }
+    out
+}
+
+/// Rows of `a` and `b` that differ, table by table, for the failure message.
+fn differences(a: &Natural, b: &Natural) -> String {
+    let mut out = String::new();
+    for (t, rows) in a {
+        let other = &b[t];
+        let only_a: Vec<_> = rows.iter().filter(|r| !other.contains(r)).take(5).collect();
+        let only_b: Vec<_> = other.iter().filter(|r| !rows.contains(r)).take(5).collect();
+        if !only_a.is_empty() || !only_b.is_empty() {
+            out.push_str(&format!(
+                "{t}: {} vs {} rows\n  only built: {only_a:?}\n  only imported: {only_b:?}\n",
+                rows.len(),
+                other.len()
+            ));
+        }
+    }
+    out
+}
+
+fn check_store(db: &Path) {
+    let r = run(["check".as_ref(), "--db".as_ref(), db.as_os_str()]);
+    assert!(r.ok(), "concord check --db {}: {r:?}", db.display());
+}
+
+/// Builds `corpus` whole, and without `file` (relative to it) then imports
+/// `file`; asserts both stores agree. Returns the import's stderr.
+fn built_equals_imported(corpus: &Path, file: &str) -> String {
+    let s = Scratch::new();
+    let whole = s.out().join("whole.db");
+    let r = build(corpus, &whole);
+    assert!(r.ok(), "build: {r:?}");
+    let part = s.tmp.path().join("part");
+    copy_dir(corpus, &part);
+    let held = s.tmp.path().join("held");
+    fs::copy(part.join(file), &held).unwrap();
+    fs::remove_file(part.join(file)).unwrap();
+    let db = s.out().join("imported.db");
+    let r = build(&part, &db);
+    assert!(r.ok(), "build without {file}: {r:?}");
+    fs::copy(&held, part.join(file)).unwrap();
+    let r = import(&[&part.join(file)], &db);
+    assert!(r.ok(), "import {file}: {r:?}");
+    let (a, b) = (natural(&whole), natural(&db));
+    assert!(a == b, "{file}:\n{}", differences(&a, &b));
+    check_store(&db);
+    r.stderr
+}
+
+/// The UN speeches of `tests/data/ungdc` beside the open treaties, as a corpus in `s`.
+fn speeches(s: &Scratch) -> PathBuf {
+    let corpus = s.tmp.path().join("ungdc");
+    let speeches = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ungdc/speeches");
+    convert("examples/ungdc/convert.py", &speeches, &corpus);
+    corpus
+}
+
+/// The text files under `dir`, relative to it, sorted.
+fn text_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md" || x == "txt") {
+                out.push(p.strip_prefix(dir).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Builds a copy of `corpus`, writes `changes` (path relative to it, new
+/// content) into the copy and imports them; builds the changed copy from
+/// nothing; asserts both stores agree. Returns the import's stderr.
+fn changed_equals_built(corpus: &Path, changes: &[(&str, String)]) -> String {
+    let s = Scratch::new();
+    let work = s.tmp.path().join("work");
+    copy_dir(corpus, &work);
+    let db = s.out().join("imported.db");
+    let r = build(&work, &db);
+    assert!(r.ok(), "build: {r:?}");
+    let mut paths = Vec::new();
+    for (rel, content) in changes {
+        let p = work.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(&p, content).unwrap();
+        paths.push(p);
+    }
+    let given: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let r = import(&given, &db);
+    assert!(r.ok(), "import: {r:?}");
+    let whole = s.out().join("whole.db");
+    assert!(build(&work, &whole).ok());
+    let (a, b) = (natural(&whole), natural(&db));
+    assert!(
+        a == b,
+        "{:?}:\n{}",
+        changes.iter().map(|c| c.0).collect::<Vec<_>>(),
+        differences(&a, &b)
+    );
+    check_store(&db);
+    r.stderr
+}
+
+/// A statement that names, cites and quotes the example's documents.
+const CITING: &str = "+++
+id = \"zz-reply\"
+title = \"A reply on European security\"
+kind = \"statement\"
+date = 2022-03-01
+authors = [\"usa\"]
++++
+We recall the Istanbul Charter and its paragraph 8, and the Charter for European Security as a whole.
+
+As Minister Lavrov said, \"no State can strengthen its security at the expense of others\".
+
+The Charter of Paris for a New Europe says that \"security is indivisible\", and the Helsinki Final Act agrees.
+";
+
+#[test]
+fn statements_added_to_the_example_in_place_give_the_built_store() {
+    let corpus = example_dir();
+    let said = changed_equals_built(&corpus, &[("statements/zz-reply.md", CITING.to_string())]);
+    assert!(said.contains("in place"), "{said}");
+    // Two at once, one of them quoting the other.
+    let second = CITING
+        .replace("zz-reply", "zz-second")
+        .replace("2022-03-01", "2022-03-02")
+        .replace(
+            "We recall",
+            "As the reply of 1 March put it, \"We recall the Istanbul Charter\"; we recall",
+        );
+    let said = changed_equals_built(
+        &corpus,
+        &[
+            ("statements/zz-reply.md", CITING.to_string()),
+            ("zz/zz-second.txt", second),
+        ],
+    );
+    assert!(said.contains("in place"), "{said}");
+}
+
+#[test]
+fn replacing_a_statement_that_curated_records_name_rebuilds_and_agrees() {
+    let corpus = example_dir();
+    let rel = "statements/lavrov-2022-01-27.txt";
+    let text = fs::read_to_string(corpus.join(rel)).unwrap();
+    let changed = format!("{text}\nOne more paragraph on the indivisibility of security.\n");
+    let said = changed_equals_built(&corpus, &[(rel, changed)]);
+    assert!(said.contains("rebuilt"), "{said}");
+}
+
+#[test]
+fn a_speech_and_the_charter_it_cites_imported_in_place_give_the_built_store() {
+    let s = Scratch::new();
+    let corpus = speeches(&s);
+    let files = text_files(&corpus);
+    assert!(files.len() >= 10, "{files:?}");
+    // The first, a middle and the last speech.
+    for f in [&files[0], &files[files.len() / 2], &files[files.len() - 1]] {
+        let said = built_equals_imported(&corpus, f);
+        assert!(said.contains("in place"), "{said}");
+    }
+    // The Charter: the speeches' references to its articles resolve once it is there.
+    let charter = "treaties/un-charter.json";
+    assert!(corpus.join(charter).exists());
+    let said = built_equals_imported(&corpus, charter);
+    assert!(said.contains("in place"), "{said}");
+}
+
+#[test]
+fn generated_documents_imported_in_place_give_the_built_store() {
+    let s = Scratch::new();
+    let corpus = s.corpus();
+    let r = run([
+        "gen".as_ref(),
+        "--documents".as_ref(),
+        "40".as_ref(),
+        "-o".as_ref(),
+        corpus.as_os_str(),
+    ]);
+    assert!(r.ok(), "{r:?}");
+    // Curated citations name nearly every statement: without them, any statement can be
+    // left out of the first build.
+    fs::remove_file(corpus.join("citations-end.toml")).unwrap();
+    let files = text_files(&corpus);
+    assert!(files.len() >= 10, "{files:?}");
+    for f in [&files[0], &files[files.len() / 3], &files[files.len() - 1]] {
+        let said = built_equals_imported(&corpus, f);
+        assert!(said.contains("in place"), "{said}");
+    }
+    // The treaties, in TOML, that the statements cite.
+    built_equals_imported(&corpus, "treaties.toml");
+}
+
+#[test]
+fn a_replaced_statement_gives_the_store_built_from_the_new_text() {
+    let corpus = example_dir();
+    let rel = "statements/zz-reply.md";
+    let s = Scratch::new();
+    let base = s.tmp.path().join("base");
+    copy_dir(&corpus, &base);
+    fs::write(base.join(rel), CITING).unwrap();
+    // One paragraph fewer, one new paragraph that quotes the Istanbul Charter.
+    let cut = CITING.rfind("\n\n").unwrap();
+    let changed = format!(
+        "{}\n\nAs the Charter says, \"we will not strengthen our security at the expense of the security of other States\".\n",
+        &CITING[..cut]
+    );
+    let said = changed_equals_built(&base, &[(rel, changed)]);
+    assert!(said.contains("in place"), "{said}");
+}
+
+#[test]
+fn files_with_actors_or_curated_citations_rebuild_the_store_and_agree_too() {
+    let corpus = example_dir();
+    let actors = fs::read_to_string(corpus.join("actors.toml")).unwrap();
+    let more =
+        format!("{actors}\n[[actor]]\nid = \"zz-state\"\nname = \"Zembla\"\nkind = \"state\"\n");
+    let said = changed_equals_built(&corpus, &[("actors.toml", more)]);
+    assert!(said.contains("rebuilt"), "{said}");
+    let citation = "[[citation]]\nfrom = \"lavrov-2022-02-01#p3\"\nto = \"istanbul-charter#8\"\n";
+    let said = changed_equals_built(&corpus, &[("zz-citations.toml", citation.to_string())]);
+    assert!(said.contains("rebuilt"), "{said}");
+}
+
+#[test]
+fn an_import_keeps_the_ids_of_the_rows_it_does_not_touch() {
+    let s = Scratch::new();
+    let corpus = s.tmp.path().join("osce");
+    copy_dir(&example_dir(), &corpus);
+    let db = s.out().join("osce.db");
+    assert!(build(&corpus, &db).ok());
+    let ids = |db: &Path| {
+        let conn = open(db);
+        (
+            rows(&conn, "SELECT id, slug FROM documents ORDER BY id"),
+            rows(
+                &conn,
+                "SELECT c.id, d.slug, c.label FROM clauses c JOIN documents d ON d.id = c.document_id ORDER BY c.id",
+            ),
+            rows(
+                &conn,
+                "SELECT id, from_ref, to_ref, method, span_start FROM citations ORDER BY id",
+            ),
+        )
+    };
+    let before = ids(&db);
+    let card = |db: &Path| run(["-c".as_ref(), "show citation 3".as_ref(), db.as_os_str()]);
+    let shown = card(&db);
+    assert!(shown.ok(), "{shown:?}");
+    // A statement that names nothing the store holds: nothing else is touched.
+    let file = corpus.join("statements/zz-unrelated.md");
+    fs::write(
+        &file,
+        "+++\nid = \"zz-unrelated\"\ntitle = \"Remarks on fisheries\"\nkind = \"statement\"\ndate = 2023-05-05\n+++\nThe fisheries of the northern seas need a new survey.\n\nThe survey will begin in spring.\n",
+    )
+    .unwrap();
+    let r = import(&[&file], &db);
+    assert!(r.ok(), "{r:?}");
+    let after = ids(&db);
+    for (old, new) in [
+        (&before.0, &after.0),
+        (&before.1, &after.1),
+        (&before.2, &after.2),
+    ] {
+        assert_eq!(
+            &new[..old.len()],
+            &old[..],
+            "the rows before the import keep their ids"
+        );
+    }
+    assert_eq!(after.0.len(), before.0.len() + 1);
+    assert_eq!(after.1.len(), before.1.len() + 2);
+    assert_eq!(
+        card(&db).stdout,
+        shown.stdout,
+        "show citation 3 shows the same citation"
+    );
+    check_store(&db);
+}
