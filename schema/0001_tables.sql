@@ -223,6 +223,10 @@ CREATE INDEX citations_to_document ON citations (to_document_id) WHERE to_docume
 CREATE INDEX citations_to_principle ON citations (to_principle_id) WHERE to_principle_id IS NOT NULL;
 CREATE INDEX citations_method ON citations (method, confidence);
 CREATE INDEX citations_source ON citations (source_document_id);
+-- The quotations found in text, read whole by an import that adds documents in
+-- place: it looks for the ones the new documents may hold (src/store/incremental.rs).
+CREATE INDEX citations_quotes ON citations (from_document_id, quote)
+    WHERE quote IS NOT NULL AND method <> 'curated';
 
 -- The actors who made a citation (the `by` list; default: the citing document's authors).
 CREATE TABLE citation_actors (

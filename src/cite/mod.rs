@@ -96,7 +96,16 @@ mod refs;
 mod run;
 mod verify;
 pub use quotes::OPENING_MARKS;
+pub(crate) use verify::Prepared;
 pub use verify::SourceText;
+
+/// The quotations in marks of `text` with at least `min_words` words, as written.
+pub fn quotations(text: &str, min_words: usize) -> Vec<&str> {
+    quotes::marked(text, min_words)
+        .iter()
+        .map(|q| &text[q.start..q.end])
+        .collect()
+}
 
 pub use finder::{CONTEXT_CLAUSES, Context, Finder, Options};
 pub use index::{

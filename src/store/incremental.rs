@@ -31,6 +31,7 @@
 //! id (clauses across documents, citations), follow the order of imports.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 use std::path::Path;
 use std::time::Instant;
 
@@ -46,9 +47,9 @@ use crate::corpus::{self, At, Corpus, Known, SourceFile};
 /// The SQL that updates the derived tables for the touched keys.
 const DERIVE_SOME: &str = include_str!("../../schema/derive_some.sql");
 
-/// A quotation is read again when at least this share of its distinct words
-/// occurs in the new documents (a near match needs far more).
-const QUOTE_WORDS_SHARE: f64 = 0.5;
+/// A quotation is read again when at least this share of its pairs of
+/// consecutive words occurs in the new documents (a near match needs far more).
+const QUOTE_PAIRS_SHARE: f64 = 0.5;
 
 /// Imports `files` (keyed) into the store open on `conn`, inside the write
 /// transaction the caller holds; returns `None` when the import must rebuild
@@ -430,7 +431,24 @@ fn affected(
             out.insert(r?);
         }
     }
-    // Those with a quotation beside a new document's author.
+    // The finder's own comparison tells which quotations the new documents hold.
+    let options = cite::Options::default();
+    let texts: Vec<(&str, OnceLock<cite::SourceText>)> = new_docs
+        .iter()
+        .flat_map(|&n| &corpus.documents[n].rec.clauses)
+        .map(|c| (c.text.as_str(), OnceLock::new()))
+        .collect();
+    let held = |quote: &str| {
+        let p = cite::Prepared::new(quote);
+        let n = p.word_count();
+        n >= options.min_quote_words
+            && texts.iter().any(|(t, norm)| {
+                p.check_with(t, norm, options.near_threshold, n >= options.min_near_words)
+                    .is_some()
+            })
+    };
+    // Those with a quotation, beside a new document's author, that the new documents hold
+    // (the finder looks for it in the documents of the author it is put in the mouth of).
     let mut authors: Vec<String> = Vec::new();
     {
         let mut st = conn.prepare(
@@ -444,23 +462,34 @@ fn affected(
             }
         }
     }
-    let mut quoting = conn.prepare(
-        "SELECT DISTINCT c.document_id FROM clauses_fts f JOIN clauses c ON c.id = f.rowid
-         WHERE clauses_fts MATCH ?1 AND c.text GLOB '*[\"“”„«»‘’‹›「」『』]*'",
+    let mut beside = conn.prepare(
+        "SELECT c.document_id, c.text FROM clauses_fts f JOIN clauses c ON c.id = f.rowid
+         WHERE clauses_fts MATCH ?1",
     )?;
     for q in authors.iter().filter_map(|n| all_words(n)) {
-        for r in quoting.query_map([&q], |r| r.get::<_, i64>(0))? {
-            out.insert(r?);
+        let mut rows = beside.query([&q])?;
+        while let Some(r) = rows.next()? {
+            let d: i64 = r.get(0)?;
+            if out.contains(&d) {
+                continue;
+            }
+            let text: String = r.get(1)?;
+            if cite::quotations(&text, options.min_quote_words)
+                .into_iter()
+                .any(|q| held(q))
+            {
+                out.insert(d);
+            }
         }
     }
-    // Those with a quotation that the new documents may hold.
-    let mut words: HashSet<String> = HashSet::new();
-    for &n in new_docs {
-        for c in &corpus.documents[n].rec.clauses {
-            words.extend(folded_words(&c.text));
-        }
+    // Those with a quotation found before that the new documents hold (as its source, or
+    // as another text that quotes it). Most of its pairs of consecutive words occur in them
+    // first: a cheap test that a near match passes.
+    let mut pairs: HashSet<(String, String)> = HashSet::new();
+    for (t, _) in &texts {
+        pairs.extend(word_pairs(t));
     }
-    if !words.is_empty() {
+    if !pairs.is_empty() {
         let mut st = conn.prepare(
             "SELECT from_document_id, quote FROM citations
              WHERE quote IS NOT NULL AND method <> 'curated'",
@@ -472,12 +501,12 @@ fn affected(
                 continue;
             }
             let q: String = r.get(1)?;
-            let mine: HashSet<String> = folded_words(&q).collect();
-            if mine.is_empty() {
-                continue;
-            }
-            let held = mine.iter().filter(|w| words.contains(*w)).count();
-            if held as f64 >= QUOTE_WORDS_SHARE * mine.len() as f64 {
+            let mine: HashSet<(String, String)> = word_pairs(&q).collect();
+            let shared = mine.iter().filter(|p| pairs.contains(*p)).count();
+            if !mine.is_empty()
+                && shared as f64 >= QUOTE_PAIRS_SHARE * mine.len() as f64
+                && held(&q)
+            {
                 out.insert(d);
             }
         }
@@ -486,11 +515,18 @@ fn affected(
     Ok(out)
 }
 
-/// The words of `text`, folded as names are.
-fn folded_words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
+/// The pairs of consecutive words of `text`, folded.
+fn word_pairs(text: &str) -> impl Iterator<Item = (String, String)> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(crate::fold::fold)
+        .collect();
+    let pairs: Vec<(String, String)> = words
+        .windows(2)
+        .map(|w| (w[0].clone(), w[1].clone()))
+        .collect();
+    pairs.into_iter()
 }
 
 /// A full-text query that every clause holding all the words of `name` matches
