@@ -125,12 +125,10 @@ pub fn import(files: &[PathBuf], db: &Path) -> ExitCode {
     let db_shown = db.display().to_string();
     for f in files {
         let name = f.display().to_string();
-        let canonical = match std::fs::canonicalize(f) {
-            Ok(c) => c,
-            Err(e) => {
-                problems.push(Problem::new(&name, e.to_string()));
-                continue;
-            }
+        // A file that cannot be opened is left to the import, which says why (a broken
+        // link, a symlink loop) as a build does.
+        let Ok(canonical) = std::fs::canonicalize(f) else {
+            continue;
         };
         if let Some(first) = seen.get(&canonical) {
             problems.push(
@@ -160,12 +158,8 @@ pub fn import(files: &[PathBuf], db: &Path) -> ExitCode {
             problems.push(Problem::new(&name, format!("not a corpus file: {what}")).help(help));
             continue;
         }
-        let bytes = match std::fs::read(f) {
-            Ok(b) => b,
-            Err(e) => {
-                problems.push(Problem::new(&name, e.to_string()));
-                continue;
-            }
+        let Ok(bytes) = std::fs::read(f) else {
+            continue;
         };
         let text = String::from_utf8_lossy(&bytes);
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
