@@ -89,7 +89,13 @@ fn load(dir: &Path, meta: &MetaArgs) -> Result<corpus::Corpus, ExitCode> {
             eprintln!(
                 "  = help: {} file(s) have no front matter; to make plain files documents, give their metadata: `--defaults kind=statement` (ids from the file names, titles from their first lines), or `--meta TABLE.csv` (a row per file: file,id,title,author,date); or {}",
                 corpus.skipped.len(),
-                front_matter_example(&corpus.skipped[0])
+                front_matter_example(
+                    corpus
+                        .skipped
+                        .iter()
+                        .find(|s| !s.to_lowercase().contains("readme"))
+                        .unwrap_or(&corpus.skipped[0])
+                )
             );
         }
         return Err(ExitCode::FAILURE);
