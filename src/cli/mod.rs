@@ -296,6 +296,12 @@ pub fn main() -> ExitCode {
             to.as_deref(),
         ),
         Some(Command::Check { dir, db, meta, .. }) => match (dir, db) {
+            (_, Some(_)) if meta.given() => {
+                eprintln!(
+                    "error: `--db` verifies a built store; the options for plain files (`--defaults`, `--meta`, `--author`, ...) are for checking a corpus folder: `concord check DIR --defaults kind=statement`"
+                );
+                ExitCode::from(2)
+            }
             (_, Some(db)) => corpus::check_store(&db),
             (Some(dir), None) => corpus::check(&dir, &meta),
             (None, None) => ExitCode::from(2), // clap requires one
