@@ -777,3 +777,35 @@ fn the_speeches_go_in_through_add_and_build_as_through_convert_py() {
         ]
     );
 }
+
+#[test]
+fn a_plain_file_beside_the_file_add_writes_for_it_is_refused() {
+    let s = Scratch::with_example();
+    write_files(
+        &s.corpus(),
+        &[
+            ("speeches/one.txt", SPEECH.as_bytes()),
+            (
+                "speeches/one.txt.md",
+                b"+++\nid = \"one-kept\"\ntitle = \"Kept\"\n+++\nText.\n",
+            ),
+        ],
+    );
+    let out = s.out().join("x.db");
+    let r = run([
+        OsStr::new("build"),
+        s.corpus().as_os_str(),
+        OsStr::new("-o"),
+        out.as_os_str(),
+        OsStr::new("--defaults"),
+        OsStr::new("kind=statement"),
+    ]);
+    assert_eq!(r.code, Some(1), "{r:?}");
+    assert!(
+        r.stderr.contains("--> speeches/one.txt.md")
+            && r.stderr.contains("a file of the folder has it"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+}

@@ -1361,6 +1361,15 @@ pub fn plain_documents(
         }
     }
     let made = finish(inputs, &actors, args.paragraphs, &mut problems);
+    for m in &made {
+        let path = slash_path(&m.path);
+        if out.iter().any(|f| f.path == path) {
+            problems.push(
+                Problem::new(&path, format!("the document made of `{}` would be stored under this name, and a file of the folder has it", path.trim_end_matches(".md")))
+                    .help("remove one of the two (a file `NAME.txt.md` is what `concord add --to` writes for `NAME.txt`)"),
+            );
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }
