@@ -117,7 +117,7 @@ fn every_option_is_stored() {
             "--id",
             "lavrov-2022-03",
             "--title",
-            "A \"quoted\" title, with \\ and\nno line break",
+            "A \"quoted\" title, with \\ and\n+++\na line break",
             "--kind",
             "article",
             "--author",
@@ -139,7 +139,7 @@ fn every_option_is_stored() {
         document(&db, "lavrov-2022-03"),
         [
             "lavrov-2022-03",
-            "A \"quoted\" title, with \\ and\nno line break",
+            "A \"quoted\" title, with \\ and +++ a line break",
             "article",
             "2022-03",
             "Moscow",

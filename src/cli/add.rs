@@ -200,9 +200,11 @@ struct Given {
 }
 
 impl Given {
-    /// Sets `key` (one of [`KEYS`]); an empty value sets nothing.
+    /// Sets `key` (one of [`KEYS`]); an empty value sets nothing. A value is one line: line
+    /// breaks in it become spaces (so that no line of the front matter can be `+++`).
     fn set(&mut self, key: &str, value: &str, origin: Origin) {
-        let value = value.trim();
+        let value = one_line(value);
+        let value = value.as_str();
         if value.is_empty() {
             return;
         }
@@ -245,6 +247,15 @@ impl Given {
             source: or(&self.source, &base.source),
         }
     }
+}
+
+/// `s` on one line: its lines trimmed and joined by spaces.
+fn one_line(s: &str) -> String {
+    s.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "did you mean `authors`?" for a key that is not one.
@@ -775,7 +786,8 @@ fn make(
         .title
         .as_ref()
         .map(|(t, _)| t.clone())
-        .or_else(|| input.extracted.title.clone());
+        .or_else(|| input.extracted.title.as_deref().map(one_line))
+        .filter(|t| !t.is_empty());
     if title.is_none() {
         problems.push(
             Problem::new(
