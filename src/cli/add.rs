@@ -1278,12 +1278,13 @@ fn is_readme(path: &str) -> bool {
 /// except READMEs) made into documents by `args`: each replaced by its corpus text, under its
 /// path plus `.md`. Files without front matter stay as they are when no option asks for
 /// documents.
+/// Also returns the documents made (their paths and ids; not their texts again).
 pub fn plain_documents(
     files: Vec<SourceFile>,
     args: &MetaArgs,
-) -> Result<Vec<SourceFile>, Vec<Problem>> {
+) -> Result<(Vec<SourceFile>, Vec<Made>), Vec<Problem>> {
     if !args.given() {
-        return Ok(files);
+        return Ok((files, Vec::new()));
     }
     let mut problems = Vec::new();
     let wide = command_wide(args, &mut problems);
@@ -1385,12 +1386,21 @@ pub fn plain_documents(
     if !problems.is_empty() {
         return Err(problems);
     }
-    out.extend(made.into_iter().map(|m| SourceFile {
-        path: slash_path(&m.path),
-        content: m.text,
-    }));
+    let mut origins = Vec::new();
+    for m in made {
+        let path = slash_path(&m.path);
+        out.push(SourceFile {
+            path: path.clone(),
+            content: m.text,
+        });
+        origins.push(Made {
+            path: PathBuf::from(path),
+            id: m.id,
+            text: String::new(),
+        });
+    }
     out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+    Ok((out, origins))
 }
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ fn front_matter_example(file: &str) -> String {
 /// Reads and loads a corpus folder, its plain files made documents when `meta` asks.
 fn load(dir: &Path, meta: &MetaArgs) -> Result<corpus::Corpus, ExitCode> {
     let (files, mut errors) = corpus::read_dir_lossy(dir);
-    let files = match super::add::plain_documents(files, meta) {
+    let (files, made) = match super::add::plain_documents(files, meta) {
         Ok(f) => f,
         Err(problems) => {
             for e in &errors {
@@ -68,6 +68,21 @@ fn load(dir: &Path, meta: &MetaArgs) -> Result<corpus::Corpus, ExitCode> {
         Err(more) => {
             errors.extend(more);
             errors.sort_by(|a, b| a.path.cmp(&b.path).then(a.line.cmp(&b.line)));
+            // A document made of a plain file is not on disk: say what it was made of.
+            for e in &mut errors {
+                if let Some(m) = made.iter().find(|m| m.path.to_string_lossy() == e.path) {
+                    let stored = &e.path;
+                    let file = stored.trim_end_matches(".md");
+                    let note = format!(
+                        "(`{stored}` is the document `{}` made of `{file}`, its front matter from the options and the table)",
+                        m.id
+                    );
+                    e.help = Some(match e.help.take() {
+                        Some(h) => format!("{h} {note}"),
+                        None => note,
+                    });
+                }
+            }
             print_errors(&errors);
             return Err(ExitCode::FAILURE);
         }
