@@ -130,10 +130,19 @@ fn every_option_is_stored() {
             "Moscow",
             "--language",
             "ru",
+            "--source",
+            "https://example.org/statement?id=1&lang=ru",
         ],
         &db,
     );
     assert!(r.ok(), "{r:?}");
+    assert_eq!(
+        column(
+            &open(&db),
+            "SELECT source FROM documents WHERE slug = 'lavrov-2022-03'"
+        ),
+        ["https://example.org/statement?id=1&lang=ru"]
+    );
     assert!(r.stderr.contains("added 1 document(s)"), "{}", r.stderr);
     assert_eq!(
         document(&db, "lavrov-2022-03"),
