@@ -291,10 +291,29 @@ pub fn add(req: &add::AddRequest<'_>, db: &Path, to: Option<&Path>) -> ExitCode 
         return write_to(dir, &made);
     }
     let n = made.len();
+    let keys: Vec<(String, String)> = made
+        .iter()
+        .map(|m| (import_key(root.as_deref(), &m.path), m.id.clone()))
+        .collect();
     let incoming = made.into_iter().map(|m| (m.path, m.text)).collect();
     let mut bar = progress::Bar::new("adding");
-    let result = store::import_sources(db, incoming, &mut |d, t| bar.update(d, t));
+    let mut result = store::import_sources(db, incoming, &mut |d, t| bar.update(d, t));
     bar.finish();
+    // A document made by `add` is not on disk: say what it was made of.
+    if let Err(store::BuildError::Corpus(errors)) = &mut result {
+        for e in errors.iter_mut() {
+            if let Some((stored, id)) = keys.iter().find(|(k, _)| *k == e.path) {
+                let note = format!(
+                    "(`{stored}` is the document `{id}` that `concord add` made of `{}`)",
+                    stored.trim_end_matches(".md")
+                );
+                e.help = Some(match e.help.take() {
+                    Some(h) => format!("{h} {note}"),
+                    None => note,
+                });
+            }
+        }
+    }
     report_import(
         result,
         &format!("added {n} document(s) to {}", db.display()),
