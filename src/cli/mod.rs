@@ -1,5 +1,6 @@
 //! Command-line arguments and dispatch.
 
+mod add;
 mod corpus;
 mod help;
 mod repl;
@@ -127,6 +128,36 @@ enum Command {
         /// The store to write.
         #[arg(short, long, value_name = "FILE.db")]
         output: PathBuf,
+        /// Plain files (`.md`/`.txt` without front matter) become documents when any of
+        /// these is given: `--defaults kind=statement`, `--meta TABLE.csv`, `--author`, ...
+        #[command(flatten)]
+        meta: add::MetaArgs,
+        #[command(flatten)]
+        uncoloured: Uncoloured,
+    },
+    /// Add documents that have no front matter (plain text, Markdown, HTML, PDF) to a store,
+    /// their metadata given by options or a table.
+    Add {
+        /// The files (.txt, .md, .html, .htm, .pdf); `-` reads plain text from standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The store to add them to (its actors are the authors one may name).
+        #[arg(long, value_name = "FILE.db")]
+        db: PathBuf,
+        /// The document's id (default: a slug of the file name, `QAT_63_2008.txt` →
+        /// `qat-63-2008`).
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// The document's title (default: the file's own: its first line or heading, an HTML
+        /// page's title).
+        #[arg(long, value_name = "TITLE")]
+        title: Option<String>,
+        #[command(flatten)]
+        meta: add::MetaArgs,
+        /// Write the corpus files into this folder (`NAME.md` for each file) instead of
+        /// importing them, to keep them with the corpus.
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
         #[command(flatten)]
         uncoloured: Uncoloured,
     },
@@ -151,6 +182,9 @@ enum Command {
         /// when anything is wrong.
         #[arg(long, value_name = "FILE.db")]
         db: Option<PathBuf>,
+        /// As for `build`: plain files become documents.
+        #[command(flatten)]
+        meta: add::MetaArgs,
         #[command(flatten)]
         uncoloured: Uncoloured,
     },
@@ -239,11 +273,37 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let o = cli.output;
     match cli.command {
-        Some(Command::Build { dir, output, .. }) => corpus::build(&dir, &output),
+        Some(Command::Build {
+            dir, output, meta, ..
+        }) => corpus::build(&dir, &output, &meta),
         Some(Command::Import { files, db, .. }) => corpus::import(&files, &db),
-        Some(Command::Check { dir, db, .. }) => match (dir, db) {
+        Some(Command::Add {
+            files,
+            db,
+            id,
+            title,
+            meta,
+            to,
+            ..
+        }) => corpus::add(
+            &add::AddRequest {
+                files: &files,
+                id,
+                title,
+                meta: &meta,
+            },
+            &db,
+            to.as_deref(),
+        ),
+        Some(Command::Check { dir, db, meta, .. }) => match (dir, db) {
+            (_, Some(_)) if meta.given() => {
+                eprintln!(
+                    "error: `--db` verifies a built store; the options for plain files (`--defaults`, `--meta`, `--author`, ...) are for checking a corpus folder: `concord check DIR --defaults kind=statement`"
+                );
+                ExitCode::from(2)
+            }
             (_, Some(db)) => corpus::check_store(&db),
-            (Some(dir), None) => corpus::check(&dir),
+            (Some(dir), None) => corpus::check(&dir, &meta),
             (None, None) => ExitCode::from(2), // clap requires one
         },
         Some(Command::Query { query, db, output }) => statements(db, &output, &query, None),
