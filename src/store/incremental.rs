@@ -31,8 +31,8 @@
 //! id (clauses across documents, citations), follow the order of imports.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use rusqlite::{Connection, OptionalExtension, params};
