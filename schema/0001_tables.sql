@@ -18,7 +18,7 @@ CREATE TABLE meta (
 -- The corpus files the store was built from, with their full text, so that
 -- `concord import` can rebuild the store from its own sources.
 CREATE TABLE files (
-    id      INTEGER PRIMARY KEY,  -- position of the file in sorted path order
+    id      INTEGER PRIMARY KEY,  -- position of the file in sorted path order (files imported in place later: after)
     path    TEXT NOT NULL UNIQUE, -- path relative to the corpus folder, `/`-separated
     content TEXT NOT NULL         -- the file as read (valid UTF-8)
 );
@@ -92,7 +92,8 @@ CREATE INDEX document_authors_actor ON document_authors (actor_id, document_id);
 
 -- The numbered parts of a document: paragraphs, articles, sentences.
 CREATE TABLE clauses (
-    id          INTEGER PRIMARY KEY,  -- numbered in (document_id, position) order: queries order clauses by id
+    id          INTEGER PRIMARY KEY,  -- numbered in (document, position) order; a document imported in place later
+                                      -- comes after: queries order clauses by id
     document_id INTEGER NOT NULL REFERENCES documents (id),
     label       TEXT NOT NULL,    -- `8`, `8.5`, `2.4`, `preamble`, `p3`; unique within the document
     parent_id   INTEGER REFERENCES clauses (id), -- `8` for `8.5` when `8` exists
