@@ -49,7 +49,7 @@ const DERIVE_SOME: &str = include_str!("../../schema/derive_some.sql");
 
 /// A quotation is read again when at least this share of its pairs of
 /// consecutive words occurs in the new documents (a near match needs far more).
-const QUOTE_PAIRS_SHARE: f64 = 0.5;
+const QUOTE_PAIRS_SHARE: f64 = 0.4;
 
 /// Imports `files` (keyed) into the store open on `conn`, inside the write
 /// transaction the caller holds; returns `None` when the import must rebuild
@@ -433,32 +433,28 @@ fn affected(
     }
     // The finder's own comparison tells which quotations the new documents hold.
     let options = cite::Options::default();
-    let texts: Vec<(&str, OnceLock<cite::SourceText>)> = new_docs
-        .iter()
-        .flat_map(|&n| &corpus.documents[n].rec.clauses)
-        .map(|c| (c.text.as_str(), OnceLock::new()))
-        .collect();
-    let held = |quote: &str| {
-        let p = cite::Prepared::new(quote);
-        let n = p.word_count();
-        n >= options.min_quote_words
-            && texts.iter().any(|(t, norm)| {
-                p.check_with(t, norm, options.near_threshold, n >= options.min_near_words)
-                    .is_some()
-            })
-    };
+    let new_text = NewText::new(
+        new_docs
+            .iter()
+            .flat_map(|&n| &corpus.documents[n].rec.clauses)
+            .map(|c| c.text.as_str()),
+    );
+    let held = |quote: &str| new_text.holds(quote, &options);
     // Those with a quotation, beside a new document's author, that the new documents hold
     // (the finder looks for it in the documents of the author it is put in the mouth of).
-    let mut authors: Vec<String> = Vec::new();
+    let mut authors: BTreeSet<String> = BTreeSet::new();
     {
         let mut st = conn.prepare(
             "SELECT alias FROM actor_aliases x JOIN actors a ON a.id = x.actor_id WHERE a.slug = ?1",
         )?;
-        for &n in new_docs {
-            for a in &corpus.documents[n].rec.authors {
-                for r in st.query_map([&a.id], |r| r.get::<_, String>(0))? {
-                    authors.push(r?);
-                }
+        let ids: BTreeSet<&str> = new_docs
+            .iter()
+            .flat_map(|&n| &corpus.documents[n].rec.authors)
+            .map(|a| a.id.as_str())
+            .collect();
+        for id in ids {
+            for r in st.query_map([id], |r| r.get::<_, String>(0))? {
+                authors.insert(r?);
             }
         }
     }
@@ -476,7 +472,7 @@ fn affected(
             let text: String = r.get(1)?;
             if cite::quotations(&text, options.min_quote_words)
                 .into_iter()
-                .any(|q| held(q))
+                .any(held)
             {
                 out.insert(d);
             }
@@ -485,48 +481,110 @@ fn affected(
     // Those with a quotation found before that the new documents hold (as its source, or
     // as another text that quotes it). Most of its pairs of consecutive words occur in them
     // first: a cheap test that a near match passes.
-    let mut pairs: HashSet<(String, String)> = HashSet::new();
-    for (t, _) in &texts {
-        pairs.extend(word_pairs(t));
-    }
-    if !pairs.is_empty() {
-        let mut st = conn.prepare(
-            "SELECT from_document_id, quote FROM citations
-             WHERE quote IS NOT NULL AND method <> 'curated'",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let d: i64 = r.get(0)?;
-            if out.contains(&d) {
-                continue;
-            }
-            let q: String = r.get(1)?;
-            let mine: HashSet<(String, String)> = word_pairs(&q).collect();
-            let shared = mine.iter().filter(|p| pairs.contains(*p)).count();
-            if !mine.is_empty()
-                && shared as f64 >= QUOTE_PAIRS_SHARE * mine.len() as f64
-                && held(&q)
-            {
-                out.insert(d);
-            }
+    let mut st = conn.prepare(
+        "SELECT from_document_id, quote FROM citations
+         WHERE quote IS NOT NULL AND method <> 'curated'",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let d: i64 = r.get(0)?;
+        if out.contains(&d) {
+            continue;
+        }
+        let q: String = r.get(1)?;
+        if new_text.shares_pairs(&q) && held(&q) {
+            out.insert(d);
         }
     }
     out.retain(|d| !old.contains(d));
     Ok(out)
 }
 
-/// The pairs of consecutive words of `text`, folded.
-fn word_pairs(text: &str) -> impl Iterator<Item = (String, String)> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
+/// The clauses of the new documents, indexed for the question which quotations they hold.
+struct NewText<'a> {
+    texts: Vec<(&'a str, OnceLock<cite::SourceText>)>,
+    /// Folded word (hashed) → the clauses that hold it.
+    postings: HashMap<u64, Vec<u32>>,
+    /// Pairs of consecutive folded words (hashed).
+    pairs: HashSet<u64>,
+}
+
+/// The words of `text`, folded and hashed.
+fn word_keys(text: &str) -> Vec<u64> {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    let h = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(crate::fold::fold)
-        .collect();
-    let pairs: Vec<(String, String)> = words
-        .windows(2)
-        .map(|w| (w[0].clone(), w[1].clone()))
-        .collect();
-    pairs.into_iter()
+        .map(|w| h.hash_one(crate::fold::fold(w)))
+        .collect()
+}
+
+fn pair_key(a: u64, b: u64) -> u64 {
+    a.rotate_left(29) ^ b.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The candidates for a quotation are the clauses holding one of its rarest words.
+const RAREST_WORDS: usize = 4;
+
+impl<'a> NewText<'a> {
+    fn new(texts: impl Iterator<Item = &'a str>) -> NewText<'a> {
+        let mut out = NewText {
+            texts: Vec::new(),
+            postings: HashMap::new(),
+            pairs: HashSet::new(),
+        };
+        for (i, t) in texts.enumerate() {
+            let keys = word_keys(t);
+            for w in keys.windows(2) {
+                out.pairs.insert(pair_key(w[0], w[1]));
+            }
+            let mut seen = HashSet::new();
+            for k in keys {
+                if seen.insert(k) {
+                    out.postings.entry(k).or_default().push(i as u32);
+                }
+            }
+            out.texts.push((t, OnceLock::new()));
+        }
+        out
+    }
+
+    /// Whether at least [`QUOTE_PAIRS_SHARE`] of the pairs of consecutive words of `quote`
+    /// occur in the new text.
+    fn shares_pairs(&self, quote: &str) -> bool {
+        let keys = word_keys(quote);
+        let mine: HashSet<u64> = keys.windows(2).map(|w| pair_key(w[0], w[1])).collect();
+        let shared = mine.iter().filter(|p| self.pairs.contains(*p)).count();
+        !mine.is_empty() && shared as f64 >= QUOTE_PAIRS_SHARE * mine.len() as f64
+    }
+
+    /// Whether a clause of the new text holds `quote`, exactly, normalized or nearly, by the
+    /// finder's own comparison. Only clauses holding one of its rarest words are compared.
+    fn holds(&self, quote: &str, options: &cite::Options) -> bool {
+        let p = cite::Prepared::new(quote);
+        let n = p.word_count();
+        if n < options.min_quote_words {
+            return false;
+        }
+        let mut words: Vec<u64> = word_keys(quote);
+        words.sort_unstable();
+        words.dedup();
+        // Words the new text lacks (changed in a near match) choose nothing.
+        words.retain(|k| self.postings.contains_key(k));
+        words.sort_by_key(|k| self.postings[k].len());
+        let mut candidates: Vec<u32> = words
+            .iter()
+            .take(RAREST_WORDS)
+            .flat_map(|k| self.postings.get(k).into_iter().flatten().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.into_iter().any(|i| {
+            let (t, norm) = &self.texts[i as usize];
+            p.check_with(t, norm, options.near_threshold, n >= options.min_near_words)
+                .is_some()
+        })
+    }
 }
 
 /// A full-text query that every clause holding all the words of `name` matches
