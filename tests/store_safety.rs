@@ -149,8 +149,9 @@ fn statement(id: &str, n: usize) -> String {
 /// that stays in `-wal`, while a third connection holds a read transaction
 /// open. An import (3,000 paragraphs, or one) then refuses, naming what to
 /// close, and leaves the store sound with the edit; once both clients are
-/// closed the same import succeeds and its store holds the edit and the new
-/// statement, is sound and in rollback mode, with no `-wal` beside it.
+/// closed the same import succeeds (in place) and its store holds the edit and
+/// the new statement, is sound and in rollback mode, with no `-wal` beside it;
+/// an import that rebuilds then builds from the edited source.
 #[test]
 fn import_beside_other_sqlite_clients_takes_all_committed_state_or_refuses() {
     for paragraphs in [3000, 1] {
@@ -230,14 +231,31 @@ fn import_beside_other_sqlite_clients_takes_all_committed_state_or_refuses() {
         assert_eq!(integrity(&db), ["ok"], "{paragraphs} paragraphs");
         assert!(!file_wal(&db).exists(), "a -wal was left beside the store");
         assert_eq!(journal_bytes(&db), [1, 1]);
+        // The statement went in place: the committed edit of the stored source is kept as
+        // the client wrote it; the records follow it when the store is next rebuilt.
+        assert!(r.stderr.contains("in place"), "{}", r.stderr);
+        assert_eq!(
+            column(
+                &open_ro(&db),
+                &format!("SELECT content FROM files WHERE id = {file_id}")
+            ),
+            std::slice::from_ref(&edited),
+            "the other client's committed edit was lost"
+        );
+        let r = query(&db, "documents where id = zz-new select id");
+        assert_eq!(r.stdout, "id\nzz-new\n");
+        // An import that rebuilds (a file with an actor) builds from the edited source.
+        let actor = s.corpus().join("zz-actor.toml");
+        fs::write(&actor, "[[actor]]\nid = \"zz-actor\"\nname = \"Zembla\"\n").unwrap();
+        let r = import(&[&actor], &db);
+        assert_ok(&r);
+        assert!(r.stderr.contains("rebuilt"), "{}", r.stderr);
         let r = query(&db, "documents where id = istanbul-charter select title");
         assert_ok(&r);
         assert_eq!(
             r.stdout, "title\nCharter for European Security (edited)\n",
             "the other client's committed edit was lost"
         );
-        let r = query(&db, "documents where id = zz-new select id");
-        assert_eq!(r.stdout, "id\nzz-new\n");
         let conn = open_ro(&db);
         assert_eq!(
             int(

@@ -423,6 +423,8 @@ pub fn import_sources(
             Ok(stats)
         }
         None => {
+            // The stored sources are all carried into the new store: all checked first.
+            super::check::before_import(&old.conn, db)?;
             let mut files = stored_files(&old.conn, db)?;
             for f in new {
                 match files.iter_mut().find(|old| old.path == f.path) {
@@ -484,7 +486,6 @@ fn take_store(db: &Path) -> Result<(Option<PathBuf>, OldStore), StoreError> {
         return Err(StoreError::Empty(db.to_path_buf()));
     };
     let conn = &old.conn;
-    super::check::before_import(conn, db)?;
     let e = |e| sqlite_err(db, e);
     let root: Option<String> = conn
         .query_row(

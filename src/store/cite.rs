@@ -245,7 +245,7 @@ pub fn catalog_of(corpus: &Corpus) -> cite::Catalog {
 }
 
 /// Whether a document has labels other than `pN` and `preamble`.
-fn structured<'a>(mut labels: impl Iterator<Item = &'a str>) -> bool {
+pub(super) fn structured<'a>(mut labels: impl Iterator<Item = &'a str>) -> bool {
     labels.any(|l| {
         !(l == "preamble"
             || l.strip_prefix('p')
