@@ -12,7 +12,8 @@
 //! UTF-8. html5ever (through `scraper`) builds the tree a browser would build, character
 //! references decoded. The main text is the page's `<main>` (or `role="main"`), else its
 //! `<article>` with the most text, else its `<body>`; inside it, furniture is skipped by element
-//! (`nav`, `aside`, `footer`, `script`, `form`, …; `header` unless inside `main`/`article`), by
+//! (`nav`, `aside`, `footer`, `script`, `form`, …; `header` unless inside `main`/`article` or a
+//! title block: an `<h1>` without navigation, lists or forms), by
 //! ARIA role (`navigation`, `banner`, `contentinfo`, `complementary`, `search`, `dialog`, …), by
 //! being hidden, and by `id`/`class` words (`cookie`, `consent`, `sidebar`, `breadcrumb`, `menu`,
 //! …) unless they also name content (`content`, `article`, `main`, `post`, …). Whitespace inside
@@ -309,8 +310,11 @@ fn furniture(node: &NodeRef<'_, Node>, in_article: bool) -> bool {
         return false;
     };
     let name = el.name();
-    if FURNITURE.contains(&name) || (name == "header" && !in_article) || hidden(node) {
+    if FURNITURE.contains(&name) || hidden(node) {
         return true;
+    }
+    if name == "header" && !in_article {
+        return !title_block(node);
     }
     if el
         .attr("role")
@@ -335,6 +339,16 @@ fn furniture(node: &NodeRef<'_, Node>, in_article: bool) -> bool {
         }
     }
     furniture_word
+}
+
+/// Whether a page-level `<header>` is the document's title block (as pandoc writes it): it has
+/// an `<h1>` and no navigation, list or form.
+fn title_block(node: &NodeRef<'_, Node>) -> bool {
+    let names = || {
+        node.descendants()
+            .filter_map(|n| n.value().as_element().map(|e| e.name()))
+    };
+    names().any(|n| n == "h1") && !names().any(|n| matches!(n, "nav" | "ul" | "ol" | "form"))
 }
 
 /// Elements that start and end a paragraph.
