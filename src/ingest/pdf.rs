@@ -190,8 +190,9 @@ fn empty_images(doc: &mut Document) -> bool {
 }
 
 /// What the text reader would otherwise fail on, checked first: each page's content must
-/// decode, its media box exist (one is given where it does not), and its form XObjects nest
-/// at most [`MAX_FORM_DEPTH`] deep.
+/// decode and have operands of the right kinds, the objects it refers to must exist, its media
+/// box too (one is given where it does not), and its form XObjects nest at most
+/// [`MAX_FORM_DEPTH`] deep.
 fn check_pages(doc: &mut Document) -> Result<(), IngestError> {
     let pages = doc.get_pages();
     for (&number, &id) in &pages {
@@ -206,7 +207,19 @@ fn check_pages(doc: &mut Document) -> Result<(), IngestError> {
             .map_err(|e| unreadable(format!("page {number}'s content is damaged: {e}")))?;
         let ops = Content::decode(&content)
             .map_err(|e| unreadable(format!("page {number}'s content is damaged: {e}")))?;
+        check_operations(&ops).map_err(|why| unreadable(format!("page {number}: {why}")))?;
+        let mut seen = HashSet::new();
+        if let Ok(page) = doc.get_dictionary(id) {
+            check_references(doc, &Object::Dictionary(page.clone()), &mut seen, 0)
+                .map_err(|why| unreadable(format!("page {number}: {why}")))?;
+        }
         let resources = inherited_dict(doc, id, b"Resources");
+        if let Some(r) = &resources {
+            check_references(doc, &Object::Dictionary(r.clone()), &mut seen, 0)
+                .map_err(|why| unreadable(format!("page {number}: {why}")))?;
+        }
+        check_fonts(doc, resources.as_ref(), &ops)
+            .map_err(|why| unreadable(format!("page {number}: {why}")))?;
         let mut steps = 0usize;
         check_forms(doc, &ops, resources, 0, &mut steps)
             .map_err(|why| unreadable(format!("page {number}: {why}")))?;
@@ -284,6 +297,7 @@ fn check_forms(
             Err(e) => return Err(format!("an XObject is damaged: {e}")),
         };
         let inner = Content::decode(&content).map_err(|e| format!("an XObject is damaged: {e}"))?;
+        check_operations(&inner)?;
         let own = stream
             .dict
             .get(b"Resources")
@@ -292,9 +306,141 @@ fn check_forms(
             .and_then(|r| r.as_dict().ok())
             .cloned()
             .or_else(|| resources.clone());
+        check_fonts(doc, own.as_ref(), &inner)?;
         check_forms(doc, &inner, own, depth + 1, steps)?;
     }
     Ok(())
+}
+
+/// The operands the text reader takes for granted: numbers where it reads numbers, a font set
+/// before text is shown, strings and arrays where text is shown.
+fn check_operations(ops: &Content) -> Result<(), String> {
+    let number = |o: &Object| matches!(o, Object::Integer(_) | Object::Real(_));
+    let mut font = false;
+    for op in &ops.operations {
+        let o = &op.operands;
+        let numbers = match op.operator.as_str() {
+            "cm" | "Tm" | "c" => 6,
+            "re" => 4,
+            "Td" | "TD" | "m" | "l" | "v" | "y" => 2,
+            "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "w" => 1,
+            _ => 0,
+        };
+        let fine = match op.operator.as_str() {
+            _ if numbers > 0 => o.len() >= numbers && o.iter().take(numbers).all(number),
+            "Tf" => {
+                font = true;
+                o.len() >= 2 && o[0].as_name().is_ok() && number(&o[1])
+            }
+            "Tj" | "'" => font && matches!(o.first(), Some(Object::String(..))),
+            "\"" => font && o.len() >= 3 && matches!(o.get(2), Some(Object::String(..))),
+            "TJ" => font && matches!(o.first(), Some(Object::Array(_))),
+            "Do" | "gs" => o.first().is_some_and(|n| n.as_name().is_ok()),
+            _ => true,
+        };
+        if !fine {
+            return Err(format!(
+                "its content is damaged (the operator `{}` with operands {:?})",
+                op.operator,
+                o.iter().take(4).collect::<Vec<_>>()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each font that `ops` sets is in the resources, and each font's `/ToUnicode` is a stream or
+/// `/Identity-H`, as the text reader needs.
+fn check_fonts(
+    doc: &Document,
+    resources: Option<&lopdf::Dictionary>,
+    ops: &Content,
+) -> Result<(), String> {
+    let fonts = resources
+        .and_then(|r| r.get(b"Font").ok())
+        .and_then(|f| resolve(doc, f))
+        .and_then(|f| f.as_dict().ok());
+    for op in ops.operations.iter().filter(|op| op.operator == "Tf") {
+        let name = op.operands.first().and_then(|n| n.as_name().ok());
+        let found = name.zip(fonts).is_some_and(|(n, f)| {
+            f.get(n)
+                .ok()
+                .and_then(|f| resolve(doc, f))
+                .is_some_and(|f| f.as_dict().is_ok())
+        });
+        if !found {
+            return Err("its content sets a font its resources do not have".into());
+        }
+    }
+    for (name, font) in fonts.into_iter().flat_map(|f| f.iter()) {
+        let font = resolve(doc, font).and_then(|f| f.as_dict().ok());
+        let Some(font) = font else {
+            return Err(format!(
+                "the font `{}` is not a font",
+                String::from_utf8_lossy(name)
+            ));
+        };
+        let fine = match font.get(b"ToUnicode").ok().and_then(|t| resolve(doc, t)) {
+            None => true,
+            Some(Object::Stream(_)) => true,
+            Some(Object::Name(n)) => n == b"Identity-H",
+            Some(_) => false,
+        };
+        if !fine {
+            return Err(format!(
+                "the font `{}` has a damaged ToUnicode map",
+                String::from_utf8_lossy(name)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Every reference reachable from `object` (not following `/Parent`, nor into images) names
+/// an object the file has.
+fn check_references(
+    doc: &Document,
+    object: &Object,
+    seen: &mut HashSet<ObjectId>,
+    depth: usize,
+) -> Result<(), String> {
+    if depth > 64 || seen.len() > 100_000 {
+        return Ok(());
+    }
+    match object {
+        Object::Reference(id) => {
+            if !seen.insert(*id) {
+                return Ok(());
+            }
+            let target = doc
+                .get_object(*id)
+                .map_err(|_| format!("object {} {} is referred to but missing", id.0, id.1))?;
+            check_references(doc, target, seen, depth + 1)
+        }
+        Object::Array(items) => items
+            .iter()
+            .try_for_each(|o| check_references(doc, o, seen, depth + 1)),
+        Object::Dictionary(dict) => dict
+            .iter()
+            .filter(|(k, _)| k.as_slice() != b"Parent")
+            .try_for_each(|(_, o)| check_references(doc, o, seen, depth + 1)),
+        Object::Stream(stream) => {
+            let image = stream
+                .dict
+                .get(b"Subtype")
+                .and_then(|s| s.as_name())
+                .is_ok_and(|s| s == b"Image");
+            if image {
+                return Ok(());
+            }
+            stream
+                .dict
+                .iter()
+                .filter(|(k, _)| k.as_slice() != b"Parent")
+                .try_for_each(|(_, o)| check_references(doc, o, seen, depth + 1))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The `/Title` of the document's information dictionary, if it says something.
