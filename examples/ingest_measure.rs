@@ -2,9 +2,10 @@
 //! FILE's stem `.txt` beside it (the source paragraphs, separated by blank lines), the share of
 //! source words found in order in the extracted body (2·LCS / (source + extracted words), words
 //! lowercased, punctuation dropped), whether every paragraph came out with the same words, and
-//! the time taken. With `--show` it prints the extracted body and notes instead.
+//! the time taken. With `--show` it prints the extracted body and notes instead; with
+//! `--pdftotext` it measures poppler's `pdftotext FILE -` the same way, for comparison.
 //!
-//! `cargo run --release --example ingest_measure -- FILE...`
+//! `cargo run --release --example ingest_measure -- [--show | --pdftotext] FILE...`
 
 use std::path::Path;
 use std::time::Instant;
@@ -46,13 +47,29 @@ fn lcs(a: &[String], b: &[String]) -> usize {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let show = args.iter().any(|a| a == "--show");
+    let poppler = args.iter().any(|a| a == "--pdftotext");
     let (mut files, mut exact, mut agree_sum, mut pages, mut seconds) = (0, 0, 0.0, 0usize, 0.0);
     for file in args.iter().filter(|a| !a.starts_with("--")) {
         let path = Path::new(file);
         let bytes = std::fs::read(path).expect("read the file");
         let format = ingest::format_of(path).expect("a known extension");
         let start = Instant::now();
-        let result = ingest::extract(format, &bytes);
+        let result = if poppler {
+            std::process::Command::new("pdftotext")
+                .arg(path)
+                .arg("-")
+                .output()
+                .map(|o| ingest::Extracted {
+                    body: String::from_utf8_lossy(&o.stdout).replace('\u{c}', "\n\n"),
+                    ..Default::default()
+                })
+                .map_err(|e| ingest::IngestError::Unreadable {
+                    format: "PDF",
+                    why: e.to_string(),
+                })
+        } else {
+            ingest::extract(format, &bytes)
+        };
         let took = start.elapsed().as_secs_f64();
         let out = match result {
             Ok(out) => out,
@@ -77,8 +94,8 @@ fn main() {
         let same = src == got;
         let n = if format == ingest::Format::Pdf {
             bytes
-                .windows(10)
-                .filter(|w| w == b"/Type/Page" || w == b"/Type /Pag")
+                .windows(11)
+                .filter(|w| w.starts_with(b"/Type/Page") && w[10] != b's')
                 .count()
         } else {
             1
@@ -100,10 +117,10 @@ fn main() {
     if files > 0 && !show {
         println!(
             "{files} files: {exact} with every paragraph the same, {:.2}% of words on average, \
-             {:.1} ms a file",
+             {:.1} ms a file, {:.1} ms a page ({pages} pages)",
             100.0 * agree_sum / files as f64,
-            1000.0 * seconds / files as f64
+            1000.0 * seconds / files as f64,
+            1000.0 * seconds / pages.max(1) as f64
         );
-        let _ = pages;
     }
 }

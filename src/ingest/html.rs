@@ -17,7 +17,9 @@
 //! ARIA role (`navigation`, `banner`, `contentinfo`, `complementary`, `search`, `dialog`, …), by
 //! being hidden, and by `id`/`class` words (`cookie`, `consent`, `sidebar`, `breadcrumb`, `menu`,
 //! …) unless they also name content (`content`, `article`, `main`, `post`, …). Whitespace inside
-//! a paragraph is collapsed (`<pre>` keeps its line breaks).
+//! a paragraph is collapsed (`<pre>` keeps its line breaks). An ordered list's items start with
+//! the number a browser shows for them ("125. ", from `start`, `value` and `type`), since
+//! statements are cited by paragraph number.
 //!
 //! Bounds: pages over [`MAX_BYTES`] and pages nested deeper than [`MAX_DEPTH`] elements are
 //! refused with a reason (html5ever's tree building is quadratic in nesting depth), so a hostile
@@ -406,6 +408,9 @@ fn blocks(root: NodeRef<'_, Node>) -> (Vec<String>, Option<String>) {
     let mut skipping = None;
     let mut pre = 0usize;
     let mut article = 0usize;
+    // Open lists: an ordered one's next number and its `type`.
+    let mut lists: Vec<Option<(i64, Option<&str>)>> = Vec::new();
+    let mut marker: Option<String> = None;
     for edge in root.traverse() {
         match edge {
             Edge::Open(node) => {
@@ -415,6 +420,13 @@ fn blocks(root: NodeRef<'_, Node>) -> (Vec<String>, Option<String>) {
                 match node.value() {
                     Node::Text(text) => {
                         let text = text.replace(['\u{ad}', '\u{200b}'], "");
+                        // A list item's number goes before its first text, whatever blocks
+                        // (a `<p>`) come between.
+                        if !text.trim().is_empty()
+                            && let Some(m) = marker.take()
+                        {
+                            current.push_str(&m);
+                        }
                         if pre > 0 {
                             current.push_str(&text);
                         } else {
@@ -433,6 +445,20 @@ fn blocks(root: NodeRef<'_, Node>) -> (Vec<String>, Option<String>) {
                             flush(&mut current, &mut paragraphs);
                         }
                         match name {
+                            "ol" => {
+                                let start = el.attr("start").and_then(|s| s.trim().parse().ok());
+                                lists.push(Some((start.unwrap_or(1), el.attr("type"))));
+                            }
+                            "ul" | "menu" => lists.push(None),
+                            "li" => {
+                                if let Some(Some((next, kind))) = lists.last_mut() {
+                                    let value =
+                                        el.attr("value").and_then(|v| v.trim().parse().ok());
+                                    let n = value.unwrap_or(*next);
+                                    marker = Some(list_number(n, *kind));
+                                    *next = n.saturating_add(1);
+                                }
+                            }
                             "pre" => pre += 1,
                             "main" | "article" => article += 1,
                             _ => {}
@@ -460,6 +486,10 @@ fn blocks(root: NodeRef<'_, Node>) -> (Vec<String>, Option<String>) {
                     }
                 }
                 match name {
+                    "ol" | "ul" | "menu" => {
+                        lists.pop();
+                    }
+                    "li" => marker = None,
                     "pre" => pre = pre.saturating_sub(1),
                     "main" | "article" => article = article.saturating_sub(1),
                     _ => {}
@@ -469,6 +499,56 @@ fn blocks(root: NodeRef<'_, Node>) -> (Vec<String>, Option<String>) {
     }
     flush(&mut current, &mut paragraphs);
     (paragraphs, h1)
+}
+
+/// The marker a browser shows for item `n` of an ordered list of `kind` ("1", "a", "A", "i",
+/// "I"): "7. ", "g. ", "vii. ".
+fn list_number(n: i64, kind: Option<&str>) -> String {
+    let letters = |upper: bool| {
+        let mut n = n;
+        let mut out = Vec::new();
+        while n > 0 && out.len() < 8 {
+            n -= 1;
+            out.push(if upper { b'A' } else { b'a' } + (n % 26) as u8);
+            n /= 26;
+        }
+        out.reverse();
+        String::from_utf8(out).unwrap_or_default()
+    };
+    let roman = |upper: bool| {
+        const NUMERALS: [(i64, &str); 13] = [
+            (1000, "m"),
+            (900, "cm"),
+            (500, "d"),
+            (400, "cd"),
+            (100, "c"),
+            (90, "xc"),
+            (50, "l"),
+            (40, "xl"),
+            (10, "x"),
+            (9, "ix"),
+            (5, "v"),
+            (4, "iv"),
+            (1, "i"),
+        ];
+        let mut n = n;
+        let mut out = String::new();
+        for (value, numeral) in NUMERALS {
+            while n >= value && out.len() < 40 {
+                out.push_str(numeral);
+                n -= value;
+            }
+        }
+        if upper { out.to_uppercase() } else { out }
+    };
+    let marker = match kind {
+        Some("a") if n > 0 => letters(false),
+        Some("A") if n > 0 => letters(true),
+        Some("i") if (1..4000).contains(&n) => roman(false),
+        Some("I") if (1..4000).contains(&n) => roman(true),
+        _ => n.to_string(),
+    };
+    format!("{marker}. ")
 }
 
 /// Ends the paragraph in `current`: its lines with their whitespace collapsed, empty lines
