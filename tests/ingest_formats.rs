@@ -160,6 +160,12 @@ fn encrypted_and_damaged_pdfs_are_clear_errors() {
 }
 
 #[test]
+fn pdf_encrypted_without_a_user_password_reads() {
+    let out = read("owner-only.pdf").unwrap();
+    assert_same_paragraphs("owner-only", &out.body, &text("a.txt"));
+}
+
+#[test]
 fn any_bytes_called_pdf_or_html_give_a_result_not_a_panic() {
     let a = fixture("a.pdf");
     // Every twentieth length of a real PDF, then noise with and without a PDF header.
