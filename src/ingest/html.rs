@@ -16,7 +16,8 @@
 //! title block: an `<h1>` without navigation, lists or forms), by
 //! ARIA role (`navigation`, `banner`, `contentinfo`, `complementary`, `search`, `dialog`, …), by
 //! being hidden, and by `id`/`class` words (`cookie`, `consent`, `sidebar`, `breadcrumb`, `menu`,
-//! …) unless they also name content (`content`, `article`, `main`, `post`, …). Whitespace inside
+//! …) unless they also name content (`content`, `article`, `main`, `post`, …) or the element
+//! holds half the main text or more. Whitespace inside
 //! a paragraph is collapsed (`<pre>` keeps its line breaks). An ordered list's items start with
 //! the number a browser shows for them ("125. ", from `start`, `value` and `type`), since
 //! statements are cited by paragraph number.
@@ -306,8 +307,9 @@ const CONTENT_WORDS: [&str; 10] = [
     "content", "article", "main", "body", "post", "entry", "story", "text", "document", "page",
 ];
 
-/// Whether `el` (inside `main`/`article` when `in_article`) is furniture.
-fn furniture(node: &NodeRef<'_, Node>, in_article: bool) -> bool {
+/// Whether `el` (inside `main`/`article` when `in_article`, in a main text of `root_text`
+/// bytes) is furniture.
+fn furniture(node: &NodeRef<'_, Node>, in_article: bool, root_text: usize) -> bool {
     let Node::Element(el) = node.value() else {
         return false;
     };
@@ -340,7 +342,9 @@ fn furniture(node: &NodeRef<'_, Node>, in_article: bool) -> bool {
             furniture_word = true;
         }
     }
-    furniture_word
+    // A class word is a guess: one on an element that holds most of the text ("wy-grid-for-nav"
+    // around a whole page) is not taken.
+    furniture_word && text_len(node) * 2 < root_text
 }
 
 /// Whether a page-level `<header>` is the document's title block (as pandoc writes it): it has
@@ -408,6 +412,7 @@ fn blocks(root: NodeRef<'_, Node>) -> (Vec<String>, Option<String>) {
     let mut skipping = None;
     let mut pre = 0usize;
     let mut article = 0usize;
+    let root_text = text_len(&root);
     // Open lists: an ordered one's next number and its `type`.
     let mut lists: Vec<Option<(i64, Option<&str>)>> = Vec::new();
     let mut marker: Option<String> = None;
@@ -434,7 +439,7 @@ fn blocks(root: NodeRef<'_, Node>) -> (Vec<String>, Option<String>) {
                         }
                     }
                     Node::Element(el) => {
-                        if node != root && furniture(&node, article > 0) {
+                        if node != root && furniture(&node, article > 0, root_text) {
                             skipping = Some(node.id());
                             continue;
                         }
