@@ -380,18 +380,174 @@ fn check_fonts(
                 String::from_utf8_lossy(name)
             ));
         };
-        let fine = match font.get(b"ToUnicode").ok().and_then(|t| resolve(doc, t)) {
-            None => true,
-            Some(Object::Stream(_)) => true,
-            Some(Object::Name(n)) => n == b"Identity-H",
-            Some(_) => false,
-        };
-        if !fine {
-            return Err(format!(
-                "the font `{}` has a damaged ToUnicode map",
-                String::from_utf8_lossy(name)
-            ));
+        let name = String::from_utf8_lossy(name);
+        match font.get(b"ToUnicode").ok().and_then(|t| resolve(doc, t)) {
+            None => {}
+            Some(Object::Stream(stream)) => check_to_unicode(&stream_content(stream))
+                .map_err(|why| format!("the font `{name}` has a damaged ToUnicode map ({why})"))?,
+            Some(Object::Name(n)) if n == b"Identity-H" => {}
+            Some(_) => return Err(format!("the font `{name}` has a damaged ToUnicode map")),
         }
+        let type0 = font
+            .get(b"Subtype")
+            .and_then(|s| s.as_name())
+            .is_ok_and(|s| s == b"Type0");
+        if type0 {
+            match font.get(b"Encoding").ok().and_then(|e| resolve(doc, e)) {
+                Some(Object::Name(n)) if n == b"Identity-H" || n == b"Identity-V" => {}
+                Some(Object::Stream(stream)) => check_cmap_encoding(&stream_content(stream))
+                    .map_err(|why| format!("the font `{name}` has a damaged encoding ({why})"))?,
+                Some(Object::Name(n)) => {
+                    return Err(format!(
+                        "the font `{name}` uses the CMap `{}`, which concord does not read",
+                        String::from_utf8_lossy(n)
+                    ));
+                }
+                _ => return Err(format!("the font `{name}` has no encoding")),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A stream's content as the text reader takes it: decompressed if that works, else as it is.
+fn stream_content(stream: &lopdf::Stream) -> Vec<u8> {
+    stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone())
+}
+
+/// A ToUnicode CMap that the CMap parser of the text reader takes without failing: it parses,
+/// each `beginbfchar`/`beginbfrange` has its count and its entries, ranges run upwards over at
+/// most 65,536 codes without overflowing, and every value is UTF-16.
+fn check_to_unicode(cmap: &[u8]) -> Result<(), &'static str> {
+    use adobe_cmap_parser::Value;
+    let lexed = adobe_cmap_parser::parse(cmap).map_err(|_| "it does not parse")?;
+    let string = |i: usize| match lexed.get(i) {
+        Some(Value::LiteralString(s)) => Some(s),
+        _ => None,
+    };
+    let code = |s: &[u8]| s.iter().fold(0u32, |c, b| (c << 8) | u32::from(*b));
+    let utf16 = |v: &[u8]| {
+        let be: Vec<u16> = v
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        v.len().is_multiple_of(2)
+            && (matches!(be[..], [0xd800..=0xdfff]) || String::from_utf16(&be).is_ok())
+    };
+    let mut i = 0;
+    while i < lexed.len() {
+        let Value::Operator(op) = &lexed[i] else {
+            i += 1;
+            continue;
+        };
+        let count = match i.checked_sub(1).and_then(|k| lexed.get(k)) {
+            Some(Value::Integer(c)) => Some(*c),
+            _ => None,
+        };
+        match op.as_str() {
+            "beginbfchar" => {
+                let n = count.ok_or("a bfchar without a count")?;
+                i += 1;
+                for _ in 0..n.max(0) {
+                    let (_, value) = string(i).zip(string(i + 1)).ok_or("a short bfchar")?;
+                    if !utf16(value) {
+                        return Err("a value that is not UTF-16");
+                    }
+                    i += 2;
+                }
+                i += 1;
+            }
+            "beginbfrange" => {
+                let n = count.ok_or("a bfrange without a count")?;
+                i += 1;
+                for _ in 0..n.max(0) {
+                    let (lo, hi) = string(i)
+                        .zip(string(i + 1))
+                        .map(|(a, b)| (code(a), code(b)))
+                        .ok_or("a short bfrange")?;
+                    if hi < lo || hi - lo > 0xffff {
+                        return Err("a bfrange backwards or over 65,536 codes");
+                    }
+                    match lexed.get(i + 2) {
+                        Some(Value::LiteralString(start)) if start.len() == 4 => {
+                            let v = code(start);
+                            let last = v.checked_add(hi - lo).ok_or("a bfrange that overflows")?;
+                            if (v..=last).any(|c| !utf16(&c.to_be_bytes())) {
+                                return Err("a value that is not UTF-16");
+                            }
+                        }
+                        Some(Value::LiteralString(start)) if start.len() == 2 => {
+                            if code(start) + (hi - lo) > 0xffff {
+                                return Err("a bfrange that overflows");
+                            }
+                        }
+                        Some(Value::Array(values)) => {
+                            let fine = values.len() as u64 == u64::from(hi - lo) + 1
+                                && values
+                                    .iter()
+                                    .all(|v| matches!(v, Value::LiteralString(s) if utf16(s)));
+                            if !fine {
+                                return Err("a bfrange with a wrong array");
+                            }
+                        }
+                        _ => return Err("a bfrange without its values"),
+                    }
+                    i += 3;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    Ok(())
+}
+
+/// An embedded CMap encoding that the text reader's parser takes: it parses, and each
+/// `begincodespacerange`/`begincidrange` has its count and entries of the right kinds.
+fn check_cmap_encoding(cmap: &[u8]) -> Result<(), &'static str> {
+    use adobe_cmap_parser::Value;
+    let lexed = adobe_cmap_parser::parse(cmap).map_err(|_| "it does not parse")?;
+    let string = |i: usize| match lexed.get(i) {
+        Some(Value::LiteralString(s)) => Some(s),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < lexed.len() {
+        let Value::Operator(op) = &lexed[i] else {
+            i += 1;
+            continue;
+        };
+        let count = match i.checked_sub(1).and_then(|k| lexed.get(k)) {
+            Some(Value::Integer(c)) => Some(*c),
+            _ => None,
+        };
+        let cid = match op.as_str() {
+            "begincodespacerange" => false,
+            "begincidrange" => true,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        let n = count.ok_or("a range without a count")?;
+        i += 1;
+        for _ in 0..n.max(0) {
+            let (a, b) = string(i).zip(string(i + 1)).ok_or("a short range")?;
+            let fine = if cid {
+                matches!(lexed.get(i + 2), Some(Value::Integer(_)))
+            } else {
+                a.len() == b.len()
+            };
+            if !fine {
+                return Err("a damaged range");
+            }
+            // The parser steps two entries on, for cidranges too (so a second cidrange fails
+            // there, as it does here).
+            i += 2;
+        }
+        i += 1;
     }
     Ok(())
 }
@@ -1136,6 +1292,42 @@ mod tests {
         assert_eq!(join("see A/", "73/PV.7"), "see A/73/PV.7");
         assert_eq!(join("a dash -", "here"), "a dash - here");
         assert_eq!(join("one", "two"), "one two");
+    }
+
+    #[test]
+    fn cmaps_the_reader_would_fail_on() {
+        let good = b"2 beginbfchar <01> <0041> <02> <00660069> endbfchar \
+            1 beginbfrange <10> <20> <0061> endbfrange \
+            1 beginbfrange <30> <31> [<0062> <0063>] endbfrange";
+        assert_eq!(check_to_unicode(good), Ok(()));
+        for bad in [
+            &b"3 beginbfchar <01> <0041> endbfchar"[..],
+            b"beginbfchar <01> <0041> endbfchar",
+            b"1 beginbfchar <01> <004> endbfchar",
+            b"1 beginbfchar <01> <d800dc00dc00> endbfchar",
+            b"1 beginbfrange <0000> <ffffffff> <0041> endbfrange",
+            b"1 beginbfrange <20> <10> <0041> endbfrange",
+            b"1 beginbfrange <00> <ff> <ff80> endbfrange",
+            b"1 beginbfrange <10> <12> [<0061>] endbfrange",
+            b"1 beginbfrange <10> <12> <006100> endbfrange",
+            b"[ unclosed",
+        ] {
+            assert!(
+                check_to_unicode(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        assert_eq!(
+            check_cmap_encoding(b"1 begincodespacerange <0000> <ffff> endcodespacerange"),
+            Ok(())
+        );
+        assert!(
+            check_cmap_encoding(b"1 begincodespacerange <00> <ffff> endcodespacerange").is_err()
+        );
+        assert!(
+            check_cmap_encoding(b"2 begincidrange <00> <0f> 1 <10> <1f> 17 endcidrange").is_err()
+        );
     }
 
     #[test]
