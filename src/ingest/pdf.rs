@@ -221,10 +221,60 @@ fn check_pages(doc: &mut Document) -> Result<(), IngestError> {
         check_fonts(doc, resources.as_ref(), &ops)
             .map_err(|why| unreadable(format!("page {number}: {why}")))?;
         let mut steps = 0usize;
-        check_forms(doc, &ops, resources, 0, &mut steps)
+        let mut forms = Vec::new();
+        check_forms(doc, &ops, resources, 0, &mut steps, &mut forms)
             .map_err(|why| unreadable(format!("page {number}: {why}")))?;
+        let damaged = |e: lopdf::Error| unreadable(format!("page {number}'s content: {e}"));
+        let content = text_only(&ops).encode().map_err(damaged)?;
+        set_page_content(doc, id, content);
+        for (form, content) in forms {
+            if let Ok(Object::Stream(stream)) = doc.get_object_mut(form) {
+                stream.set_plain_content(content);
+            }
+        }
     }
     Ok(())
+}
+
+/// Makes `content` (uncompressed) the content of the page `id`.
+fn set_page_content(doc: &mut Document, id: ObjectId, content: Vec<u8>) {
+    let single = doc
+        .get_dictionary(id)
+        .ok()
+        .and_then(|page| page.get(b"Contents").ok())
+        .and_then(|c| match c {
+            Object::Reference(r) => Some(*r),
+            _ => None,
+        })
+        .filter(|r| matches!(doc.get_object(*r), Ok(Object::Stream(_))));
+    if let Some(Ok(Object::Stream(stream))) = single.map(|r| doc.get_object_mut(r)) {
+        stream.set_plain_content(content);
+        return;
+    }
+    let stream = doc.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), content));
+    if let Ok(page) = doc.get_dictionary_mut(id) {
+        page.set("Contents", stream);
+    }
+}
+
+/// The operators the text reader acts on for text: text objects, state and showing, the
+/// transformation matrix, the graphics state stack, and forms.
+const TEXT_OPERATORS: [&str; 20] = [
+    "BT", "ET", "Tf", "Tj", "TJ", "'", "\"", "Td", "TD", "Tm", "T*", "TL", "Tc", "Tw", "Tz", "Ts",
+    "cm", "q", "Q", "Do",
+];
+
+/// `ops` with only the operators that place text: paths, colours, images, shadings and
+/// marked content go, and with them what the text reader could fail on there.
+fn text_only(ops: &Content) -> Content {
+    Content {
+        operations: ops
+            .operations
+            .iter()
+            .filter(|op| TEXT_OPERATORS.contains(&op.operator.as_str()))
+            .cloned()
+            .collect(),
+    }
 }
 
 fn has_inherited(doc: &Document, mut id: ObjectId, key: &[u8]) -> bool {
@@ -268,6 +318,7 @@ fn check_forms(
     resources: Option<lopdf::Dictionary>,
     depth: usize,
     steps: &mut usize,
+    rewrites: &mut Vec<(ObjectId, Vec<u8>)>,
 ) -> Result<(), String> {
     let xobjects = resources
         .as_ref()
@@ -286,8 +337,8 @@ fn check_forms(
             .first()
             .and_then(|n| n.as_name().ok())
             .ok_or("a `Do` without a name")?;
-        let stream = xobjects
-            .and_then(|x| x.get(name).ok())
+        let entry = xobjects.and_then(|x| x.get(name).ok());
+        let stream = entry
             .and_then(|s| resolve(doc, s))
             .and_then(|s| s.as_stream().ok())
             .ok_or_else(|| format!("the XObject `{}` is missing", String::from_utf8_lossy(name)))?;
@@ -307,7 +358,18 @@ fn check_forms(
             .cloned()
             .or_else(|| resources.clone());
         check_fonts(doc, own.as_ref(), &inner)?;
-        check_forms(doc, &inner, own, depth + 1, steps)?;
+        let form = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(|s| s.as_name())
+            .is_ok_and(|s| s == b"Form");
+        if let (true, Some(Object::Reference(id))) = (form, entry) {
+            let content = text_only(&inner)
+                .encode()
+                .map_err(|e| format!("an XObject is damaged: {e}"))?;
+            rewrites.push((*id, content));
+        }
+        check_forms(doc, &inner, own, depth + 1, steps, rewrites)?;
     }
     Ok(())
 }
@@ -317,6 +379,7 @@ fn check_forms(
 fn check_operations(ops: &Content) -> Result<(), String> {
     let number = |o: &Object| matches!(o, Object::Integer(_) | Object::Real(_));
     let mut font = false;
+    let mut saved = Vec::new();
     for op in &ops.operations {
         let o = &op.operands;
         let numbers = match op.operator.as_str() {
@@ -326,8 +389,21 @@ fn check_operations(ops: &Content) -> Result<(), String> {
             "Tc" | "Tw" | "Tz" | "TL" | "Ts" | "w" => 1,
             _ => 0,
         };
+        let exact = matches!(op.operator.as_str(), "cm" | "Tm" | "Td" | "TD");
         let fine = match op.operator.as_str() {
-            _ if numbers > 0 => o.len() >= numbers && o.iter().take(numbers).all(number),
+            _ if numbers > 0 => {
+                (o.len() == numbers || (!exact && o.len() > numbers))
+                    && o.iter().take(numbers).all(number)
+            }
+            // The graphics state, and with it the font, is saved and restored.
+            "q" => {
+                saved.push(font);
+                true
+            }
+            "Q" => {
+                font = saved.pop().unwrap_or(font);
+                true
+            }
             "Tf" => {
                 font = true;
                 o.len() >= 2 && o[0].as_name().is_ok() && number(&o[1])
@@ -388,11 +464,66 @@ fn check_fonts(
             Some(Object::Name(n)) if n == b"Identity-H" => {}
             Some(_) => return Err(format!("the font `{name}` has a damaged ToUnicode map")),
         }
-        let type0 = font
-            .get(b"Subtype")
-            .and_then(|s| s.as_name())
-            .is_ok_and(|s| s == b"Type0");
-        if type0 {
+        let name_of = |key: &[u8]| {
+            font.get(key)
+                .ok()
+                .and_then(|v| resolve(doc, v))
+                .and_then(|v| v.as_name().ok())
+        };
+        let subtype =
+            name_of(b"Subtype").ok_or_else(|| format!("the font `{name}` has no type"))?;
+        if subtype != b"Type3" && name_of(b"BaseFont").is_none() {
+            return Err(format!("the font `{name}` has no name"));
+        }
+        let array = |key: &[u8]| {
+            font.get(key)
+                .ok()
+                .and_then(|v| resolve(doc, v))
+                .and_then(|v| v.as_array().ok())
+        };
+        let integer = |key: &[u8]| {
+            font.get(key)
+                .ok()
+                .and_then(|v| resolve(doc, v))
+                .is_some_and(|v| v.as_i64().is_ok())
+        };
+        // FirstChar, LastChar and Widths, where all three are there, must agree.
+        let int_of = |key: &[u8]| {
+            font.get(key)
+                .ok()
+                .and_then(|v| resolve(doc, v))
+                .and_then(|v| v.as_i64().ok())
+        };
+        let numbers = array(b"Widths").filter(|w| {
+            w.iter().all(|v| {
+                resolve(doc, v).is_some_and(|v| matches!(v, Object::Integer(_) | Object::Real(_)))
+            })
+        });
+        if let (Some(first), Some(last), Some(widths)) =
+            (int_of(b"FirstChar"), int_of(b"LastChar"), numbers)
+            && first.checked_add(widths.len() as i64 - 1) != Some(last)
+        {
+            return Err(format!("the font `{name}` has widths for other characters"));
+        }
+        if subtype == b"Type3" {
+            let widths = array(b"Widths").is_some_and(|w| {
+                w.iter().all(|v| {
+                    resolve(doc, v)
+                        .is_some_and(|v| matches!(v, Object::Integer(_) | Object::Real(_)))
+                })
+            });
+            if !(integer(b"FirstChar") && integer(b"LastChar") && widths) {
+                return Err(format!("the Type 3 font `{name}` lacks its widths"));
+            }
+        }
+        if subtype == b"Type0" {
+            let descendant = array(b"DescendantFonts")
+                .and_then(|d| d.first())
+                .and_then(|d| resolve(doc, d))
+                .is_some_and(|d| d.as_dict().is_ok());
+            if !descendant {
+                return Err(format!("the font `{name}` lacks its descendant font"));
+            }
             match font.get(b"Encoding").ok().and_then(|e| resolve(doc, e)) {
                 Some(Object::Name(n)) if n == b"Identity-H" || n == b"Identity-V" => {}
                 Some(Object::Stream(stream)) => check_cmap_encoding(&stream_content(stream))
