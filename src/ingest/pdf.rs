@@ -494,11 +494,15 @@ fn check_fonts(
                 .and_then(|v| resolve(doc, v))
                 .and_then(|v| v.as_i64().ok())
         };
+        // (The widths themselves must be direct numbers: the reader does not follow references
+        // inside the array.)
         let numbers = array(b"Widths").filter(|w| {
-            w.iter().all(|v| {
-                resolve(doc, v).is_some_and(|v| matches!(v, Object::Integer(_) | Object::Real(_)))
-            })
+            w.iter()
+                .all(|v| matches!(v, Object::Integer(_) | Object::Real(_)))
         });
+        if array(b"Widths").is_some() && numbers.is_none() {
+            return Err(format!("the font `{name}` has widths that are not numbers"));
+        }
         if let (Some(first), Some(last), Some(widths)) =
             (int_of(b"FirstChar"), int_of(b"LastChar"), numbers)
             && first.checked_add(widths.len() as i64 - 1) != Some(last)
@@ -506,13 +510,7 @@ fn check_fonts(
             return Err(format!("the font `{name}` has widths for other characters"));
         }
         if subtype == b"Type3" {
-            let widths = array(b"Widths").is_some_and(|w| {
-                w.iter().all(|v| {
-                    resolve(doc, v)
-                        .is_some_and(|v| matches!(v, Object::Integer(_) | Object::Real(_)))
-                })
-            });
-            if !(integer(b"FirstChar") && integer(b"LastChar") && widths) {
+            if !(integer(b"FirstChar") && integer(b"LastChar") && numbers.is_some()) {
                 return Err(format!("the Type 3 font `{name}` lacks its widths"));
             }
         }
