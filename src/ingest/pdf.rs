@@ -509,10 +509,10 @@ fn check_fonts(
         {
             return Err(format!("the font `{name}` has widths for other characters"));
         }
-        if subtype == b"Type3" {
-            if !(integer(b"FirstChar") && integer(b"LastChar") && numbers.is_some()) {
-                return Err(format!("the Type 3 font `{name}` lacks its widths"));
-            }
+        if subtype == b"Type3"
+            && !(integer(b"FirstChar") && integer(b"LastChar") && numbers.is_some())
+        {
+            return Err(format!("the Type 3 font `{name}` lacks its widths"));
         }
         if subtype == b"Type0" {
             let descendant = array(b"DescendantFonts")
