@@ -48,7 +48,7 @@ use super::{Extracted, IngestError};
 mod checks;
 mod layout;
 
-use checks::{check_decompressed_size, check_pages, empty_images};
+use checks::{check_decompressed_size, check_pages, empty_images, normalize_fonts};
 use layout::layout;
 
 /// The most bytes the file's streams may decompress to, images aside.
@@ -109,6 +109,7 @@ fn read_pages(bytes: &[u8]) -> Result<PagesRead, IngestError> {
         return Err(unreadable("the PDF has no pages".into()));
     }
     let images = empty_images(&mut doc);
+    normalize_fonts(&mut doc)?;
     check_pages(&mut doc)?;
     let title = info_title(&doc);
     let mut collector = Collector::default();

@@ -61,6 +61,78 @@ pub(super) fn check_decompressed_size(bytes: &[u8], cap: usize) -> Result<(), In
     Ok(())
 }
 
+/// The simple-font encodings the text reader knows by name.
+const ENCODINGS: [&[u8]; 3] = [
+    b"WinAnsiEncoding",
+    b"MacRomanEncoding",
+    b"MacExpertEncoding",
+];
+
+/// Gives each simple font an encoding the text reader can fall back on: `WinAnsiEncoding`
+/// where it names another or none beside a ToUnicode map (a code missing from the map would
+/// otherwise stop the reader); refuses an encoding dictionary whose base encoding or
+/// differences it would fail on.
+pub(super) fn normalize_fonts(doc: &mut Document) -> Result<(), IngestError> {
+    let mut fix = Vec::new();
+    for (&id, object) in &doc.objects {
+        let Object::Dictionary(font) = object else {
+            continue;
+        };
+        let name = |key: &[u8]| font.get(key).ok().and_then(|v| v.as_name().ok());
+        let simple = name(b"Type") == Some(b"Font".as_slice())
+            && !matches!(name(b"Subtype"), Some(b"Type0") | Some(b"Type3") | None);
+        if !simple {
+            continue;
+        }
+        match font.get(b"Encoding").ok().and_then(|e| resolve(doc, e)) {
+            None if font.has(b"ToUnicode") => fix.push(id),
+            None => {}
+            Some(Object::Name(n)) if ENCODINGS.contains(&n.as_slice()) => {}
+            Some(Object::Dictionary(encoding)) => check_encoding(doc, encoding)
+                .map_err(|why| unreadable(format!("a font's encoding is damaged ({why})")))?,
+            Some(_) => fix.push(id),
+        }
+    }
+    for id in fix {
+        if let Ok(font) = doc.get_dictionary_mut(id) {
+            font.set("Encoding", Object::Name(b"WinAnsiEncoding".to_vec()));
+        }
+    }
+    Ok(())
+}
+
+/// An encoding dictionary the text reader takes: a known base encoding if any, and
+/// differences that are codes from 0 to 255 and glyph names.
+fn check_encoding(doc: &Document, encoding: &lopdf::Dictionary) -> Result<(), &'static str> {
+    if let Ok(base) = encoding.get(b"BaseEncoding") {
+        let known = resolve(doc, base)
+            .and_then(|b| b.as_name().ok())
+            .is_some_and(|b| ENCODINGS.contains(&b));
+        if !known {
+            return Err("an unknown base encoding");
+        }
+    }
+    let differences = encoding
+        .get(b"Differences")
+        .ok()
+        .and_then(|d| resolve(doc, d))
+        .and_then(|d| d.as_array().ok());
+    let mut code = 0i64;
+    for entry in differences.into_iter().flatten() {
+        match entry {
+            Object::Integer(c) => code = *c,
+            Object::Name(_) => {
+                if !(0..256).contains(&code) {
+                    return Err("a difference outside the codes 0 to 255");
+                }
+                code += 1;
+            }
+            _ => return Err("a difference that is neither a code nor a name"),
+        }
+    }
+    Ok(())
+}
+
 /// Empties every image stream (the text reader has no use for them); whether there were any.
 pub(super) fn empty_images(doc: &mut Document) -> bool {
     let mut any = false;
