@@ -63,6 +63,11 @@ pub enum IngestError {
     Empty,
     #[error("not UTF-8 text (at byte {0})")]
     NotUtf8(usize),
+    #[error(
+        "not UTF-8 text (at byte {0}) and the page declares no charset: \
+         add e.g. <meta charset=\"windows-1252\"> to it, or convert it to UTF-8"
+    )]
+    UndeclaredCharset(usize),
     #[error("{format}: {why}")]
     Unreadable { format: &'static str, why: String },
     #[error(
