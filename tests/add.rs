@@ -7,40 +7,13 @@ mod common;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 use common::*;
 
 /// concord run in `cwd` with `args`, `stdin` piped in.
 fn run_in(cwd: &Path, args: &[&OsStr], stdin: Option<&str>) -> Run {
-    let mut child = concord()
-        .current_dir(cwd)
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_with_stdin(concord().current_dir(cwd).args(args), stdin)
 }
 
 fn os<'a>(args: &'a [&'a str]) -> Vec<&'a OsStr> {

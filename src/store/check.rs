@@ -158,17 +158,9 @@ pub(crate) fn before_in_place(
         return before_import(conn, path);
     }
     let problem = (|| -> rusqlite::Result<Option<String>> {
-        let stored: Option<String> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                [CHECKSUMS_KEY],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(stored) = stored else {
+        let Some(want) = stored_checksums(conn)? else {
             return Ok(None);
         };
-        let want: Vec<&str> = stored.split(' ').filter(|s| !s.is_empty()).collect();
         let files: i64 = conn.query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
         if files as usize != want.len() {
             return Ok(Some(format!(
@@ -189,7 +181,7 @@ pub(crate) fn before_in_place(
                 Ok((r.get(0)?, bytes))
             })?;
             let got = format!("{:016x}", fnv1a64(&content));
-            if want.get(id as usize - 1) != Some(&got.as_str()) {
+            if want.get(id as usize - 1) != Some(&got) {
                 return Ok(Some(format!(
                     "source file {p} (files row {id}) does not match its checksum"
                 )));
@@ -234,22 +226,30 @@ fn pragma_lines(conn: &Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
     })
 }
 
+/// The checksums of the stored files, in `files.id` order (`None`: the store
+/// records none, a store of an earlier build of this version).
+pub(crate) fn stored_checksums(conn: &Connection) -> rusqlite::Result<Option<Vec<String>>> {
+    let stored: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [CHECKSUMS_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(stored.map(|v| {
+        v.split(' ')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
+    }))
+}
+
 /// Source files that do not match their checksums (none when the store
 /// records no checksums: a store of an earlier build of this version).
 fn source_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let stored: Option<String> = match conn.query_row(
-        "SELECT value FROM meta WHERE key = ?1",
-        [CHECKSUMS_KEY],
-        |r| r.get(0),
-    ) {
-        Ok(v) => Some(v),
-        Err(rusqlite::Error::QueryReturnedNoRows) => None,
-        Err(e) => return Err(e),
-    };
-    let Some(stored) = stored else {
+    let Some(want) = stored_checksums(conn)? else {
         return Ok(Vec::new());
     };
-    let want: Vec<&str> = stored.split(' ').filter(|s| !s.is_empty()).collect();
     let mut st = conn.prepare("SELECT id, path, content FROM files ORDER BY id")?;
     let mut rows = st.query([])?;
     let mut out = Vec::new();

@@ -178,72 +178,6 @@ impl ConnSources<'_> {
     }
 }
 
-/// The finder's catalog of a corpus: names and labels (texts stay in the store).
-pub fn catalog_of(corpus: &Corpus) -> cite::Catalog {
-    let names: HashMap<&str, Vec<String>> = corpus
-        .actors
-        .iter()
-        .map(|a| {
-            let all = std::iter::once(a.rec.name.clone())
-                .chain(a.rec.aliases.iter().cloned())
-                .collect();
-            (a.rec.id.as_str(), all)
-        })
-        .collect();
-    let documents = corpus
-        .documents
-        .iter()
-        .map(|d| {
-            let r = &d.rec;
-            let labels = r.clauses.iter().map(|c| c.label.as_str());
-            let titles = r.clauses.iter().map(|c| c.title.as_deref());
-            cite::DocEntry {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                aliases: r.aliases.clone(),
-                year: r
-                    .date
-                    .as_ref()
-                    .and_then(|dt| dt.text.get(..4))
-                    .and_then(|y| y.parse().ok()),
-                date: r.date.as_ref().map(|dt| (dt.start.clone(), dt.end.clone())),
-                instrument: cite::is_instrument(
-                    &crate::fold::fold(r.kind.trim()),
-                    structured(labels),
-                ),
-                articles: numbered_by_articles(titles),
-                authors: r
-                    .authors
-                    .iter()
-                    .flat_map(|a| names.get(a.id.as_str()).cloned().unwrap_or_default())
-                    .collect(),
-                clauses: r
-                    .clauses
-                    .iter()
-                    .map(|c| cite::ClauseEntry {
-                        label: c.label.clone(),
-                        text: String::new(),
-                        earlier: Vec::new(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let principles = corpus
-        .principles
-        .iter()
-        .map(|p| cite::PrincipleEntry {
-            id: p.rec.id.clone(),
-            name: p.rec.name.clone(),
-            aliases: p.rec.aliases.clone(),
-        })
-        .collect();
-    cite::Catalog {
-        documents,
-        principles,
-    }
-}
-
 /// Whether a document has labels other than `pN` and `preamble`.
 pub(super) fn structured<'a>(mut labels: impl Iterator<Item = &'a str>) -> bool {
     labels.any(|l| {
@@ -429,7 +363,7 @@ pub fn write_found(
     let catalog = catalog_of_store(conn)?;
     // The finder's own sources are left empty: each search is given a connection's.
     let finder = cite::Finder::with_sources(&catalog, cite::MemoryIndex::default());
-    let mut writer = FoundWriter::new(conn, dates_of(corpus), ids, first_id)?;
+    let mut writer = FoundWriter::new(conn, dates_of(corpus), ids, first_id, None)?;
     let mut last_file = usize::MAX;
     let mut written = |d: &Document, found: Vec<Vec<Found>>| -> rusqlite::Result<()> {
         writer.document(d, found)?;
@@ -552,6 +486,7 @@ impl<'c> FoundWriter<'c> {
         dates: Dates,
         ids: &'c Ids,
         first_id: i64,
+        only: Option<&[i64]>,
     ) -> rusqlite::Result<FoundWriter<'c>> {
         let ins = conn.prepare(
             "INSERT INTO citations (id, from_document_id, from_clause_id, to_document_id, to_clause_id, to_principle_id, to_label,
@@ -565,7 +500,7 @@ impl<'c> FoundWriter<'c> {
         Ok(FoundWriter {
             ins,
             by,
-            curated: curated_pairs(conn)?,
+            curated: curated_pairs(conn, only)?,
             ids,
             dates,
             next: first_id,
@@ -712,13 +647,26 @@ fn target_ref(
 /// A curated citation's citing clause and target (document, clause, principle).
 type CuratedPair = (i64, Option<i64>, Option<i64>, Option<i64>);
 
-/// (citing clause, target) of every curated citation, so that a found one never repeats it.
-fn curated_pairs(conn: &Connection) -> rusqlite::Result<HashSet<CuratedPair>> {
-    let mut st = conn.prepare(
-        "SELECT from_clause_id, to_document_id, to_clause_id, to_principle_id FROM citations WHERE from_clause_id IS NOT NULL",
-    )?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    rows.collect()
+/// (citing clause, target) of every curated citation (of the documents `only`, when given:
+/// the ones searched), so that a found one never repeats it.
+fn curated_pairs(
+    conn: &Connection,
+    only: Option<&[i64]>,
+) -> rusqlite::Result<HashSet<CuratedPair>> {
+    let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+    let sql = "SELECT from_clause_id, to_document_id, to_clause_id, to_principle_id FROM citations
+               WHERE from_clause_id IS NOT NULL AND method = 'curated'";
+    let Some(docs) = only else {
+        return conn.prepare(sql)?.query_map([], row)?.collect();
+    };
+    let mut st = conn.prepare(&format!("{sql} AND from_document_id = ?1"))?;
+    let mut out = HashSet::new();
+    for d in docs {
+        for r in st.query_map([d], row)? {
+            out.insert(r?);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether a found citation is a quotation whose words differ from its source.

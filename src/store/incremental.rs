@@ -40,7 +40,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::build::{BuildError, BuildStats, Progress};
 use super::cite::{ConnSources, FoundWriter, catalog_of_store, find_document};
 use super::sqlite_err;
-use super::write::{Counts, Ids, write_some_documents};
+use super::write::{Counts, Ids, Placement, write_some_documents};
 use crate::cite::{self, Found, Target};
 use crate::corpus::{self, At, Corpus, Known, SourceFile};
 
@@ -130,9 +130,7 @@ pub(super) fn import(
 
     // Write the files and the new documents.
     let mut stored_files: HashMap<usize, i64> = HashMap::new(); // corpus file → files.id
-    let mut next_file: i64 = conn
-        .query_row("SELECT coalesce(max(id), 0) FROM files", [], |r| r.get(0))
-        .map_err(e)?;
+    let mut next_file = last_id(conn, "files").map_err(e)?;
     for (i, f) in corpus.files.iter().enumerate().skip(1) {
         let id = match replaced.iter().find(|r| r.1 + 1 == i) {
             Some(&(id, _)) => {
@@ -157,11 +155,7 @@ pub(super) fn import(
     }
     update_checksums(conn, &corpus, &stored_files).map_err(e)?;
     let mut ids = store_ids(conn, &affected).map_err(e)?;
-    let mut next_doc: i64 = conn
-        .query_row("SELECT coalesce(max(id), 0) FROM documents", [], |r| {
-            r.get(0)
-        })
-        .map_err(e)?;
+    let mut next_doc = last_id(conn, "documents").map_err(e)?;
     let old_by_slug: HashMap<&str, i64> =
         old_docs.iter().map(|(id, s)| (s.as_str(), *id)).collect();
     let mut rows: Vec<(i64, usize)> = Vec::new();
@@ -176,22 +170,23 @@ pub(super) fn import(
         };
         rows.push((id, n));
     }
-    let last_clause: i64 = conn
-        .query_row("SELECT coalesce(max(id), 0) FROM clauses", [], |r| r.get(0))
-        .map_err(e)?;
-    // The rows name files by their stored id, not their place in this import.
-    let shifted = with_file_ids(&corpus, &stored_files);
-    let lines = shifted.line_index();
+    let last_clause = last_id(conn, "clauses").map_err(e)?;
+    let lines = corpus.line_index();
     let mut counts = Counts::default();
+    // The rows name files by their stored id, not their place in this import.
+    let placed = Placement {
+        docs: &rows,
+        last_clause_id: last_clause,
+        file_id: &|f| stored_files[&f],
+    };
     write_some_documents(
         conn,
-        &shifted,
+        &corpus,
         &lines,
         &mut ids,
         &mut counts,
         &mut |_| {},
-        &rows,
-        last_clause,
+        &placed,
     )
     .map_err(e)?;
 
@@ -213,14 +208,15 @@ pub(super) fn import(
     }
     // The clauses the citations name, looked up once.
     look_up_targets(conn, &results, &mut ids).map_err(e)?;
-    let first: i64 = conn
-        .query_row("SELECT coalesce(max(id), 0) FROM citations", [], |r| {
-            r.get(0)
-        })
-        .map_err(e)?;
+    let first = last_id(conn, "citations").map_err(e)?;
     let dates = store_dates(conn).map_err(e)?;
     let written = {
-        let mut writer = FoundWriter::new(conn, dates, &ids, first).map_err(e)?;
+        let searched: Vec<i64> = rows
+            .iter()
+            .map(|r| r.0)
+            .chain(affected.iter().copied())
+            .collect();
+        let mut writer = FoundWriter::new(conn, dates, &ids, first, Some(&searched)).map_err(e)?;
         for (d, found) in results {
             writer.document(d, found).map_err(e)?;
         }
@@ -288,6 +284,23 @@ fn ids_in(conn: &Connection, sql: &str, keys: &[i64]) -> rusqlite::Result<Vec<(i
     Ok(out)
 }
 
+/// The largest row id of `table` (one of the store's own tables), 0 when it is empty.
+fn last_id(conn: &Connection, table: &'static str) -> rusqlite::Result<i64> {
+    conn.query_row(
+        &format!("SELECT coalesce(max(id), 0) FROM {table}"),
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// The aliases of row `id` but its name (the store keeps the name among them).
+fn others(aliases: &HashMap<i64, Vec<String>>, id: i64, name: &str) -> Vec<String> {
+    aliases
+        .get(&id)
+        .map(|v| v.iter().filter(|a| *a != name).cloned().collect())
+        .unwrap_or_default()
+}
+
 /// The store's actors, principles and documents (but `leaving`), as records to check new
 /// files against.
 fn known(conn: &Connection, db: &Path, leaving: &[i64]) -> rusqlite::Result<Known> {
@@ -322,10 +335,7 @@ fn known(conn: &Connection, db: &Path, leaving: &[i64]) -> rusqlite::Result<Know
         k.actors.push(corpus::Actor {
             id: slug,
             span: 0..0,
-            aliases: actor_aliases
-                .get(&id)
-                .map(|v| v.iter().filter(|a| **a != name).cloned().collect())
-                .unwrap_or_default(),
+            aliases: others(&actor_aliases, id, &name),
             name,
             kind,
             role,
@@ -346,10 +356,7 @@ fn known(conn: &Connection, db: &Path, leaving: &[i64]) -> rusqlite::Result<Know
         k.principles.push(corpus::Principle {
             id: slug,
             span: 0..0,
-            aliases: principle_aliases
-                .get(&id)
-                .map(|v| v.iter().filter(|a| **a != name).cloned().collect())
-                .unwrap_or_default(),
+            aliases: others(&principle_aliases, id, &name),
             name,
             description,
         });
@@ -370,10 +377,7 @@ fn known(conn: &Connection, db: &Path, leaving: &[i64]) -> rusqlite::Result<Know
         k.documents.push(corpus::Document {
             id: slug,
             span: 0..0,
-            aliases: document_aliases
-                .get(&id)
-                .map(|v| v.iter().filter(|a| **a != title).cloned().collect())
-                .unwrap_or_default(),
+            aliases: others(&document_aliases, id, &title),
             title,
             kind,
             date: None,
@@ -725,36 +729,6 @@ fn without_maker(conn: &Connection, delta: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The corpus with each new file's records pointing at its row in `files`
-/// (`file - 1` is what the writer stores, so file `i` becomes `id - 1`): the
-/// same files, moved to the indices of their stored ids.
-fn with_file_ids(corpus: &Corpus, stored: &HashMap<usize, i64>) -> Corpus {
-    let top = stored.values().copied().max().unwrap_or(0) as usize;
-    let mut files = vec![
-        SourceFile {
-            path: String::new(),
-            content: String::new(),
-        };
-        top
-    ];
-    for (&i, &id) in stored {
-        files[id as usize - 1] = corpus.files[i].clone();
-    }
-    let documents = corpus
-        .documents
-        .iter()
-        .map(|d| At {
-            file: stored.get(&d.file).map_or(d.file, |&id| id as usize - 1),
-            rec: d.rec.clone(),
-        })
-        .collect();
-    Corpus {
-        files,
-        documents,
-        ..Corpus::default()
-    }
-}
-
 /// The stored checksum of each file, the new ones set.
 fn update_checksums(
     conn: &Connection,
@@ -762,19 +736,9 @@ fn update_checksums(
     stored: &HashMap<usize, i64>,
 ) -> rusqlite::Result<()> {
     let key = super::check::CHECKSUMS_KEY;
-    let Some(value) = conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| {
-            r.get::<_, String>(0)
-        })
-        .optional()?
-    else {
+    let Some(mut sums) = super::check::stored_checksums(conn)? else {
         return Ok(());
     };
-    let mut sums: Vec<String> = value
-        .split(' ')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
     for (&i, &id) in stored {
         let at = id as usize - 1;
         if sums.len() <= at {

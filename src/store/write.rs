@@ -196,14 +196,28 @@ fn write_documents(
     let all: Vec<(i64, usize)> = (0..corpus.documents.len())
         .map(|n| (n as i64 + 1, n))
         .collect();
-    write_some_documents(conn, corpus, lines, ids, counts, tick, &all, 0)?;
+    let placed = Placement {
+        docs: &all,
+        last_clause_id: 0,
+        file_id: &|f| f as i64 + 1,
+    };
+    write_some_documents(conn, corpus, lines, ids, counts, tick, &placed)?;
     counts.documents = corpus.documents.len();
     Ok(())
 }
 
-/// Writes the documents `docs` of `corpus` (each `(row id, index in
-/// corpus.documents)`), their clauses numbered from `last_clause_id + 1` on.
-#[allow(clippy::too_many_arguments)]
+/// Where [`write_some_documents`] puts documents: their row ids, after which
+/// clause id their clauses are numbered, and the `files` row of each corpus file.
+pub(super) struct Placement<'a> {
+    /// `(row id, index in corpus.documents)` of each document to write.
+    pub docs: &'a [(i64, usize)],
+    pub last_clause_id: i64,
+    /// The `files.id` of the corpus file at an index (a build: the index + 1).
+    pub file_id: &'a dyn Fn(usize) -> i64,
+}
+
+/// Writes the documents `at.docs` of `corpus`, their clauses numbered from
+/// `at.last_clause_id + 1` on.
 pub(super) fn write_some_documents(
     conn: &Connection,
     corpus: &Corpus,
@@ -211,9 +225,9 @@ pub(super) fn write_some_documents(
     ids: &mut Ids,
     counts: &mut Counts,
     tick: &mut dyn FnMut(usize),
-    docs: &[(i64, usize)],
-    last_clause_id: i64,
+    at: &Placement<'_>,
 ) -> rusqlite::Result<()> {
+    let docs = at.docs;
     let mut ins = conn.prepare(
         "INSERT INTO documents (id, slug, title, kind, date, date_start, date_end, place, language, source, excerpt, file_id, line)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -232,7 +246,7 @@ pub(super) fn write_some_documents(
     let mut tag = conn.prepare(
         "INSERT OR IGNORE INTO clause_principles (clause_id, principle_id) VALUES (?1, ?2)",
     )?;
-    let mut clause_id = last_clause_id;
+    let mut clause_id = at.last_clause_id;
     let mut last_file = usize::MAX;
     for &(id, n) in docs {
         let d = &corpus.documents[n];
@@ -241,7 +255,7 @@ pub(super) fn write_some_documents(
             Some(dt) => (Some(&dt.text), Some(&dt.start), Some(&dt.end)),
             None => (None, None, None),
         };
-        let file_id = d.file as i64 + 1;
+        let file_id = (at.file_id)(d.file);
         ins.execute(params![
             id,
             r.id,

@@ -45,6 +45,37 @@ where
     }
 }
 
+/// Runs `cmd` (a `concord()` command) with `stdin` written to its standard input
+/// (none: no input), and waits for it.
+pub fn run_with_stdin(cmd: &mut Command, stdin: Option<&str>) -> Run {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run concord");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait for concord");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// `concord build DIR -o OUT`.
 pub fn build(dir: &Path, out: &Path) -> Run {
     run([
