@@ -20,11 +20,12 @@
 //!   documents whose citations they may change: those that cite a removed
 //!   document, those with a clause that names a new or removed document (its
 //!   title or an alias, looked up in the full-text index), a clause with a
-//!   quotation that names one of the new documents' authors, and those with
-//!   a quotation most of whose words the new documents hold. Their found
-//!   citations are written again; every other row keeps its id.
-//! - the derived tables are updated for the keys those citations touch
-//!   (schema/derive_some.sql).
+//!   quotation, next to a new document's author, that the new documents
+//!   hold, and those with a quotation found before that a new instrument
+//!   holds. Their found citations are written again; every other row keeps
+//!   its id.
+//! - the derived tables change by what the removed citations took from them
+//!   and the written ones add (schema/derive_delta.sql, derive_apply.sql).
 //!
 //! The result answers every query as a store built from nothing over the
 //! same files; only row ids, and so the order of rows that queries order by
@@ -44,8 +45,9 @@ use super::write::{Counts, Ids, Placement, write_some_documents};
 use crate::cite::{self, Found, Target};
 use crate::corpus::{self, At, Corpus, Known, SourceFile};
 
-/// The SQL that updates the derived tables for the touched keys.
-const DERIVE_SOME: &str = include_str!("../../schema/derive_some.sql");
+/// What some citations add to the derived tables, and the sums added to them.
+const DERIVE_DELTA: &str = include_str!("../../schema/derive_delta.sql");
+const DERIVE_APPLY: &str = include_str!("../../schema/derive_apply.sql");
 
 /// A quotation is read again when at least this share of its pairs of
 /// consecutive words occurs in the new documents (a near match needs far more).
@@ -109,12 +111,11 @@ pub(super) fn import(
 
     // Remove the found citations that will be found again, and the replaced documents.
     conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS touched_clauses (id INTEGER);
-         CREATE TEMP TABLE IF NOT EXISTS touched_principles (id INTEGER);
-         CREATE TEMP TABLE IF NOT EXISTS touched_actors (id INTEGER);
+        "CREATE TEMP TABLE IF NOT EXISTS derive_delta
+             (kind TEXT NOT NULL, actor_id INTEGER, key_id INTEGER, n INTEGER NOT NULL);
+         CREATE TEMP TABLE IF NOT EXISTS counted (id INTEGER PRIMARY KEY);
          CREATE TEMP TABLE IF NOT EXISTS redo (id INTEGER PRIMARY KEY);
-         DELETE FROM touched_clauses; DELETE FROM touched_principles;
-         DELETE FROM touched_actors; DELETE FROM redo;",
+         DELETE FROM derive_delta; DELETE FROM counted; DELETE FROM redo;",
     )
     .map_err(e)?;
     {
@@ -125,7 +126,7 @@ pub(super) fn import(
             ins.execute([id]).map_err(e)?;
         }
     }
-    let removed_without_maker = remove_found(conn).map_err(e)?;
+    remove_found(conn).map_err(e)?;
     remove_documents(conn, &old_ids).map_err(e)?;
 
     // Write the files and the new documents.
@@ -222,9 +223,14 @@ pub(super) fn import(
         }
         writer.next - first
     };
-    let added_without_maker = touch_written(conn, first).map_err(e)?;
-    conn.execute_batch(DERIVE_SOME).map_err(e)?;
-    without_maker(conn, added_without_maker - removed_without_maker).map_err(e)?;
+    conn.execute_batch("DELETE FROM counted").map_err(e)?;
+    conn.execute(
+        "INSERT INTO counted (id) SELECT id FROM citations WHERE id > ?1",
+        [first],
+    )
+    .map_err(e)?;
+    count_into_derived(conn, 1).map_err(e)?;
+    conn.execute_batch(DERIVE_APPLY).map_err(e)?;
     progress(total + 1, total + 1);
     // What this import wrote (a build's counts are the whole store's).
     counts.documents = rows.len();
@@ -625,36 +631,35 @@ fn all_words(name: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// Removes the found citations of the documents in `redo`, after noting what
-/// they touched; returns how many of them named no maker.
-fn remove_found(conn: &Connection) -> rusqlite::Result<i64> {
+/// Removes the found citations of the documents in `redo`, after counting
+/// what they took from the derived tables.
+fn remove_found(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS gone (id INTEGER PRIMARY KEY);
-         DELETE FROM gone;
-         INSERT INTO gone (id)
+        "DELETE FROM counted;
+         INSERT INTO counted (id)
              SELECT ci.id FROM citations ci JOIN redo r ON r.id = ci.from_document_id
-             WHERE ci.method <> 'curated';
-         INSERT INTO touched_clauses (id)
-             SELECT to_clause_id FROM citations WHERE id IN (SELECT id FROM gone) AND to_clause_id IS NOT NULL;
-         INSERT INTO touched_principles (id)
-             SELECT to_principle_id FROM citations WHERE id IN (SELECT id FROM gone) AND to_principle_id IS NOT NULL;
-         INSERT INTO touched_principles (id)
-             SELECT cp.principle_id FROM clause_principles cp
-             WHERE cp.clause_id IN (SELECT to_clause_id FROM citations WHERE id IN (SELECT id FROM gone));
-         INSERT INTO touched_actors (id)
-             SELECT DISTINCT actor_id FROM citation_actors WHERE citation_id IN (SELECT id FROM gone);",
+             WHERE ci.method <> 'curated';",
     )?;
-    let without: i64 = conn.query_row(
-        "SELECT count(*) FROM gone g
-         WHERE NOT EXISTS (SELECT 1 FROM citation_actors ca WHERE ca.citation_id = g.id)",
-        [],
-        |r| r.get(0),
-    )?;
+    count_into_derived(conn, -1)?;
     conn.execute_batch(
-        "DELETE FROM citation_actors WHERE citation_id IN (SELECT id FROM gone);
-         DELETE FROM citations WHERE id IN (SELECT id FROM gone);",
-    )?;
-    Ok(without)
+        "DELETE FROM citation_actors WHERE citation_id IN (SELECT id FROM counted);
+         DELETE FROM citations WHERE id IN (SELECT id FROM counted);",
+    )
+}
+
+/// Adds what the citations in `counted` count in the derived tables, times
+/// `sign`, to `derive_delta` (schema/derive_delta.sql, statement by statement).
+fn count_into_derived(conn: &Connection, sign: i64) -> rusqlite::Result<()> {
+    // Comment lines out first: their words may hold a `;`.
+    let code: String = DERIVE_DELTA
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    for sql in code.split(';').filter(|s| !s.trim().is_empty()) {
+        conn.execute(sql, [sign])?;
+    }
+    Ok(())
 }
 
 /// Removes documents `docs` with their clauses and everything that hangs on them (their
@@ -677,54 +682,6 @@ fn remove_documents(conn: &Connection, docs: &[i64]) -> rusqlite::Result<()> {
         conn.execute("DELETE FROM document_aliases WHERE document_id = ?1", [d])?;
         conn.execute("DELETE FROM document_authors WHERE document_id = ?1", [d])?;
         conn.execute("DELETE FROM documents WHERE id = ?1", [d])?;
-    }
-    Ok(())
-}
-
-/// Notes what the citations from id `first + 1` on touch; returns how many name no maker.
-fn touch_written(conn: &Connection, first: i64) -> rusqlite::Result<i64> {
-    conn.execute(
-        "INSERT INTO touched_clauses (id) SELECT to_clause_id FROM citations WHERE id > ?1 AND to_clause_id IS NOT NULL",
-        [first],
-    )?;
-    conn.execute(
-        "INSERT INTO touched_principles (id) SELECT to_principle_id FROM citations WHERE id > ?1 AND to_principle_id IS NOT NULL",
-        [first],
-    )?;
-    conn.execute(
-        "INSERT INTO touched_actors (id) SELECT DISTINCT actor_id FROM citation_actors WHERE citation_id > ?1",
-        [first],
-    )?;
-    conn.query_row(
-        "SELECT count(*) FROM citations ci WHERE ci.id > ?1
-           AND NOT EXISTS (SELECT 1 FROM citation_actors ca WHERE ca.citation_id = ci.id)",
-        [first],
-        |r| r.get(0),
-    )
-}
-
-/// Moves the count of citations that name no maker by `delta`.
-fn without_maker(conn: &Connection, delta: i64) -> rusqlite::Result<()> {
-    if delta == 0 {
-        return Ok(());
-    }
-    let now: i64 = conn
-        .query_row(
-            "SELECT citations FROM actor_citation_counts WHERE actor_id IS NULL",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(0);
-    conn.execute(
-        "DELETE FROM actor_citation_counts WHERE actor_id IS NULL",
-        [],
-    )?;
-    if now + delta > 0 {
-        conn.execute(
-            "INSERT INTO actor_citation_counts (actor_id, citations) VALUES (NULL, ?1)",
-            [now + delta],
-        )?;
     }
     Ok(())
 }
