@@ -1,8 +1,8 @@
 //! A store numbers its clauses in reading order: by document, then by
 //! position within the document. Queries order clauses by id on the strength
 //! of it (no sort where rows are read by id), so every way of writing a store
-//! (build, import, a generated corpus) is checked to keep it, and the rows of
-//! `clauses` to come in that order through the real binary.
+//! (build, import in place, a generated corpus) is checked to keep it, and
+//! the rows of `clauses` to come in that order through the real binary.
 
 mod common;
 
@@ -69,9 +69,12 @@ fn the_example_store_numbers_clauses_in_reading_order_before_and_after_an_import
     let db = s.db();
     let before = check_reading_order(&db);
     assert!(before > 30, "only {before} clauses");
+    let old = clauses_by_id(&db);
 
-    // A file whose path sorts before the others: its document is numbered
-    // first, so every clause is renumbered.
+    // A file whose path sorts before the others. An import in place keeps
+    // every stored clause's id (a saved `show` still points at the same
+    // clause) and numbers the new document after all of them, so the order
+    // by id is still (document, position).
     let file = s.corpus().join("aa-new.txt");
     fs::write(
         &file,
@@ -84,8 +87,27 @@ fn the_example_store_numbers_clauses_in_reading_order_before_and_after_an_import
     assert!(r.ok(), "{r:?}");
     let after = check_reading_order(&db);
     assert_eq!(after, before + 3, "the import added its three clauses");
-    let first = clauses_by_id(&db)[0].3.clone();
-    assert_eq!(first, "aa-new#p1", "the new document's clauses come first");
+    let now = clauses_by_id(&db);
+    assert_eq!(now[..before], old[..], "stored clauses keep their ids");
+    let added: Vec<&str> = now[before..].iter().map(|c| c.3.as_str()).collect();
+    assert_eq!(added, ["aa-new#p1", "aa-new#1", "aa-new#2"]);
+
+    // A changed document is written again as a whole: its clauses are
+    // numbered last, in their own reading order, and the others keep theirs.
+    fs::write(
+        &file,
+        "+++\nid = \"aa-new\"\ntitle = \"A new statement\"\nkind = \"statement\"\n\
+         date = 2022-02-02\nauthors = [\"lavrov\"]\n+++\nOpening words.\n\n\
+         1. The first point.\n\n2. The second point.\n\n3. A third point.\n",
+    )
+    .unwrap();
+    let r = import(&[&file], &db);
+    assert!(r.ok(), "{r:?}");
+    assert_eq!(check_reading_order(&db), before + 4);
+    let again = clauses_by_id(&db);
+    assert_eq!(again[..before], old[..], "untouched clauses keep their ids");
+    let rewritten: Vec<&str> = again[before..].iter().map(|c| c.3.as_str()).collect();
+    assert_eq!(rewritten, ["aa-new#p1", "aa-new#1", "aa-new#2", "aa-new#3"]);
 }
 
 #[test]
