@@ -637,8 +637,8 @@ fn remove_found(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "DELETE FROM counted;
          INSERT INTO counted (id)
-             SELECT ci.id FROM citations ci JOIN redo r ON r.id = ci.from_document_id
-             WHERE ci.method <> 'curated';",
+             SELECT ci.id FROM citations ci
+             WHERE ci.from_document_id IN (SELECT id FROM redo) AND ci.method <> 'curated';",
     )?;
     count_into_derived(conn, -1)?;
     conn.execute_batch(
