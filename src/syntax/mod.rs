@@ -119,15 +119,26 @@ pub fn split_dot_commands(src: &str) -> Vec<ScriptPiece> {
     let mut pieces = Vec::new();
     let mut chunk = 0;
     let mut rest = src;
+    // Where the current line starts, and whether only spaces lie between it and `scanned`:
+    // kept up to date over the text between tokens, so that a long line is read once, not
+    // again for each of its tokens.
+    let (mut scanned, mut line_start, mut blank) = (0, 0, true);
     loop {
         let (t, after) = lex::next_token(rest);
         if t.tok == Tok::Eof {
             break;
         }
         let start = src.len() - rest.len() + (rest.len() - after.len() - t.text.len());
-        let line_start = src[..start].rfind('\n').map_or(0, |n| n + 1);
-        let first_on_line = src[line_start..start].chars().all(char::is_whitespace);
-        if t.text.starts_with('.') && first_on_line {
+        let gap = &src[scanned..start];
+        match gap.rfind('\n') {
+            Some(n) => {
+                line_start = scanned + n + 1;
+                blank = src[line_start..start].chars().all(char::is_whitespace);
+            }
+            None => blank = blank && gap.chars().all(char::is_whitespace),
+        }
+        scanned = start;
+        if t.text.starts_with('.') && blank {
             let end = src[start..].find('\n').map_or(src.len(), |n| start + n);
             if line_start > chunk {
                 pieces.push(ScriptPiece::Statements(chunk..line_start));
@@ -135,6 +146,7 @@ pub fn split_dot_commands(src: &str) -> Vec<ScriptPiece> {
             pieces.push(ScriptPiece::Dot(start..end));
             chunk = (end + 1).min(src.len());
             rest = &src[chunk..];
+            (scanned, line_start, blank) = (chunk, chunk, true);
             continue;
         }
         rest = after;
@@ -143,4 +155,93 @@ pub fn split_dot_commands(src: &str) -> Vec<ScriptPiece> {
         pieces.push(ScriptPiece::Statements(chunk..src.len()));
     }
     pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The plain form of [`split_dot_commands`]: each token's line read back from the token
+    /// (quadratic in a line's tokens, which is why the real one keeps the line as it goes).
+    fn split_plainly(src: &str) -> Vec<ScriptPiece> {
+        let mut pieces = Vec::new();
+        let mut chunk = 0;
+        let mut rest = src;
+        loop {
+            let (t, after) = lex::next_token(rest);
+            if t.tok == Tok::Eof {
+                break;
+            }
+            let start = src.len() - rest.len() + (rest.len() - after.len() - t.text.len());
+            let line_start = src[..start].rfind('\n').map_or(0, |n| n + 1);
+            let first_on_line = src[line_start..start].chars().all(char::is_whitespace);
+            if t.text.starts_with('.') && first_on_line {
+                let end = src[start..].find('\n').map_or(src.len(), |n| start + n);
+                if line_start > chunk {
+                    pieces.push(ScriptPiece::Statements(chunk..line_start));
+                }
+                pieces.push(ScriptPiece::Dot(start..end));
+                chunk = (end + 1).min(src.len());
+                rest = &src[chunk..];
+                continue;
+            }
+            rest = after;
+        }
+        if chunk < src.len() {
+            pieces.push(ScriptPiece::Statements(chunk..src.len()));
+        }
+        pieces
+    }
+
+    const FRAGMENTS: &[&str] = &[
+        "\n",
+        " ",
+        "\t",
+        "\r\n",
+        ".output x.txt",
+        ".mode csv",
+        ".",
+        "\"",
+        "\"a\nb\"",
+        "-- c\n",
+        "clauses",
+        " cited-by ",
+        "(",
+        ")",
+        "lavrov, ",
+        ";",
+        "1.5",
+        "'",
+        "\u{a0}",
+        "é",
+    ];
+
+    proptest! {
+        #[test]
+        fn the_pieces_are_those_of_the_plain_split(parts in prop::collection::vec(0..FRAGMENTS.len(), 0..40)) {
+            let src: String = parts.iter().map(|&i| FRAGMENTS[i]).collect();
+            prop_assert_eq!(split_dot_commands(&src), split_plainly(&src));
+        }
+    }
+
+    #[test]
+    fn a_dot_command_after_a_long_line_and_inside_a_string() {
+        let long = format!(
+            "clauses cited-by ({}lavrov) count\n",
+            "lavrov, ".repeat(1000)
+        );
+        let src =
+            format!("{long}.mode csv\ndocuments where title ~ \"x\n.output y\n\"\n  .timer on\n");
+        let pieces = split_dot_commands(&src);
+        assert_eq!(pieces, split_plainly(&src));
+        let dots: Vec<&str> = pieces
+            .iter()
+            .filter_map(|p| match p {
+                ScriptPiece::Dot(r) => Some(&src[r.clone()]),
+                ScriptPiece::Statements(_) => None,
+            })
+            .collect();
+        assert_eq!(dots, [".mode csv", ".timer on"]);
+    }
 }
