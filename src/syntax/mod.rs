@@ -116,19 +116,11 @@ pub enum ScriptPiece {
 /// part of its string or comment. An unclosed string runs to the end of the input, so no
 /// dot-command follows it. The pieces cover the script in order.
 pub fn split_dot_commands(src: &str) -> Vec<ScriptPiece> {
-    let mut pieces = Vec::new();
-    let mut chunk = 0;
-    let mut rest = src;
-    // Where the current line starts, and whether only spaces lie between it and `scanned`:
-    // kept up to date over the text between tokens, so that a long line is read once, not
-    // again for each of its tokens.
+    // Where the current line starts, and whether only spaces lie between it and the last
+    // token asked about: kept up to date over the text between tokens, so that a long line is
+    // read once, not again for each of its tokens (tokens are asked about in order).
     let (mut scanned, mut line_start, mut blank) = (0, 0, true);
-    loop {
-        let (t, after) = lex::next_token(rest);
-        if t.tok == Tok::Eof {
-            break;
-        }
-        let start = src.len() - rest.len() + (rest.len() - after.len() - t.text.len());
+    split_with(src, |start| {
         let gap = &src[scanned..start];
         match gap.rfind('\n') {
             Some(n) => {
@@ -138,7 +130,25 @@ pub fn split_dot_commands(src: &str) -> Vec<ScriptPiece> {
             None => blank = blank && gap.chars().all(char::is_whitespace),
         }
         scanned = start;
-        if t.text.starts_with('.') && blank {
+        (line_start, blank)
+    })
+}
+
+/// The split of [`split_dot_commands`], told by `line_of(start)` where the line of the token
+/// at byte `start` begins and whether only spaces come before the token on it. It is asked
+/// about every token, in order.
+fn split_with(src: &str, mut line_of: impl FnMut(usize) -> (usize, bool)) -> Vec<ScriptPiece> {
+    let mut pieces = Vec::new();
+    let mut chunk = 0;
+    let mut rest = src;
+    loop {
+        let (t, after) = lex::next_token(rest);
+        if t.tok == Tok::Eof {
+            break;
+        }
+        let start = src.len() - rest.len() + (rest.len() - after.len() - t.text.len());
+        let (line_start, first_on_line) = line_of(start);
+        if t.text.starts_with('.') && first_on_line {
             let end = src[start..].find('\n').map_or(src.len(), |n| start + n);
             if line_start > chunk {
                 pieces.push(ScriptPiece::Statements(chunk..line_start));
@@ -146,7 +156,6 @@ pub fn split_dot_commands(src: &str) -> Vec<ScriptPiece> {
             pieces.push(ScriptPiece::Dot(start..end));
             chunk = (end + 1).min(src.len());
             rest = &src[chunk..];
-            (scanned, line_start, blank) = (chunk, chunk, true);
             continue;
         }
         rest = after;
@@ -165,33 +174,13 @@ mod tests {
     /// The plain form of [`split_dot_commands`]: each token's line read back from the token
     /// (quadratic in a line's tokens, which is why the real one keeps the line as it goes).
     fn split_plainly(src: &str) -> Vec<ScriptPiece> {
-        let mut pieces = Vec::new();
-        let mut chunk = 0;
-        let mut rest = src;
-        loop {
-            let (t, after) = lex::next_token(rest);
-            if t.tok == Tok::Eof {
-                break;
-            }
-            let start = src.len() - rest.len() + (rest.len() - after.len() - t.text.len());
+        split_with(src, |start| {
             let line_start = src[..start].rfind('\n').map_or(0, |n| n + 1);
-            let first_on_line = src[line_start..start].chars().all(char::is_whitespace);
-            if t.text.starts_with('.') && first_on_line {
-                let end = src[start..].find('\n').map_or(src.len(), |n| start + n);
-                if line_start > chunk {
-                    pieces.push(ScriptPiece::Statements(chunk..line_start));
-                }
-                pieces.push(ScriptPiece::Dot(start..end));
-                chunk = (end + 1).min(src.len());
-                rest = &src[chunk..];
-                continue;
-            }
-            rest = after;
-        }
-        if chunk < src.len() {
-            pieces.push(ScriptPiece::Statements(chunk..src.len()));
-        }
-        pieces
+            (
+                line_start,
+                src[line_start..start].chars().all(char::is_whitespace),
+            )
+        })
     }
 
     const FRAGMENTS: &[&str] = &[
