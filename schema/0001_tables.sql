@@ -115,6 +115,10 @@ CREATE TABLE clauses (
     UNIQUE (document_id, label)
 );
 CREATE INDEX clauses_parent ON clauses (parent_id);
+-- The titled clauses alone (a statement's paragraphs have none): the citation
+-- finder reads every title to tell treaties numbered by articles, and would
+-- otherwise read the whole table, texts and all, to find them.
+CREATE INDEX clauses_titled ON clauses (document_id, title) WHERE title IS NOT NULL;
 
 -- Earlier wordings of a clause (an amended article), oldest first: a quotation
 -- dated before `until` may quote one of them word for word.

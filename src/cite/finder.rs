@@ -87,7 +87,7 @@ pub(super) struct DocInfo {
     pub date_end: Option<String>,
     /// A treaty, charter, declaration...: its own clauses are its bare references' targets.
     pub instrument: bool,
-    pub labels: HashSet<String>,
+    pub labels: Labels,
     /// Folded words of its title and aliases ("the Charter" may mean it when named last).
     pub words: HashSet<String>,
     /// Has labels other than `pN` and `preamble`: numbered like a treaty.
@@ -98,6 +98,51 @@ pub(super) struct DocInfo {
     pub head: Option<String>,
     /// Documents whose title its title contains (a protocol's convention).
     pub parents: Vec<u32>,
+}
+
+/// A document's clause labels: `pN` paragraphs as sorted numbers (most of a large store's
+/// labels, held without a string each), the others as a set.
+#[derive(Debug, Default)]
+pub(super) struct Labels {
+    paragraphs: Vec<u32>,
+    other: HashSet<String>,
+}
+
+impl Labels {
+    fn new<'a>(labels: impl Iterator<Item = &'a str>, paragraphs: &[u32]) -> Labels {
+        let mut out = Labels {
+            paragraphs: paragraphs.to_vec(),
+            other: HashSet::new(),
+        };
+        for l in labels {
+            match super::paragraph_number(l) {
+                Some(n) => out.paragraphs.push(n),
+                None => {
+                    out.other.insert(l.to_string());
+                }
+            }
+        }
+        out.paragraphs.sort_unstable();
+        out.paragraphs.dedup();
+        out
+    }
+
+    /// Whether the document has a clause labelled `label`.
+    pub fn contains(&self, label: &str) -> bool {
+        match super::paragraph_number(label) {
+            Some(n) => self.paragraphs.binary_search(&n).is_ok(),
+            None => self.other.contains(label),
+        }
+    }
+
+    /// Whether some clause's label begins with `label.` (`8.1` under `8`): a `pN` label
+    /// holds no dot, so it is looked for among the others alone.
+    pub fn has_children(&self, label: &str) -> bool {
+        self.other.iter().any(|l| {
+            l.strip_prefix(label)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    }
 }
 
 /// Nouns that name a kind of instrument, preferred as the head of a title.
@@ -222,7 +267,7 @@ impl<S: QuoteSources> Finder<S> {
                 date_start: d.date.as_ref().map(|x| x.0.clone()),
                 date_end: d.date.as_ref().map(|x| x.1.clone()),
                 instrument: d.instrument,
-                labels: d.clauses.iter().map(|c| c.label.clone()).collect(),
+                labels: Labels::new(d.clauses.iter().map(|c| c.label.as_str()), &d.paragraphs),
                 words: std::iter::once(&d.title)
                     .chain(&d.aliases)
                     .flat_map(|p| {

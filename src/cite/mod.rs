@@ -145,6 +145,20 @@ pub struct DocEntry {
     /// Its clauses. With the default [`MemoryIndex`] the texts are the quotation sources; with
     /// another [`QuoteSources`] the texts may be left empty (labels are still needed).
     pub clauses: Vec<ClauseEntry>,
+    /// More of its clauses, given by label alone: `pN` as the number N (see
+    /// [`paragraph_number`]). A store's catalog lists its million paragraphs this way, a
+    /// number each instead of a string; their texts are the store's to look up.
+    pub paragraphs: Vec<u32>,
+}
+
+/// The N of a paragraph label `pN` written without leading zeros (`p1`, `p42`; not `p01`,
+/// `p`, `p1.2`): such labels can be kept as numbers and read back unchanged.
+pub fn paragraph_number(label: &str) -> Option<u32> {
+    let n = label.strip_prefix('p')?;
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || (n.len() > 1 && n.starts_with('0')) {
+        return None;
+    }
+    n.parse().ok()
 }
 
 /// One clause of a document.

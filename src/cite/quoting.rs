@@ -229,11 +229,7 @@ impl<S: QuoteSources> Run<'_, S> {
         let Some(&d) = self.f.doc_ix.get(doc) else {
             return false;
         };
-        let child = format!("{label}.");
-        self.f.docs[d as usize]
-            .labels
-            .iter()
-            .any(|l| l.starts_with(&child))
+        self.f.docs[d as usize].labels.has_children(label)
     }
 
     fn emit_quote(&mut self, span: (usize, usize), found_: Lookup, marked: bool) {
