@@ -1,15 +1,19 @@
-//! The README cannot drift from the program: every command it shows is run, in order, by a
-//! shell in a scratch folder (with `examples/` of this repository beside it and the built
-//! `concord` first on the PATH), as a new user would paste it.
+//! The README and the docs cannot drift from the program: every command they show is run, in
+//! order, by a shell in a scratch folder (with `examples/`, `tests/` and `docs/` of this
+//! repository beside it and the built `concord` first on the PATH), as a new user would paste it.
 //!
 //! - In a ```sh block, each line that is not a comment is a command, and must succeed; the
-//!   `sqlite> ` and `...> ` lines after one are what is typed into it (its standard input).
-//!   `cargo run --release -- ARGS` is run as `concord ARGS`, and `cargo run --release` as
-//!   `concord` with no input. Lines that set up other tools or would run for ever are listed in
-//!   [`NOT_RUN`] and skipped.
+//!   `sqlite> `, `concord> ` and `...> ` lines after one are what is typed into it (its standard input).
+//!   `cargo run --release -- ARGS` and `target/release/concord ARGS` are run as `concord ARGS`,
+//!   and `cargo run --release` as `concord` with no input. Lines that set up other tools or would
+//!   run for ever are listed in [`NOT_RUN`] and skipped.
+//! - A ```sh dev block is a developer's recipe: it reads the data sets beside the clone
+//!   (`CONCORD_DATA`, `../shared/data`) or builds tools the tests do not. It runs with
+//!   `CONCORD_DOCS_DEV=1` (and the data in place), and is otherwise listed as skipped. A ```sh
+//!   long block (fuzzing for hours) is never run here.
 //! - In a plain ``` block, a line `$ COMMAND` is a command, and the lines after it, up to the
 //!   next `$` or the end of the block, are its output (stdout, then stderr), compared exactly
-//!   when the README shows any. It must succeed unless its output shows an error (`error:`)
+//!   when the document shows any. It must succeed unless its output shows an error (`error:`)
 //!   or an altered quotation (`ALTERED`, exit 1; in `verify`'s rows, `quote-near` or
 //!   `quote-unverified`).
 
@@ -21,6 +25,7 @@ const NOT_RUN: &[&str] = &[
     "cargo test",               // this very test suite
     "cargo install",            // writes to ~/.cargo
     "cargo build",              // the test already has the binary
+    "export CONCORD_DATA=",     // the test passes the environment's own
     "python3 -m venv",          // installs Datasette from the network
     "venv/bin/datasette serve", // a server that runs until stopped
 ];
@@ -30,8 +35,10 @@ struct Cmd {
     text: String,
     /// What is typed into it, if anything.
     input: Option<String>,
-    /// The output the README shows, if any.
+    /// The output the document shows, if any.
     output: Option<String>,
+    /// In a ```sh dev block.
+    dev: bool,
 }
 
 fn commands(readme: &str) -> Vec<Cmd> {
@@ -48,20 +55,30 @@ fn commands(readme: &str) -> Vec<Cmd> {
             }
             block.push((n + 1, b));
         }
-        match lang.trim() {
-            "sh" => {
+        let lang = lang.trim();
+        let dev = lang == "sh dev";
+        match lang {
+            "sh long" => {}
+            "sh" | "sh dev" => {
                 for (n, b) in block {
                     let t = b.trim();
                     if t.is_empty() || t.starts_with('#') {
                         continue;
                     }
-                    let typed = t
-                        .strip_prefix("sqlite> ")
-                        .or_else(|| t.strip_prefix("...> "));
+                    // Each line typed at concord's prompt runs on Enter; piped, a blank line
+                    // ends it.
+                    let (typed, end) = match t.strip_prefix("concord> ") {
+                        Some(typed) => (Some(typed), "\n\n"),
+                        None => (
+                            t.strip_prefix("sqlite> ")
+                                .or_else(|| t.strip_prefix("...> ")),
+                            "\n",
+                        ),
+                    };
                     if let (Some(typed), Some(last)) = (typed, out.last_mut()) {
                         let input: &mut String = last.input.get_or_insert_with(String::new);
                         input.push_str(typed);
-                        input.push('\n');
+                        input.push_str(end);
                         continue;
                     }
                     out.push(Cmd {
@@ -69,6 +86,7 @@ fn commands(readme: &str) -> Vec<Cmd> {
                         text: t.to_string(),
                         input: None,
                         output: None,
+                        dev,
                     });
                 }
             }
@@ -90,6 +108,7 @@ fn commands(readme: &str) -> Vec<Cmd> {
                         text: cmd.trim().to_string(),
                         input: None,
                         output: (!shown.is_empty()).then(|| shown.join("\n")),
+                        dev: false,
                     });
                 }
             }
@@ -99,17 +118,26 @@ fn commands(readme: &str) -> Vec<Cmd> {
     out
 }
 
-#[test]
-fn every_readme_command_runs_as_printed() {
+/// Runs the commands of the document `name` (a path from the repository's root) and returns
+/// how many ran; fails the test on any command that fails or prints what the document does
+/// not show.
+fn run_document(name: &str) -> usize {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let cmds = commands(&readme);
-    assert!(cmds.len() >= 10, "found only {} commands", cmds.len());
+    let doc = std::fs::read_to_string(root.join(name)).unwrap();
+    let cmds = commands(&doc);
+    let dev = std::env::var_os("CONCORD_DOCS_DEV").is_some_and(|v| v == "1");
 
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("docs")
+        .join(name.replace('/', "-"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    std::os::unix::fs::symlink(root.join("examples"), dir.join("examples")).unwrap();
+    for shared in ["examples", "tests", "docs"] {
+        std::os::unix::fs::symlink(root.join(shared), dir.join(shared)).unwrap();
+    }
+    let data = std::env::var_os("CONCORD_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/data"));
     let bin = Path::new(env!("CARGO_BIN_EXE_concord")).parent().unwrap();
     let path = format!(
         "{}:{}",
@@ -123,7 +151,13 @@ fn every_readme_command_runs_as_printed() {
         if NOT_RUN.iter().any(|p| c.text.starts_with(p)) {
             continue;
         }
+        if c.dev && !dev {
+            eprintln!("{name}:{}: skipped (a developer's recipe; CONCORD_DOCS_DEV=1 runs it): {}", c.line, c.text);
+            continue;
+        }
         let text = if let Some(rest) = c.text.strip_prefix("cargo run --release -- ") {
+            format!("concord {rest}")
+        } else if let Some(rest) = c.text.strip_prefix("target/release/concord ") {
             format!("concord {rest}")
         } else if c.text == "cargo run --release" {
             "concord < /dev/null".to_string()
@@ -145,7 +179,7 @@ fn every_readme_command_runs_as_printed() {
                 .output()
                 .is_ok_and(|o| o.status.success())
         {
-            eprintln!("README.md:{}: skipped, no `{tool}` here: {text}", c.line);
+            eprintln!("{name}:{}: skipped, no `{tool}` here: {text}", c.line);
             continue;
         }
         let mut child = Command::new("sh")
@@ -153,6 +187,7 @@ fn every_readme_command_runs_as_printed() {
             .current_dir(&dir)
             .env("PATH", &path)
             .env("NO_COLOR", "1")
+            .env("CONCORD_DATA", &data)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -177,7 +212,7 @@ fn every_readme_command_runs_as_printed() {
         let expect_fail = shown.contains("error:") || shown.contains("ALTERED") || altered_rows;
         if out.status.success() == expect_fail {
             failures.push(format!(
-                "README.md:{}: `{}` exited {:?}:\n{got}",
+                "{name}:{}: `{}` exited {:?}:\n{got}",
                 c.line,
                 c.text,
                 out.status.code()
@@ -188,11 +223,33 @@ fn every_readme_command_runs_as_printed() {
             && got.trim_end() != shown.trim_end()
         {
             failures.push(format!(
-                "README.md:{}: `{}` printed\n{got}\n--- but the README shows ---\n{shown}",
+                "{name}:{}: `{}` printed\n{got}\n--- but the document shows ---\n{shown}",
                 c.line, c.text
             ));
         }
     }
-    assert!(ran >= 10, "ran only {ran} commands");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    ran
+}
+
+#[test]
+fn every_readme_command_runs_as_printed() {
+    let ran = run_document("README.md");
+    assert!(ran >= 10, "ran only {ran} commands");
+}
+
+#[test]
+fn the_example_corpora_readmes_run_as_printed() {
+    assert!(run_document("examples/plain/README.md") >= 3);
+    assert!(run_document("examples/open-treaties/README.md") >= 3);
+    assert!(run_document("examples/ungdc/README.md") >= 2);
+}
+
+#[test]
+fn the_docs_commands_run_as_printed() {
+    // docs/language.md is run by tests/docs.rs, its outputs compared.
+    assert!(run_document("docs/citation-quality.md") >= 2);
+    run_document("docs/corpus-format.md");
+    run_document("docs/formats.md");
+    run_document("docs/hardening.md");
 }
