@@ -172,3 +172,38 @@ fn json_keeps_the_columns_order_and_plain_values() {
     let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert_eq!(v["facts"]["label"], "8.5");
 }
+
+#[test]
+fn the_top_level_takes_the_store_as_db_too() {
+    // `concord -c Q --db S` (the subcommands' spelling) runs on S, as `concord -c Q S` does;
+    // a store with one more document than the built-in example tells the two apart.
+    let s = common::Scratch::built_example();
+    let db = s.db();
+    let extra = s.out().join("extra.txt");
+    std::fs::write(&extra, "A statement of one paragraph.\n").unwrap();
+    let added = common::run([
+        "add",
+        extra.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--author",
+        "lavrov",
+        "--date",
+        "2023-01-01",
+    ]);
+    assert!(added.ok(), "{added:?}");
+    let q = ["-c", "documents count", "--format", "csv"];
+    let builtin = common::run(q);
+    assert_eq!(builtin.stdout, "count\n11\n", "{builtin:?}");
+    let by_flag = common::run(q.into_iter().chain(["--db", db.to_str().unwrap()]));
+    assert_eq!(by_flag.stdout, "count\n12\n", "{by_flag:?}");
+    let by_path = common::run(q.into_iter().chain([db.to_str().unwrap()]));
+    assert_eq!(by_path.stdout, by_flag.stdout);
+    // Both at once is a usage error, not a silent choice.
+    let both =
+        common::run(
+            q.into_iter()
+                .chain(["--db", db.to_str().unwrap(), db.to_str().unwrap()]),
+        );
+    assert_eq!(both.code, Some(2), "{both:?}");
+}

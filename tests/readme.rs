@@ -152,7 +152,10 @@ fn run_document(name: &str) -> usize {
             continue;
         }
         if c.dev && !dev {
-            eprintln!("{name}:{}: skipped (a developer's recipe; CONCORD_DOCS_DEV=1 runs it): {}", c.line, c.text);
+            eprintln!(
+                "{name}:{}: skipped (a developer's recipe; CONCORD_DOCS_DEV=1 runs it): {}",
+                c.line, c.text
+            );
             continue;
         }
         let text = if let Some(rest) = c.text.strip_prefix("cargo run --release -- ") {

@@ -155,7 +155,8 @@ pub struct DocEntry {
 /// `p`, `p1.2`): such labels can be kept as numbers and read back unchanged.
 pub fn paragraph_number(label: &str) -> Option<u32> {
     let n = label.strip_prefix('p')?;
-    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || (n.len() > 1 && n.starts_with('0')) {
+    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) || (n.len() > 1 && n.starts_with('0'))
+    {
         return None;
     }
     n.parse().ok()

@@ -34,6 +34,10 @@ struct Cli {
     /// A store built with `concord build` (default: the built-in example).
     #[arg(value_name = "FILE.db")]
     db: Option<PathBuf>,
+    /// The store, as the subcommands spell it (`concord -c QUERY --db FILE.db`); the same as
+    /// giving FILE.db.
+    #[arg(long = "db", value_name = "FILE.db", conflicts_with = "db")]
+    db_flag: Option<PathBuf>,
     /// Run these statements and exit.
     #[arg(short = 'c', long = "command", value_name = "QUERY")]
     command_text: Option<String>,
@@ -270,7 +274,10 @@ fn exit(status: Status) -> ExitCode {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if cli.db.is_none() {
+        cli.db = cli.db_flag.take();
+    }
     let o = cli.output;
     match cli.command {
         Some(Command::Build {

@@ -405,7 +405,11 @@ impl Resolver<'_> {
         target: &ast::Target,
     ) -> Option<FilterKind> {
         let Some((rtype, inverse)) = self.catalog.verb(&verb.name) else {
-            let forms = self.catalog.verb_forms();
+            // Suggested and listed: the forms the language reference names, as completion
+            // offers them (`reaffirms`, `reaffirming`, `reaffirmed-by`), though the others
+            // (`reaffirm`, `reaffirms-by`) are read too.
+            let named = self.catalog.named_verb_forms();
+            let forms: Vec<&str> = named.iter().map(String::as_str).collect();
             let mut e = ResolveError::new(
                 ErrorKind::UnknownRelation,
                 verb.span,
