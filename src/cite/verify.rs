@@ -248,7 +248,14 @@ impl Prepared {
             }
             let q: Vec<&str> = part.words.iter().map(String::as_str).collect();
             let written = |qi: usize| text[part.spans[qi].0..part.spans[qi].1].to_string();
-            let a = align(&q, &src[cursor..])?;
+            let mut a = align(&q, &src[cursor..])?;
+            // No sentence ends between source words k-1 and k (offsets from `cursor`).
+            let joined = |k: usize| {
+                let (prev, next) = (spans[cursor + k - 1].1, spans[cursor + k].0);
+                !source[prev..next].contains(['.', '!', '?', ';', ':'])
+            };
+            let weight = (q.len(), a.end - a.start);
+            a.pair_edges(src.len() - cursor, joined);
             for op in &a.ops {
                 match *op {
                     Op::Same => matched += 1,
@@ -259,7 +266,9 @@ impl Prepared {
                     Op::Dropped(si) => check.dropped.push(orig(cursor + si).into()),
                 }
             }
-            total += q.len() + (a.end - a.start);
+            // Weighed as aligned: the words paired at the edges change the report, not
+            // which quotations are near enough.
+            total += weight.0 + weight.1;
             check.span.0 = check.span.0.min(spans[cursor + a.start].0);
             check.span.1 = spans[cursor + a.end - 1].1;
             cursor += a.end;
@@ -431,6 +440,42 @@ fn align(q: &[&str], s: &[&str]) -> Option<Alignment> {
     (start < end).then_some(Alignment { start, end, ops })
 }
 
+impl Alignment {
+    /// Quote words added at an edge of the run, where the rest of the source's sentence is no
+    /// longer than they are, are that rest changed: "an equal right to defence" against "an
+    /// equal right to security." changed `security` → `defence`, not added `defence` (a free
+    /// source word beyond the run costs nothing, a change 3). Where the sentence goes on for
+    /// longer ("at the expense of others" against "... of the security of other States") the
+    /// words stay added. `n` is the source's length; `joined(k)` says that no sentence ends
+    /// between words k-1 and k.
+    fn pair_edges(&mut self, n: usize, joined: impl Fn(usize) -> bool) {
+        let added = |ops: &mut dyn Iterator<Item = &Op>| {
+            ops.take_while(|o| matches!(o, Op::Added(_))).count()
+        };
+        let trailing = added(&mut self.ops.iter().rev());
+        let rest = (self.end..n).take_while(|&k| joined(k)).count();
+        if trailing > 0 && rest > 0 && rest <= trailing {
+            let first = self.ops.len() - trailing;
+            for k in first..first + rest {
+                if let Op::Added(qi) = self.ops[k] {
+                    self.ops[k] = Op::Changed(qi, self.end);
+                    self.end += 1;
+                }
+            }
+        }
+        let leading = added(&mut self.ops.iter());
+        let rest = (1..=self.start).rev().take_while(|&k| joined(k)).count();
+        if leading > 0 && rest > 0 && rest <= leading {
+            for k in (leading - rest..leading).rev() {
+                if let Op::Added(qi) = self.ops[k] {
+                    self.start -= 1;
+                    self.ops[k] = Op::Changed(qi, self.start);
+                }
+            }
+        }
+    }
+}
+
 /// The part of `s` worth aligning with `q`: all of it when short, else a window around the
 /// densest run of the quote's words. Returns the window's offset and the window.
 fn window<'a, 'b>(q: &[&str], s: &'b [&'a str]) -> (usize, &'b [&'a str]) {
@@ -503,6 +548,41 @@ mod tests {
         assert_eq!(
             (c.added.clone(), c.dropped.clone()),
             (vec!["at".into(), "all".into()], vec!["their".into()])
+        );
+    }
+
+    #[test]
+    fn a_last_or_first_word_swapped_is_a_change() {
+        // The sentence's last word replaced: a change, and the source shows the word.
+        let q = Prepared::new(
+            "They will not strengthen their security at the expense of the security of other nations",
+        );
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(c.changed, [("States".to_string(), "nations".to_string())]);
+        assert!(c.added.is_empty(), "{:?}", c.added);
+        assert!(SRC[c.span.0..c.span.1].ends_with("other States"));
+        // Its first word replaced, where the sentence begins at the source's start.
+        let q = Prepared::new(
+            "Every participating State will respect the rights of all others in these regards",
+        );
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(c.changed, [("Each".to_string(), "Every".to_string())]);
+        assert_eq!(c.span.0, 0);
+        // A word added before a sentence, the one before it ended: added, not a change.
+        let q = Prepared::new(
+            "Indeed they will not strengthen their security at the expense of the security",
+        );
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(
+            (c.added.clone(), c.changed.clone()),
+            (vec!["Indeed".into()], vec![])
+        );
+        // Where the sentence goes on for longer than the words added, they stay added.
+        let q = Prepared::new("They will not strengthen their security at the expense of others");
+        let c = q.check(SRC, 0.8, true).unwrap();
+        assert_eq!(
+            (c.added.clone(), c.changed.clone()),
+            (vec!["others".into()], vec![])
         );
     }
 
