@@ -371,7 +371,7 @@ fn each_subcommands_help_lists_only_the_options_it_uses() {
         r.stdout
     };
     let has = |text: &str, opt: &str| text.lines().any(|l| l.trim_start().starts_with(opt));
-    let statements = ["--format", "--param", "--bail", "--color", "--maxrows"];
+    let statements = ["--format", "--param", "--bail", "--color", "--maxrows", "--wrap"];
     for cmd in [&[][..], &["query"], &["run"]] {
         let h = help(cmd);
         for opt in statements {
@@ -382,11 +382,11 @@ fn each_subcommands_help_lists_only_the_options_it_uses() {
     for opt in ["--format", "--color", "--db", "--date"] {
         assert!(has(&h, opt), "verify --help lacks {opt}:\n{h}");
     }
-    for opt in ["--param", "--bail", "--maxrows"] {
+    for opt in ["--param", "--bail", "--maxrows", "--wrap"] {
         assert!(!h.contains(opt), "verify --help lists {opt}:\n{h}");
     }
     assert!(!h.contains("dot"), "verify --help offers dot:\n{h}");
-    for cmd in ["build", "import", "check", "gen", "completions"] {
+    for cmd in ["build", "import", "add", "check", "gen", "completions"] {
         let h = help(&[cmd]);
         for opt in statements {
             assert!(!h.contains(opt), "{cmd} --help lists {opt}:\n{h}");

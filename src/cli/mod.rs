@@ -67,7 +67,7 @@ struct OutputArgs {
     #[arg(long, value_name = "N")]
     maxrows: Option<usize>,
     /// Wrap long text inside its table cell instead of cutting it with `…`.
-    #[arg(long, global = true)]
+    #[arg(long)]
     wrap: bool,
 }
 
