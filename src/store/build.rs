@@ -209,6 +209,10 @@ fn fill(
     // readers keep the records' state.
     let readers = match path {
         Some(p) => {
+            // The full-text index as written is a stack of segments, one per flush, that
+            // every search walks in step; merged into one before the searches begin, a
+            // posting list is read once.
+            conn.execute_batch("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")?;
             conn.execute_batch("COMMIT")?;
             conn.pragma_update(None, "journal_mode", "wal")?;
             conn.execute_batch("BEGIN")?;
