@@ -868,3 +868,45 @@ fn a_damaged_full_text_index_is_not_blamed_on_the_query() {
         r.stderr
     );
 }
+
+/// A client that opened the store before a build replaced it, and commits after: its change
+/// lands in the new store (the build copied its pages into the same file, under SQLite's
+/// locks), not in an unlinked old file; and the client reads the new store.
+#[test]
+fn a_client_that_commits_after_a_build_keeps_its_change_in_the_new_store() {
+    let s = Scratch::built_example();
+    let db = s.db();
+    let client = Connection::open(&db).unwrap();
+    let documents = |c: &Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(documents(&client), 11); // the client has the old store's pages cached
+    fs::write(
+        s.corpus().join("statements/zz-new.txt"),
+        "+++\nid = \"zz-new\"\ntitle = \"A new statement\"\nkind = \"statement\"\nauthors = [\"lavrov\"]\ndate = \"2023-01-01\"\n+++\nA paragraph.\n",
+    )
+    .unwrap();
+    assert_ok(&build(&s.corpus(), &db));
+    client
+        .execute(
+            "INSERT INTO meta (key, value) VALUES ('other-writer', 'was here')",
+            [],
+        )
+        .unwrap();
+    assert_eq!(
+        documents(&client),
+        12,
+        "the client still reads the old store"
+    );
+    drop(client);
+    let conn = open_ro(&db);
+    assert_eq!(
+        column(&conn, "SELECT value FROM meta WHERE key = 'other-writer'"),
+        ["was here"],
+        "the client's change was lost"
+    );
+    assert_eq!(documents(&conn), 12);
+    assert_eq!(integrity(&db), ["ok"]);
+    assert_eq!(query(&db, "documents count").stdout, "count\n12\n");
+}

@@ -371,7 +371,14 @@ fn each_subcommands_help_lists_only_the_options_it_uses() {
         r.stdout
     };
     let has = |text: &str, opt: &str| text.lines().any(|l| l.trim_start().starts_with(opt));
-    let statements = ["--format", "--param", "--bail", "--color", "--maxrows", "--wrap"];
+    let statements = [
+        "--format",
+        "--param",
+        "--bail",
+        "--color",
+        "--maxrows",
+        "--wrap",
+    ];
     for cmd in [&[][..], &["query"], &["run"]] {
         let h = help(cmd);
         for opt in statements {

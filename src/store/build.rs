@@ -146,6 +146,25 @@ fn build_locked(
         conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
         counts
     };
+    // An existing store gets the new one's pages through SQLite, in one transaction on
+    // the same file: a client that has it open (the sqlite3 shell, Python, Datasette)
+    // sees the new store at its next read and commits on top of it, where a rename
+    // would leave it writing into the unlinked old file.
+    let old = match old {
+        Some(old) if fs::metadata(out).is_ok_and(|m| m.len() <= COPY_IN_PLACE_BYTES) => {
+            match replace_through_sqlite(old, tmp.path(), out)? {
+                None => {
+                    return Ok(BuildStats {
+                        counts,
+                        seconds: start.elapsed().as_secs_f64(),
+                        in_place: false,
+                    });
+                }
+                fallback => fallback,
+            }
+        }
+        other => other,
+    };
     // The new store keeps the old one's permissions (a new one: rw-r--r--,
     // not the temporary file's rw-------).
     match fs::metadata(out) {
@@ -153,9 +172,9 @@ fn build_locked(
         Err(_) => set_default_permissions(tmp.path()).map_err(io)?,
     }
     tmp.as_file().sync_all().map_err(io)?;
-    // The old store's SQLite write lock is held across the rename (see
-    // OldStore), and its log was folded in when it was taken: no write of
-    // another program falls between what was read and what replaces it.
+    // Else the new file is renamed over the old. The old store's SQLite write lock is held
+    // across the rename (see OldStore), and its log was folded in when it was taken: no
+    // write of another program falls between what was read and what replaces it.
     tmp.persist(out).map_err(|e| io(e.error))?;
     if let Ok(d) = fs::File::open(&dir) {
         let _ = d.sync_all(); // best effort: makes the rename durable on Linux
@@ -168,6 +187,83 @@ fn build_locked(
         seconds: start.elapsed().as_secs_f64(),
         in_place: false,
     })
+}
+
+/// Stores up to this size are replaced through SQLite ([`replace_through_sqlite`]); a
+/// larger one is renamed over, since a copy of its every page would keep readers out (SQLite
+/// takes the exclusive lock once the copy outgrows its page cache) for seconds.
+const COPY_IN_PLACE_BYTES: u64 = 64 << 20;
+
+/// Copies the complete store at `new` over the existing store `old` holds, page by page,
+/// with SQLite's backup in one write transaction of the old store's file: a client that has
+/// the store open (the sqlite3 shell, Python, Datasette) sees the new store at its next read
+/// and commits on top of it, where a rename would leave it writing into the unlinked old
+/// file. A kill leaves a hot journal that the next connection plays back (the old store).
+///
+/// SQLite will not start a backup into a connection inside a transaction, so the write lock
+/// `old` held since before the sources were read is let go just before the copy takes it
+/// again; a commit of another client in that moment is seen by the file's change counter
+/// (the header's bytes 24–27, which every commit in rollback mode increments), and the
+/// copy is then abandoned, nothing changed. When a reader holds the store (a query still
+/// printing), the copy cannot commit: it is abandoned, and the old store taken back under
+/// its write lock (`Some`), for the caller to rename the new file over it as before.
+fn replace_through_sqlite(
+    old: OldStore,
+    new: &Path,
+    out: &Path,
+) -> Result<Option<OldStore>, StoreError> {
+    use rusqlite::backup::{Backup, StepResult};
+    let e = |e| sqlite_err(out, e);
+    let counter = |path: &Path| -> Result<[u8; 4], StoreError> {
+        let mut buf = [0u8; 28];
+        fs::File::open(path)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut buf))
+            .map_err(|err| StoreError::Io {
+                path: path.to_path_buf(),
+                source: err,
+            })?;
+        Ok([buf[24], buf[25], buf[26], buf[27]])
+    };
+    let changed = || {
+        StoreError::InUse(
+            out.to_path_buf(),
+            "it committed a change while the store was being rebuilt".into(),
+        )
+    };
+    let before = counter(out)?;
+    let mut dest = old.conn;
+    dest.execute_batch("ROLLBACK").map_err(e)?;
+    let src = Connection::open_with_flags(
+        new,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(e)?;
+    // Readers are waited for a moment only: past it, the rename serves them better.
+    dest.busy_timeout(std::time::Duration::from_secs(1))
+        .map_err(e)?;
+    let copied = {
+        let backup = Backup::new(&src, &mut dest).map_err(e)?;
+        // The first page taken holds the write lock on the old store; until the commit
+        // nothing reaches its file but what the page cache spills (under the same lock).
+        match backup.step(1).map_err(e)? {
+            StepResult::Busy | StepResult::Locked => false,
+            _ if counter(out)? != before => return Err(changed()),
+            StepResult::Done => true,
+            _ => matches!(backup.step(-1).map_err(e)?, StepResult::Done),
+        }
+        // Dropped unfinished, the backup rolls its transaction back.
+    };
+    if copied {
+        dest.close().map_err(|(_, err)| e(err))?;
+        return Ok(None);
+    }
+    dest.busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
+        .map_err(e)?;
+    dest.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
+    if counter(out)? != before {
+        return Err(changed());
+    }
+    Ok(Some(OldStore { conn: dest }))
 }
 
 /// Builds `corpus` into a new in-memory database (the built-in example).
