@@ -116,7 +116,7 @@ fn every_option_is_stored() {
         ),
         ["https://example.org/statement?id=1&lang=ru"]
     );
-    assert!(r.stderr.contains("added 1 document(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("added 1 document to "), "{}", r.stderr);
     assert_eq!(
         document(&db, "lavrov-2022-03"),
         [
@@ -733,7 +733,7 @@ fn the_speeches_go_in_through_add_and_build_as_through_convert_py() {
     args.push(added.as_os_str());
     let r = run_in(&speeches, &args, None);
     assert!(r.ok(), "{r:?}");
-    assert!(r.stderr.contains("added 15 document(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("added 15 documents to "), "{}", r.stderr);
 
     let want = clauses_and_citations(&reference);
     assert!(want.0.len() > 100, "{}", want.0.len());

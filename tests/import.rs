@@ -143,7 +143,7 @@ fn import_adds_a_new_statement_document_and_keeps_every_other_row() {
     assert!(r.ok(), "{r:?}");
     // Documents alone go in place: the summary counts what was added.
     let summary = format!(
-        "imported 1 file(s) into {} in place: added 1 documents, 3 clauses, 0 actors, 0 principles, 0 relations, 0 curated and ",
+        "imported 1 file into {} in place: added 1 document, 3 clauses, 0 actors, 0 principles, 0 relations, 0 curated and ",
         db.display()
     );
     assert!(

@@ -210,15 +210,26 @@ pub fn import(files: &[PathBuf], db: &Path) -> ExitCode {
     bar.finish();
     report_import(
         result,
-        &format!("imported {} file(s) into {}", files.len(), db.display()),
+        &format!(
+            "imported {} into {}",
+            counted(files.len(), "file"),
+            db.display()
+        ),
+        "added ",
     )
 }
 
-/// What an import did, or why it failed.
-fn report_import(result: Result<store::BuildStats, store::BuildError>, what: &str) -> ExitCode {
+/// What an import did, or why it failed. `what` says what was done (`imported 2 files into
+/// osce.db`); `added` introduces the counts of an import in place (`added `, or nothing where
+/// `what` says it already).
+fn report_import(
+    result: Result<store::BuildStats, store::BuildError>,
+    what: &str,
+    added: &str,
+) -> ExitCode {
     match result {
         Ok(stats) if stats.in_place => {
-            eprintln!("{what} in place: added {}", summary(&stats));
+            eprintln!("{what} in place: {added}{}", summary(&stats));
             ExitCode::SUCCESS
         }
         Ok(stats) => {
@@ -323,7 +334,8 @@ pub fn add(req: &add::AddRequest<'_>, db: &Path, to: Option<&Path>) -> ExitCode 
     }
     report_import(
         result,
-        &format!("added {n} document(s) to {}", db.display()),
+        &format!("added {} to {}", counted(n, "document"), db.display()),
+        "",
     )
 }
 
@@ -466,17 +478,26 @@ pub fn check_store(db: &Path) -> ExitCode {
 fn summary(s: &store::BuildStats) -> String {
     let c = &s.counts;
     format!(
-        "{} documents, {} clauses, {} actors, {} principles, {} relations, {} curated and {} found citations ({} of text) in {:.2} s",
-        c.documents,
-        c.clauses,
-        c.actors,
-        c.principles,
-        c.relations,
+        "{}, {}, {}, {}, {}, {} curated and {} ({} of text) in {:.2} s",
+        counted(c.documents, "document"),
+        counted(c.clauses, "clause"),
+        counted(c.actors, "actor"),
+        counted(c.principles, "principle"),
+        counted(c.relations, "relation"),
         c.citations,
-        c.found,
+        counted(c.found, "found citation"),
         bytes(c.text_bytes),
         s.seconds
     )
+}
+
+/// `1 document`, `2 documents`, `0 documents`.
+pub(super) fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// `1.2 MB`, `34 kB`, `512 B`.
