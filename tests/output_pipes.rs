@@ -179,18 +179,8 @@ fn the_top_level_takes_the_store_as_db_too() {
     // a store with one more document than the built-in example tells the two apart.
     let s = common::Scratch::built_example();
     let db = s.db();
-    let extra = s.out().join("extra.txt");
-    std::fs::write(&extra, "A statement of one paragraph.\n").unwrap();
-    let added = common::run([
-        "add",
-        extra.to_str().unwrap(),
-        "--db",
-        db.to_str().unwrap(),
-        "--author",
-        "lavrov",
-        "--date",
-        "2023-01-01",
-    ]);
+    let extra = common::statement_citing_paragraph_8(&s, "zz-extra", "2023-01-01", None);
+    let added = common::import(&[&extra], &db);
     assert!(added.ok(), "{added:?}");
     let q = ["-c", "documents count", "--format", "csv"];
     let builtin = common::run(q);

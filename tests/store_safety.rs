@@ -882,11 +882,7 @@ fn a_client_that_commits_after_a_build_keeps_its_change_in_the_new_store() {
             .unwrap()
     };
     assert_eq!(documents(&client), 11); // the client has the old store's pages cached
-    fs::write(
-        s.corpus().join("statements/zz-new.txt"),
-        "+++\nid = \"zz-new\"\ntitle = \"A new statement\"\nkind = \"statement\"\nauthors = [\"lavrov\"]\ndate = \"2023-01-01\"\n+++\nA paragraph.\n",
-    )
-    .unwrap();
+    statement_citing_paragraph_8(&s, "zz-new", "2023-01-01", Some("[\"lavrov\"]"));
     assert_ok(&build(&s.corpus(), &db));
     client
         .execute(

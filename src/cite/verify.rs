@@ -254,7 +254,9 @@ impl Prepared {
                 let (prev, next) = (spans[cursor + k - 1].1, spans[cursor + k].0);
                 !source[prev..next].contains(['.', '!', '?', ';', ':'])
             };
-            let weight = (q.len(), a.end - a.start);
+            // Weighed as aligned: the words paired at the edges change the report, not
+            // which quotations are near enough.
+            total += q.len() + (a.end - a.start);
             a.pair_edges(src.len() - cursor, joined);
             for op in &a.ops {
                 match *op {
@@ -266,9 +268,6 @@ impl Prepared {
                     Op::Dropped(si) => check.dropped.push(orig(cursor + si).into()),
                 }
             }
-            // Weighed as aligned: the words paired at the edges change the report, not
-            // which quotations are near enough.
-            total += weight.0 + weight.1;
             check.span.0 = check.span.0.min(spans[cursor + a.start].0);
             check.span.1 = spans[cursor + a.end - 1].1;
             cursor += a.end;

@@ -492,12 +492,8 @@ fn summary(s: &store::BuildStats) -> String {
 }
 
 /// `1 document`, `2 documents`, `0 documents`.
-pub(super) fn counted(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {}", super::run::plural(n, noun))
 }
 
 /// `1.2 MB`, `34 kB`, `512 B`.

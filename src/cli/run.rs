@@ -115,7 +115,8 @@ impl Budget {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `word`, or its plural (`s` added) unless `n` is 1.
+pub(super) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.into()
     } else {

@@ -214,15 +214,12 @@ fn replace_through_sqlite(
 ) -> Result<Option<OldStore>, StoreError> {
     use rusqlite::backup::{Backup, StepResult};
     let e = |e| sqlite_err(out, e);
-    let counter = |path: &Path| -> Result<[u8; 4], StoreError> {
-        let mut buf = [0u8; 28];
-        fs::File::open(path)
-            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut buf))
-            .map_err(|err| StoreError::Io {
-                path: path.to_path_buf(),
-                source: err,
-            })?;
-        Ok([buf[24], buf[25], buf[26], buf[27]])
+    let counter = |path: &Path| -> Result<u32, StoreError> {
+        let len = fs::metadata(path).map_err(|err| StoreError::Io {
+            path: path.to_path_buf(),
+            source: err,
+        })?;
+        Ok(super::file::header(path, len.len())?.change_counter)
     };
     let changed = || {
         StoreError::InUse(
@@ -247,8 +244,10 @@ fn replace_through_sqlite(
         // nothing reaches its file but what the page cache spills (under the same lock).
         match backup.step(1).map_err(e)? {
             StepResult::Busy | StepResult::Locked => false,
-            _ if counter(out)? != before => return Err(changed()),
+            // A store of one page, copied and committed at once (never a concord store:
+            // its schema alone takes dozens).
             StepResult::Done => true,
+            _ if counter(out)? != before => return Err(changed()),
             _ => matches!(backup.step(-1).map_err(e)?, StepResult::Done),
         }
         // Dropped unfinished, the backup rolls its transaction back.
