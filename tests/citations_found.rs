@@ -3,6 +3,8 @@
 //! (`citations where method = quote-near`), in `show citation N`, and in
 //! `concord verify` on a draft.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -268,4 +270,56 @@ fn verify_reports_a_quotation_without_a_source_and_exits_1() {
     assert_eq!(v.status.code(), Some(1), "{out}");
     assert!(out.contains("quotation NO SOURCE"), "{out}");
     assert!(out.ends_with("0 altered, 1 without a source\n"), "{out}");
+}
+
+/// A quotation of a statement that no document named beside it: its source is looked for in
+/// the documents of the author named beside it ("Sergei Lavrov told reporters: ..."), found
+/// through the store's catalog, which must list each document's authors with their aliases.
+/// The same words with no author named stay without a source: a statement is credited only
+/// when something beside the quotation points to it.
+#[test]
+fn a_statement_is_credited_when_its_author_is_named_beside_the_quotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    common::copy_dir(&common::example_dir(), &corpus);
+    let words =
+        "the responses offer grounds for serious talks only on matters of secondary importance";
+    for (id, lead) in [
+        ("zz-named", "Sergei Lavrov told reporters that"),
+        ("zz-unnamed", "It was said that"),
+    ] {
+        fs::write(
+            corpus.join(format!("statements/{id}.txt")),
+            format!(
+                "+++\nid = \"{id}\"\ntitle = \"Statement {id}\"\nkind = \"statement\"\n\
+                 date = 2022-02-03\nauthors = [\"usa\"]\n+++\n{lead} \"{words}\".\n"
+            ),
+        )
+        .unwrap();
+    }
+    let db = dir.path().join("named.db");
+    let b = concord(&[
+        "build",
+        corpus.to_str().unwrap(),
+        "-o",
+        db.to_str().unwrap(),
+    ]);
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let source = |from: &str| {
+        let q = concord(&[
+            "query",
+            &format!("citations from {from} where quote is not null select method, to"),
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "csv",
+        ]);
+        assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+        text(&q)
+    };
+    assert_eq!(
+        source("zz-named#p1"),
+        "method,to\nquote-exact,lavrov-2022-01-27#p3\n"
+    );
+    assert_eq!(source("zz-unnamed#p1"), "method,to\nquote-unverified,\n");
 }

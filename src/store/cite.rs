@@ -289,6 +289,32 @@ pub fn catalog_of_store(conn: &Connection) -> rusqlite::Result<cite::Catalog> {
         titled[i].0 += 1;
         titled[i].1 += u32::from(is_article_title(text(r, 1)?));
     }
+    // Each document's authors, by name and every alias: a quotation is looked for first in
+    // the documents of an author named beside it ("the Minister for Foreign Affairs of
+    // Chile, Mr. Carlos Martínez Sotomayor, ... in the following words").
+    let mut st = conn.prepare(
+        "SELECT da.document_id, a.name, (SELECT group_concat(alias, char(31)) FROM actor_aliases x WHERE x.actor_id = a.id)
+         FROM document_authors da JOIN actors a ON a.id = da.actor_id",
+    )?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })? {
+        let (d, name, aliases) = r?;
+        if let Some(&i) = index.get(&d) {
+            let others: Vec<String> = aliases
+                .iter()
+                .flat_map(|a| a.split('\u{1f}'))
+                .filter(|a| *a != name)
+                .map(String::from)
+                .collect();
+            docs[i].authors.push(name);
+            docs[i].authors.extend(others);
+        }
+    }
     for ((d, kind), &(titled, articles)) in docs.iter_mut().zip(&kinds).zip(&titled) {
         d.instrument =
             cite::is_instrument(kind, structured(d.clauses.iter().map(|c| c.label.as_str())));
