@@ -407,3 +407,143 @@ fn an_import_keeps_the_ids_of_the_rows_it_does_not_touch() {
     );
     check_store(&db);
 }
+
+#[test]
+fn an_import_that_rebuilds_keeps_the_ids_of_the_rows_it_still_holds() {
+    let s = Scratch::new();
+    let corpus = s.tmp.path().join("osce");
+    copy_dir(&example_dir(), &corpus);
+    let db = s.out().join("osce.db");
+    assert!(build(&corpus, &db).ok());
+    // A statement imported in place first: its rows come after the built ones, out of
+    // corpus order, as they do in a store that has grown by imports.
+    let late = corpus.join("statements/zz-late.md");
+    fs::write(
+        &late,
+        "+++\nid = \"zz-late\"\ntitle = \"Late remarks\"\nkind = \"statement\"\ndate = 2023-05-05\nauthors = [\"lavrov\"]\n+++\nWe recall paragraph 8 of the Istanbul Charter of 1999.\n",
+    )
+    .unwrap();
+    let r = import(&[&late], &db);
+    assert!(r.stderr.contains("in place"), "{r:?}");
+    let ids = |db: &Path| {
+        let conn = open(db);
+        [
+            rows(&conn, "SELECT id, path FROM files ORDER BY id"),
+            rows(&conn, "SELECT id, slug FROM actors ORDER BY id"),
+            rows(&conn, "SELECT id, slug FROM documents ORDER BY id"),
+            rows(
+                &conn,
+                "SELECT c.id, d.slug, c.label, c.text FROM clauses c
+                 JOIN documents d ON d.id = c.document_id ORDER BY c.id",
+            ),
+            rows(
+                &conn,
+                "SELECT id, from_ref, to_ref, method, span_start, quote FROM citations ORDER BY id",
+            ),
+        ]
+    };
+    let before = ids(&db);
+    let late_citation: String = open(&db)
+        .query_row(
+            "SELECT id FROM citations WHERE from_ref = 'zz-late#p1'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+        .to_string();
+    let card = |db: &Path, n: &str| {
+        let r = run([
+            "-c".as_ref(),
+            format!("show citation {n}").as_ref(),
+            db.as_os_str(),
+        ]);
+        assert!(r.ok(), "{r:?}");
+        r.stdout
+    };
+    let shown = [card(&db, "3"), card(&db, &late_citation)];
+
+    // A new actor, and a statement of theirs whose file sorts first: the rebuild numbers
+    // both in corpus order, before everything else.
+    fs::write(
+        corpus.join("aa-actors.toml"),
+        "[[actor]]\nid = \"aa-new\"\nname = \"Aa New\"\nkind = \"state\"\n",
+    )
+    .unwrap();
+    fs::write(
+        corpus.join("aa-first.md"),
+        "+++\nid = \"aa-first\"\ntitle = \"First remarks\"\nkind = \"statement\"\ndate = 2023-06-05\nauthors = [\"aa-new\"]\n+++\nParagraph 8 of the Istanbul Charter says that each participating State has an equal right to security.\n",
+    )
+    .unwrap();
+    let r = import(
+        &[&corpus.join("aa-actors.toml"), &corpus.join("aa-first.md")],
+        &db,
+    );
+    assert!(r.stderr.contains("rebuilt"), "{r:?}");
+    let after = ids(&db);
+    for (old, new) in before.iter().zip(&after) {
+        assert_eq!(
+            &new[..old.len()],
+            &old[..],
+            "the rows before the import keep their ids"
+        );
+        assert!(new.len() > old.len(), "the new rows come after: {new:?}");
+    }
+    assert_eq!(after[1].last().unwrap()[1], "aa-new");
+    assert_eq!(after[2].last().unwrap()[1], "aa-first");
+    assert_eq!([card(&db, "3"), card(&db, &late_citation)], shown);
+    check_store(&db);
+    let whole = s.out().join("whole.db");
+    assert!(build(&corpus, &whole).ok());
+    let (a, b) = (natural(&whole), natural(&db));
+    assert!(a == b, "{}", differences(&a, &b));
+    // The store answers as the one built from nothing, in an order that follows ids.
+    for q in [
+        "clauses where text matches \"equal right\" select ref",
+        "citations count by by",
+    ] {
+        let sorted = |db: &Path| {
+            let r = run([
+                "-c".as_ref(),
+                q.as_ref(),
+                "--format".as_ref(),
+                "csv".as_ref(),
+                db.as_os_str(),
+            ]);
+            assert!(r.ok(), "{r:?}");
+            let mut lines: Vec<String> = r.stdout.lines().map(String::from).collect();
+            lines.sort();
+            lines
+        };
+        assert_eq!(sorted(&db), sorted(&whole), "{q}");
+    }
+
+    // A statement that curated citations name, changed: the rebuild keeps the ids of its
+    // paragraphs that stay, and of every other row; the new paragraph comes last.
+    let before = ids(&db);
+    let rel = corpus.join("statements/lavrov-2022-01-27.txt");
+    let text = fs::read_to_string(&rel).unwrap();
+    fs::write(
+        &rel,
+        format!("{text}\nOne more paragraph on the indivisibility of security.\n"),
+    )
+    .unwrap();
+    let r = import(&[&rel], &db);
+    assert!(r.stderr.contains("rebuilt"), "{r:?}");
+    let after = ids(&db);
+    let clauses = (&before[3], &after[3]);
+    assert_eq!(
+        &clauses.1[..clauses.0.len()],
+        &clauses.0[..],
+        "kept clauses"
+    );
+    let added = clauses.1.last().unwrap();
+    assert_eq!(added[1], "lavrov-2022-01-27");
+    assert!(added[3].starts_with("One more paragraph"), "{added:?}");
+    let kept: Vec<_> = after[4].iter().filter(|c| before[4].contains(c)).collect();
+    assert_eq!(
+        kept.len(),
+        before[4].len(),
+        "every citation is found again under its id"
+    );
+    check_store(&db);
+}

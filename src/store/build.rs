@@ -52,7 +52,7 @@ pub fn build(
     let _lock = WriteLock::acquire(out)?;
     refuse_foreign(out)?;
     let old = OldStore::take(out)?;
-    build_locked(corpus, root, out, old, progress)
+    build_locked(corpus, root, out, old, false, progress)
 }
 
 /// An existing `out` may be replaced only when it is a concord store this
@@ -117,6 +117,7 @@ fn build_locked(
     root: Option<&Path>,
     out: &Path,
     old: Option<OldStore>,
+    keep_ids: bool,
     progress: Progress<'_>,
 ) -> Result<BuildStats, StoreError> {
     let start = Instant::now();
@@ -138,6 +139,10 @@ fn build_locked(
         let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(out, e))?;
         let counts = fill(&conn, Some(tmp.path()), corpus, root, progress)
             .map_err(|e| sqlite_err(out, e))?;
+        // An import that rebuilds keeps the old store's ids for the rows it still holds.
+        if keep_ids && old.is_some() {
+            super::renumber::keep_ids(&conn, out).map_err(|e| sqlite_err(out, e))?;
+        }
         // Rollback mode, not WAL: a reader that cannot write the file or its
         // folder (another user, a read-only mount) can open it; a WAL store
         // needs to create `-shm` beside it.
@@ -538,6 +543,7 @@ pub fn import_sources(
                 root.as_deref(),
                 db,
                 Some(old),
+                true,
                 progress,
             )?)
         }

@@ -12,6 +12,7 @@ mod file;
 mod graph;
 mod incremental;
 mod query;
+mod renumber;
 mod show;
 mod write;
 
