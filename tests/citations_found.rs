@@ -71,13 +71,8 @@ fn a_planted_misquote_is_stored_as_quote_near_with_the_changed_word() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = corpus_with_misquote(dir.path());
     let db = dir.path().join("mq.db");
-    let b = concord(&[
-        "build",
-        corpus.to_str().unwrap(),
-        "-o",
-        db.to_str().unwrap(),
-    ]);
-    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let b = common::build(&corpus, &db);
+    assert!(b.ok(), "{}", b.stderr);
     let q = concord(&[
         "query",
         "citations where method = quote-near select id, from, to, quote, diff",
@@ -129,13 +124,8 @@ fn a_planted_misquote_is_stored_as_quote_near_with_the_changed_word() {
 fn found_citations_never_duplicate_curated_ones() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("osce.db");
-    let b = concord(&[
-        "build",
-        example("").to_str().unwrap(),
-        "-o",
-        db.to_str().unwrap(),
-    ]);
-    assert!(b.status.success());
+    let b = common::build(&example(""), &db);
+    assert!(b.ok(), "{}", b.stderr);
     let conn = rusqlite::Connection::open(&db).unwrap();
     let dup: i64 = conn
         .query_row(
@@ -298,13 +288,8 @@ fn a_statement_is_credited_when_its_author_is_named_beside_the_quotation() {
         .unwrap();
     }
     let db = dir.path().join("named.db");
-    let b = concord(&[
-        "build",
-        corpus.to_str().unwrap(),
-        "-o",
-        db.to_str().unwrap(),
-    ]);
-    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let b = common::build(&corpus, &db);
+    assert!(b.ok(), "{}", b.stderr);
     let source = |from: &str| {
         let q = concord(&[
             "query",

@@ -376,6 +376,37 @@ fn files_with_actors_or_curated_citations_rebuild_the_store_and_agree_too() {
     assert!(said.contains("rebuilt"), "{said}");
 }
 
+/// The ids of the files, actors, documents, clauses and citations of `db`, in id order, each
+/// with what it names.
+fn ids(db: &Path) -> [Vec<Vec<String>>; 5] {
+    let conn = open(db);
+    [
+        rows(&conn, "SELECT id, path FROM files ORDER BY id"),
+        rows(&conn, "SELECT id, slug FROM actors ORDER BY id"),
+        rows(&conn, "SELECT id, slug FROM documents ORDER BY id"),
+        rows(
+            &conn,
+            "SELECT c.id, d.slug, c.label, c.text FROM clauses c
+             JOIN documents d ON d.id = c.document_id ORDER BY c.id",
+        ),
+        rows(
+            &conn,
+            "SELECT id, from_ref, to_ref, method, span_start, quote FROM citations ORDER BY id",
+        ),
+    ]
+}
+
+/// What `show citation N` prints on `db`.
+fn card(db: &Path, n: &str) -> String {
+    let r = run([
+        "-c".as_ref(),
+        format!("show citation {n}").as_ref(),
+        db.as_os_str(),
+    ]);
+    assert!(r.ok(), "{r:?}");
+    r.stdout
+}
+
 #[test]
 fn an_import_keeps_the_ids_of_the_rows_it_does_not_touch() {
     let s = Scratch::new();
@@ -383,24 +414,8 @@ fn an_import_keeps_the_ids_of_the_rows_it_does_not_touch() {
     copy_dir(&example_dir(), &corpus);
     let db = s.out().join("osce.db");
     assert!(build(&corpus, &db).ok());
-    let ids = |db: &Path| {
-        let conn = open(db);
-        (
-            rows(&conn, "SELECT id, slug FROM documents ORDER BY id"),
-            rows(
-                &conn,
-                "SELECT c.id, d.slug, c.label FROM clauses c JOIN documents d ON d.id = c.document_id ORDER BY c.id",
-            ),
-            rows(
-                &conn,
-                "SELECT id, from_ref, to_ref, method, span_start FROM citations ORDER BY id",
-            ),
-        )
-    };
     let before = ids(&db);
-    let card = |db: &Path| run(["-c".as_ref(), "show citation 3".as_ref(), db.as_os_str()]);
-    let shown = card(&db);
-    assert!(shown.ok(), "{shown:?}");
+    let shown = card(&db, "3");
     // A statement that names nothing the store holds: nothing else is touched.
     let file = corpus.join("statements/zz-unrelated.md");
     fs::write(
@@ -411,22 +426,18 @@ fn an_import_keeps_the_ids_of_the_rows_it_does_not_touch() {
     let r = import(&[&file], &db);
     assert!(r.ok(), "{r:?}");
     let after = ids(&db);
-    for (old, new) in [
-        (&before.0, &after.0),
-        (&before.1, &after.1),
-        (&before.2, &after.2),
-    ] {
+    for (old, new) in before.iter().zip(&after) {
         assert_eq!(
             &new[..old.len()],
             &old[..],
             "the rows before the import keep their ids"
         );
     }
-    assert_eq!(after.0.len(), before.0.len() + 1);
-    assert_eq!(after.1.len(), before.1.len() + 2);
+    assert_eq!(after[2].len(), before[2].len() + 1);
+    assert_eq!(after[3].len(), before[3].len() + 2);
     assert_eq!(
-        card(&db).stdout,
-        shown.stdout,
+        card(&db, "3"),
+        shown,
         "show citation 3 shows the same citation"
     );
     check_store(&db);
@@ -449,23 +460,6 @@ fn an_import_that_rebuilds_keeps_the_ids_of_the_rows_it_still_holds() {
     .unwrap();
     let r = import(&[&late], &db);
     assert!(r.stderr.contains("in place"), "{r:?}");
-    let ids = |db: &Path| {
-        let conn = open(db);
-        [
-            rows(&conn, "SELECT id, path FROM files ORDER BY id"),
-            rows(&conn, "SELECT id, slug FROM actors ORDER BY id"),
-            rows(&conn, "SELECT id, slug FROM documents ORDER BY id"),
-            rows(
-                &conn,
-                "SELECT c.id, d.slug, c.label, c.text FROM clauses c
-                 JOIN documents d ON d.id = c.document_id ORDER BY c.id",
-            ),
-            rows(
-                &conn,
-                "SELECT id, from_ref, to_ref, method, span_start, quote FROM citations ORDER BY id",
-            ),
-        ]
-    };
     let before = ids(&db);
     let late_citation: String = open(&db)
         .query_row(
@@ -475,15 +469,6 @@ fn an_import_that_rebuilds_keeps_the_ids_of_the_rows_it_still_holds() {
         )
         .unwrap()
         .to_string();
-    let card = |db: &Path, n: &str| {
-        let r = run([
-            "-c".as_ref(),
-            format!("show citation {n}").as_ref(),
-            db.as_os_str(),
-        ]);
-        assert!(r.ok(), "{r:?}");
-        r.stdout
-    };
     let shown = [card(&db, "3"), card(&db, &late_citation)];
 
     // A new actor, and a statement of theirs whose file sorts first: the rebuild numbers

@@ -23,51 +23,49 @@ use std::path::Path;
 
 use rusqlite::{Connection, params};
 
+/// How the rows of a kept table find their counterparts in the old store.
+enum Match {
+    /// By a column that is unique in the table (its path or slug).
+    Column(&'static str),
+    /// By a query that inserts `(new, final)` pairs into `temp.keep_TABLE`.
+    Sql(&'static str),
+    /// Citations: document by document, in Rust ([`match_citations`]).
+    Citations,
+}
+
 /// The tables whose `id` is kept, in the order their keys need: a clause's key
 /// names its document's kept id, a citation's its clauses'.
-const KEPT: &[(&str, &str)] = &[
-    (
-        "files",
-        "INSERT INTO temp.keep_files (new, final)
-         SELECT n.id, o.id FROM main.files n JOIN old.files o ON o.path = n.path",
-    ),
-    (
-        "actors",
-        "INSERT INTO temp.keep_actors (new, final)
-         SELECT n.id, o.id FROM main.actors n JOIN old.actors o ON o.slug = n.slug",
-    ),
-    (
-        "principles",
-        "INSERT INTO temp.keep_principles (new, final)
-         SELECT n.id, o.id FROM main.principles n JOIN old.principles o ON o.slug = n.slug",
-    ),
-    (
-        "documents",
-        "INSERT INTO temp.keep_documents (new, final)
-         SELECT n.id, o.id FROM main.documents n JOIN old.documents o ON o.slug = n.slug",
-    ),
+const KEPT: &[(&str, Match)] = &[
+    ("files", Match::Column("path")),
+    ("actors", Match::Column("slug")),
+    ("principles", Match::Column("slug")),
+    ("documents", Match::Column("slug")),
     (
         "clauses",
-        "INSERT INTO temp.keep_clauses (new, final)
-         SELECT n.id, o.id FROM main.clauses n
-         JOIN temp.keep_documents d ON d.new = n.document_id
-         JOIN old.clauses o ON o.document_id = d.final AND o.label = n.label",
+        Match::Sql(
+            "INSERT INTO temp.keep_clauses (new, final)
+             SELECT n.id, o.id FROM main.clauses n
+             JOIN temp.keep_documents d ON d.new = n.document_id
+             JOIN old.clauses o ON o.document_id = d.final AND o.label = n.label",
+        ),
     ),
     (
         "relations",
-        "INSERT INTO temp.keep_relations (new, final)
-         SELECT n.id, o.id
-         FROM (SELECT r.id, f.final AS a, r.type, t.final AS b,
-                      row_number() OVER (PARTITION BY f.final, r.type, t.final ORDER BY r.id) AS nth
-               FROM main.relations r
-               JOIN temp.keep_documents f ON f.new = r.from_id
-               JOIN temp.keep_documents t ON t.new = r.to_id) n
-         JOIN (SELECT id, from_id AS a, type, to_id AS b,
-                      row_number() OVER (PARTITION BY from_id, type, to_id ORDER BY id) AS nth
-               FROM old.relations) o
-           ON o.a = n.a AND o.type = n.type AND o.b = n.b AND o.nth = n.nth",
+        Match::Sql(
+            "INSERT INTO temp.keep_relations (new, final)
+             SELECT n.id, o.id
+             FROM (SELECT r.id, f.final AS a, r.type, t.final AS b,
+                          row_number() OVER (PARTITION BY f.final, r.type, t.final ORDER BY r.id) AS nth
+                   FROM main.relations r
+                   JOIN temp.keep_documents f ON f.new = r.from_id
+                   JOIN temp.keep_documents t ON t.new = r.to_id) n
+             JOIN (SELECT id, from_id AS a, type, to_id AS b,
+                          row_number() OVER (PARTITION BY from_id, type, to_id ORDER BY id) AS nth
+                   FROM old.relations) o
+               ON o.a = n.a AND o.type = n.type AND o.b = n.b AND o.nth = n.nth",
+        ),
     ),
-    ("citations", ""),
+    ("citations", Match::Citations),
 ];
 
 /// Gives the rows of the freshly built store on `conn` (committed, outside any
@@ -100,10 +98,13 @@ fn match_and_move(conn: &Connection) -> rusqlite::Result<()> {
         conn.execute_batch(&format!(
             "CREATE TEMP TABLE keep_{table} (new INTEGER PRIMARY KEY, final INTEGER NOT NULL UNIQUE)"
         ))?;
-        if matched.is_empty() {
-            match_citations(conn)?;
-        } else {
-            conn.execute_batch(matched)?;
+        match matched {
+            Match::Column(c) => conn.execute_batch(&format!(
+                "INSERT INTO temp.keep_{table} (new, final)
+                 SELECT n.id, o.id FROM main.{table} n JOIN old.{table} o ON o.{c} = n.{c}"
+            ))?,
+            Match::Sql(sql) => conn.execute_batch(sql)?,
+            Match::Citations => match_citations(conn)?,
         }
         // The rest come after the old store's last row, in the order the rebuild gave them.
         conn.execute_batch(&format!(
@@ -130,8 +131,10 @@ fn match_and_move(conn: &Connection) -> rusqlite::Result<()> {
     // under their kept ids, or, when most move, it is written again whole (one reading of
     // each text instead of two).
     let clauses_moved = changed.get("clauses").copied().unwrap_or(0);
-    let all: i64 = conn.query_row("SELECT count(*) FROM main.clauses", [], |r| r.get(0))?;
-    let reindex = 2 * clauses_moved > all;
+    let reindex = clauses_moved > 0 && {
+        let all: i64 = conn.query_row("SELECT count(*) FROM main.clauses", [], |r| r.get(0))?;
+        2 * clauses_moved > all
+    };
     if clauses_moved > 0 && !reindex {
         conn.execute_batch(
             "INSERT INTO main.clauses_fts (clauses_fts, rowid, text)
