@@ -284,6 +284,31 @@ fn killed_import_leaves_the_old_store_or_the_new_one() {
     });
 }
 
+/// Two long statements, large beside the example's store: the import writes them into a
+/// copy of the store, which then replaces it (docs/corpus-format.md, "Adding to a store").
+#[test]
+fn killed_import_through_a_copy_leaves_the_old_store_or_the_new_one() {
+    let s = Scratch::built_example();
+    let files: Vec<PathBuf> = ["zz-big", "zz-bigger"]
+        .iter()
+        .map(|id| {
+            let p = s.tmp.path().join(format!("{id}.txt"));
+            fs::write(&p, big_statement(id, PARAGRAPHS, LINES)).unwrap();
+            p
+        })
+        .collect();
+    let probe = s.tmp.path().join("probe.db");
+    fs::copy(s.db(), &probe).unwrap();
+    let r = import(&[&files[0], &files[1]], &probe);
+    assert!(r.ok() && r.stderr.contains("written into a copy"), "{r:?}");
+    kill_repeatedly("import through a copy", &s, 0x5EED_C0DE, &|db| {
+        let mut args: Vec<PathBuf> = vec!["import".into()];
+        args.extend(files.iter().cloned());
+        args.extend(["--db".into(), db.to_path_buf()]);
+        args
+    });
+}
+
 /// Found: a killed build or import leaves its `.concord-build-*.db` beside
 /// the store (from 0 bytes, when killed while SQLite still held the pages
 /// in its cache, up to the whole new store, when killed between the sync and
@@ -395,18 +420,61 @@ fn answers_of_binary(db: &Path) -> Option<Vec<Answer>> {
 /// new store's, never a mix, and both are seen.
 #[test]
 fn readers_during_an_import_see_the_old_or_the_new_store() {
+    readers_see_the_old_or_the_new_store(&["zz-big"], false);
+}
+
+/// The same while an import large beside the store replaces it with a copy.
+#[test]
+fn readers_during_an_import_through_a_copy_see_the_old_or_the_new_store() {
+    readers_see_the_old_or_the_new_store(&["zz-big", "zz-bigger", "zz-biggest"], false);
+}
+
+/// The same while an import that rebuilds the store (it brings an actor) replaces it.
+/// Found: the readers failed ("attempt to write a readonly database"). concord read the
+/// store's header by opening and closing the file, and POSIX let SQLite's write lock go
+/// with that close: the readers took the journal of the copy in progress for a crash's.
+#[test]
+fn readers_during_an_import_that_rebuilds_see_the_old_or_the_new_store() {
+    readers_see_the_old_or_the_new_store(&["zz-big"], true);
+}
+
+/// Readers against an import of a long statement of each id in `ids`, and, with `actor`,
+/// of a file that adds an actor.
+fn readers_see_the_old_or_the_new_store(ids: &[&str], actor: bool) {
     let s = Scratch::built_example();
     let db = s.db();
-    let big = s.tmp.path().join("zz-big.txt");
-    fs::write(&big, big_statement("zz-big", PARAGRAPHS / 2, LINES)).unwrap();
+    let mut files: Vec<PathBuf> = ids
+        .iter()
+        .map(|id| {
+            let p = s.tmp.path().join(format!("{id}.txt"));
+            fs::write(&p, big_statement(id, PARAGRAPHS / 2, LINES)).unwrap();
+            p
+        })
+        .collect();
+    if actor {
+        let p = s.tmp.path().join("zz-actors.toml");
+        fs::write(
+            &p,
+            "[[actor]]\nid = \"zz-state\"\nname = \"Zembla\"\nkind = \"state\"\n",
+        )
+        .unwrap();
+        files.push(p);
+    }
+    let big: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
 
     // The two states, read with the same code on copies.
     let reference = s.tmp.path().join("reference.db");
     fs::copy(&db, &reference).unwrap();
     let old_engine = answers_in_process(&mut concord::engine::Engine::open(&reference).unwrap());
     let old_binary = answers_of_binary(&reference).unwrap();
-    let r = import(&[&big], &reference);
+    let r = import(&big, &reference);
     assert!(r.ok(), "{r:?}");
+    let how = match (actor, ids.len()) {
+        (true, _) => "rebuilt from its sources",
+        (false, 1) => "in place: added",
+        _ => "in place (written into a copy",
+    };
+    assert!(r.stderr.contains(how), "{r:?}");
     let new_engine = answers_in_process(&mut concord::engine::Engine::open(&reference).unwrap());
     let new_binary = answers_of_binary(&reference).unwrap();
     assert_ne!(old_engine, new_engine);
@@ -481,7 +549,7 @@ fn readers_during_an_import_see_the_old_or_the_new_store() {
     };
     start.wait();
     sleep(Duration::from_millis(1000)); // both readers see the old store first
-    let r = import(&[&big], &db);
+    let r = import(&big, &db);
     assert!(r.ok(), "{r:?}");
     sleep(Duration::from_millis(300));
     done.store(true, Ordering::SeqCst);

@@ -229,7 +229,12 @@ fn report_import(
 ) -> ExitCode {
     match result {
         Ok(stats) if stats.in_place => {
-            eprintln!("{what} in place: {added}{}", summary(&stats));
+            let how = if stats.copied {
+                " (written into a copy of the store, small beside the files)"
+            } else {
+                ""
+            };
+            eprintln!("{what} in place{how}: {added}{}", summary(&stats));
             ExitCode::SUCCESS
         }
         Ok(stats) => {

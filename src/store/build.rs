@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rusqlite::Connection;
+use tempfile::NamedTempFile;
 
 use super::write::{Counts, write_corpus};
 use super::{StoreError, check_header, create_schema, sqlite_err};
@@ -24,6 +25,9 @@ pub struct BuildStats {
     /// An import written into the existing store (its counts are what it
     /// added), not a store rebuilt from its sources (the whole store's counts).
     pub in_place: bool,
+    /// An import in place written into a copy of the store (the import large beside the
+    /// store), which then replaced it.
+    pub copied: bool,
 }
 
 /// Called as work advances: `(done, total)` corpus files.
@@ -121,20 +125,7 @@ fn build_locked(
     progress: Progress<'_>,
 ) -> Result<BuildStats, StoreError> {
     let start = Instant::now();
-    let dir = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let io = |e: std::io::Error| StoreError::Io {
-        path: out.to_path_buf(),
-        source: e,
-    };
-    remove_stale_temporaries(&dir);
-    let tmp = tempfile::Builder::new()
-        .prefix(".concord-build-")
-        .suffix(".db")
-        .tempfile_in(&dir)
-        .map_err(io)?;
+    let tmp = temporary_beside(out)?;
     let counts = {
         let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(out, e))?;
         let counts = fill(&conn, Some(tmp.path()), corpus, root, progress)
@@ -151,6 +142,23 @@ fn build_locked(
         conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
         counts
     };
+    install(tmp, out, old)?;
+    Ok(BuildStats {
+        counts,
+        seconds: start.elapsed().as_secs_f64(),
+        in_place: false,
+        copied: false,
+    })
+}
+
+/// Puts the complete store at `tmp` in the place of `out`, through SQLite or by a rename
+/// (below), and lets the old store (`old`, held under its write lock) go.
+fn install(tmp: NamedTempFile, out: &Path, old: Option<OldStore>) -> Result<(), StoreError> {
+    let dir = folder_of(out);
+    let io = |e: std::io::Error| StoreError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    };
     // An existing store gets the new one's pages through SQLite, in one transaction on
     // the same file: a client that has it open (the sqlite3 shell, Python, Datasette)
     // sees the new store at its next read and commits on top of it, where a rename
@@ -158,13 +166,7 @@ fn build_locked(
     let old = match old {
         Some(old) if fs::metadata(out).is_ok_and(|m| m.len() <= COPY_IN_PLACE_BYTES) => {
             match replace_through_sqlite(old, tmp.path(), out)? {
-                None => {
-                    return Ok(BuildStats {
-                        counts,
-                        seconds: start.elapsed().as_secs_f64(),
-                        in_place: false,
-                    });
-                }
+                None => return Ok(()),
                 fallback => fallback,
             }
         }
@@ -187,11 +189,30 @@ fn build_locked(
     if let Some(old) = old {
         old.release();
     }
-    Ok(BuildStats {
-        counts,
-        seconds: start.elapsed().as_secs_f64(),
-        in_place: false,
-    })
+    Ok(())
+}
+
+/// The folder that holds `path`.
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A new temporary file beside `out`, named so that a later build removes it if this one
+/// is killed.
+fn temporary_beside(out: &Path) -> Result<NamedTempFile, StoreError> {
+    let dir = folder_of(out);
+    remove_stale_temporaries(&dir);
+    tempfile::Builder::new()
+        .prefix(".concord-build-")
+        .suffix(".db")
+        .tempfile_in(&dir)
+        .map_err(|e| StoreError::Io {
+            path: out.to_path_buf(),
+            source: e,
+        })
 }
 
 /// Stores up to this size are replaced through SQLite ([`replace_through_sqlite`]); a
@@ -213,38 +234,34 @@ const COPY_IN_PLACE_BYTES: u64 = 64 << 20;
 /// printing), the copy cannot commit: it is abandoned, and the old store taken back under
 /// its write lock (`Some`), for the caller to rename the new file over it as before.
 fn replace_through_sqlite(
-    old: OldStore,
+    mut old: OldStore,
     new: &Path,
     out: &Path,
 ) -> Result<Option<OldStore>, StoreError> {
     use rusqlite::backup::{Backup, StepResult};
     let e = |e| sqlite_err(out, e);
-    let counter = |path: &Path| -> Result<u32, StoreError> {
-        let len = fs::metadata(path).map_err(|err| StoreError::Io {
-            path: path.to_path_buf(),
-            source: err,
-        })?;
-        Ok(super::file::header(path, len.len())?.change_counter)
-    };
     let changed = || {
         StoreError::InUse(
             out.to_path_buf(),
             "it committed a change while the store was being rebuilt".into(),
         )
     };
-    let before = counter(out)?;
-    let mut dest = old.conn;
-    dest.execute_batch("ROLLBACK").map_err(e)?;
+    // Through the descriptor `old` holds (see OldStore), field by field while the backup
+    // borrows the connection; `old` drops its connection before its file.
+    let counter = |file: &fs::File| change_counter(file, out);
+    let before = counter(&old.file)?;
+    old.conn.execute_batch("ROLLBACK").map_err(e)?;
     let src = Connection::open_with_flags(
         new,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(e)?;
     // Readers are waited for a moment only: past it, the rename serves them better.
-    dest.busy_timeout(std::time::Duration::from_secs(1))
+    old.conn
+        .busy_timeout(std::time::Duration::from_secs(1))
         .map_err(e)?;
     let copied = {
-        let backup = Backup::new(&src, &mut dest).map_err(e)?;
+        let backup = Backup::new(&src, &mut old.conn).map_err(e)?;
         // The first page taken holds the write lock on the old store; until the commit
         // nothing reaches its file but what the page cache spills (under the same lock).
         match backup.step(1).map_err(e)? {
@@ -252,22 +269,25 @@ fn replace_through_sqlite(
             // A store of one page, copied and committed at once (never a concord store:
             // its schema alone takes dozens).
             StepResult::Done => true,
-            _ if counter(out)? != before => return Err(changed()),
+            _ if counter(&old.file)? != before => return Err(changed()),
             _ => matches!(backup.step(-1).map_err(e)?, StepResult::Done),
         }
         // Dropped unfinished, the backup rolls its transaction back.
     };
     if copied {
-        dest.close().map_err(|(_, err)| e(err))?;
+        let OldStore { conn, file } = old;
+        conn.close().map_err(|(_, err)| e(err))?;
+        drop(file);
         return Ok(None);
     }
-    dest.busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
+    old.conn
+        .busy_timeout(std::time::Duration::from_secs(super::BUSY_TIMEOUT_SECS))
         .map_err(e)?;
-    dest.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
-    if counter(out)? != before {
+    old.conn.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
+    if counter(&old.file)? != before {
         return Err(changed());
     }
-    Ok(Some(OldStore { conn: dest }))
+    Ok(Some(old))
 }
 
 /// Builds `corpus` into a new in-memory database (the built-in example).
@@ -337,7 +357,7 @@ fn fill(
 
 /// Threads that search for citations: `CONCORD_THREADS` when set to a number,
 /// else one per core.
-fn search_threads() -> usize {
+pub(super) fn search_threads() -> usize {
     std::env::var("CONCORD_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -356,8 +376,16 @@ fn search_threads() -> usize {
 /// replayed into the new file. SQLite allows that only when no other
 /// connection has the store open; otherwise the build is refused, naming
 /// what to close.
+///
+/// The file is also held open by `file`, through which concord reads its header and
+/// copies it while the lock is held: POSIX drops every lock a process holds on a file
+/// when the process closes any descriptor of it, so a file opened and closed meanwhile
+/// (to read its header, say) would let SQLite's lock go, and a reader would take the
+/// journal of the write in progress for one left by a crash. `file` is declared after
+/// `conn`, so it is closed after it.
 struct OldStore {
     conn: Connection,
+    file: fs::File,
 }
 
 impl OldStore {
@@ -371,6 +399,11 @@ impl OldStore {
         }
         let header = super::file::header(out, len)?;
         super::file::refuse_stray_wal(out, &header)?;
+        // Opened before SQLite takes any lock on the file, closed after it lets them go.
+        let file = fs::File::open(out).map_err(|e| StoreError::Io {
+            path: out.to_path_buf(),
+            source: e,
+        })?;
         let e = |e| sqlite_err(out, e);
         let conn = Connection::open_with_flags(
             out,
@@ -399,14 +432,49 @@ impl OldStore {
             }
         }
         conn.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
-        Ok(Some(OldStore { conn }))
+        Ok(Some(OldStore { conn, file }))
     }
 
-    /// Ends the transaction (it wrote nothing) and closes the connection.
+    /// Copies the store's file, as committed (its write lock held, nothing written), to
+    /// `to`, through the descriptor held open.
+    fn copy_to(&self, to: &Path) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let mut from = &self.file;
+        from.seek(SeekFrom::Start(0))?;
+        let mut dest = fs::File::create(to)?;
+        std::io::copy(&mut from, &mut dest)?;
+        Ok(())
+    }
+
+    /// Ends the transaction (it wrote nothing) and closes the connection, then the file.
     fn release(self) {
         let _ = self.conn.execute_batch("ROLLBACK");
         let _ = self.conn.close();
+        drop(self.file);
     }
+}
+
+/// The file change counter in the header of the store open as `file` (bytes 24–27, which
+/// every commit in rollback mode increments).
+fn change_counter(file: &fs::File, out: &Path) -> Result<u32, StoreError> {
+    let mut buf = [0u8; 4];
+    read_at(file, &mut buf, 24).map_err(|e| StoreError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    })?;
+    Ok(u32::from_be_bytes(buf))
+}
+
+#[cfg(unix)]
+fn read_at(file: &fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(mut file: &fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    file.read_exact(buf)
 }
 
 #[cfg(unix)]
@@ -500,15 +568,45 @@ pub fn import_sources(
         }
     }
     new.sort_by(|a, b| a.path.cmp(&b.path));
-    // Documents alone are written in place; anything else rebuilds the store.
-    let done = super::incremental::import(&old.conn, db, new.clone(), progress).and_then(|r| {
-        if r.is_some() {
-            old.conn
-                .execute_batch("COMMIT")
-                .map_err(|e| BuildError::Store(sqlite_err(db, e)))?;
+    // Documents alone are written in place; anything else rebuilds the store. An import
+    // large beside the store is written into a copy, renamed over the store when done.
+    let copy = match private_copy(db, &old, &new)? {
+        Some((tmp, conn)) => {
+            let done =
+                super::incremental::import(&conn, db, new.clone(), Some(tmp.path()), progress)
+                    .and_then(|r| {
+                        if r.is_some() {
+                            finish_copy(conn, db).map_err(BuildError::Store)?;
+                        }
+                        Ok(r)
+                    });
+            match done {
+                Ok(Some(stats)) => {
+                    install(tmp, db, Some(old))?;
+                    return Ok(stats);
+                }
+                Ok(None) => None,
+                Err(e) => {
+                    old.release();
+                    return Err(e);
+                }
+            }
         }
-        Ok(r)
-    });
+        None => Some(()),
+    };
+    let done = match copy {
+        // The copy found the import must rebuild: nothing was written in place.
+        None => Ok(None),
+        Some(()) => super::incremental::import(&old.conn, db, new.clone(), None, progress)
+            .and_then(|r| {
+                if r.is_some() {
+                    old.conn
+                        .execute_batch("COMMIT")
+                        .map_err(|e| BuildError::Store(sqlite_err(db, e)))?;
+                }
+                Ok(r)
+            }),
+    };
     let done = match done {
         Ok(r) => r,
         Err(e) => {
@@ -608,6 +706,50 @@ fn take_store(db: &Path) -> Result<(Option<PathBuf>, OldStore), StoreError> {
         })
         .map_err(e)?;
     Ok((root.map(PathBuf::from), old))
+}
+
+/// An import whose text is at least this share of the store file's size is written into a
+/// copy of the store (copying costs less than the import's own writes and searches).
+const COPY_FOR_IMPORT_SHARE: u64 = 4;
+
+/// For an import of `new` large beside the store at `db` (held under its write lock, so the
+/// file is as committed): a copy of the store beside it, open in a transaction.
+fn private_copy(
+    db: &Path,
+    old: &OldStore,
+    new: &[SourceFile],
+) -> Result<Option<(NamedTempFile, Connection)>, StoreError> {
+    let bytes: u64 = new.iter().map(|f| f.content.len() as u64).sum();
+    let len = fs::metadata(db)
+        .map_err(|e| StoreError::Io {
+            path: db.to_path_buf(),
+            source: e,
+        })?
+        .len();
+    if new.len() < 2 || bytes * COPY_FOR_IMPORT_SHARE < len {
+        return Ok(None);
+    }
+    let tmp = temporary_beside(db)?;
+    old.copy_to(tmp.path()).map_err(|e| StoreError::Io {
+        path: tmp.path().to_path_buf(),
+        source: e,
+    })?;
+    let e = |e| sqlite_err(db, e);
+    let conn = Connection::open(tmp.path()).map_err(e)?;
+    // A kill leaves only the copy, which the next build removes: no need to sync it before
+    // it is complete.
+    conn.pragma_update(None, "synchronous", "off").map_err(e)?;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
+    Ok(Some((tmp, conn)))
+}
+
+/// Commits an import written into a private copy and brings it back to rollback mode.
+fn finish_copy(conn: Connection, db: &Path) -> Result<(), StoreError> {
+    let e = |e| sqlite_err(db, e);
+    conn.execute_batch("COMMIT").map_err(e)?;
+    conn.pragma_update(None, "journal_mode", "delete")
+        .map_err(e)?;
+    conn.close().map_err(|(_, err)| e(err))
 }
 
 /// The source files recorded in a store.

@@ -402,7 +402,8 @@ pub fn write_found(
     };
     match readers {
         Some((path, threads)) if threads > 1 && corpus.documents.len() > 1 => {
-            find_parallel(&finder, corpus, path, threads, &mut written)?
+            let docs: Vec<&Document> = corpus.documents.iter().collect();
+            find_parallel(&finder, &docs, path, threads, &mut written)?
         }
         _ => {
             let sources = ConnSources::new(conn);
@@ -415,7 +416,7 @@ pub fn write_found(
 }
 
 /// Takes what was found in a document, clause by clause.
-type Written<'a> = dyn FnMut(&Document, Vec<Vec<Found>>) -> rusqlite::Result<()> + 'a;
+pub(super) type Written<'a> = dyn FnMut(&Document, Vec<Vec<Found>>) -> rusqlite::Result<()> + 'a;
 
 /// The citations found in each clause of `d`, in order.
 pub(super) fn find_document<S: QuoteSources>(
@@ -437,9 +438,9 @@ pub(super) fn find_document<S: QuoteSources>(
 /// Documents are dealt round-robin to `threads` workers, each sending its
 /// results through a bounded channel of its own; they are taken back in
 /// document order, so memory holds a few documents' results, not the corpus's.
-fn find_parallel<S: QuoteSources + Sync>(
+pub(super) fn find_parallel<S: QuoteSources + Sync>(
     finder: &cite::Finder<S>,
-    corpus: &Corpus,
+    docs: &[&Document],
     path: &Path,
     threads: usize,
     written: &mut Written<'_>,
@@ -460,7 +461,7 @@ fn find_parallel<S: QuoteSources + Sync>(
                     }
                 };
                 let sources = ConnSources::new(&conn);
-                for d in corpus.documents.iter().skip(k).step_by(threads) {
+                for d in docs.iter().skip(k).step_by(threads) {
                     // The receiver is gone when writing failed: stop.
                     if tx.send(Ok(find_document(finder, &sources, d))).is_err() {
                         return;
@@ -468,7 +469,7 @@ fn find_parallel<S: QuoteSources + Sync>(
                 }
             });
         }
-        for (i, d) in corpus.documents.iter().enumerate() {
+        for (i, d) in docs.iter().enumerate() {
             let found = inboxes[i % threads].recv().map_err(|_| {
                 rusqlite::Error::UserFunctionError("a citation search thread stopped".into())
             })??;

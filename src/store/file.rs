@@ -97,8 +97,6 @@ pub(crate) enum Journal {
 /// The first 100 bytes of a SQLite file, checked.
 pub(crate) struct Header {
     pub journal: Journal,
-    /// The file change counter (bytes 24–27), which every commit in rollback mode increments.
-    pub change_counter: u32,
 }
 
 /// Reads and checks the header of the regular file `path` of `len` bytes.
@@ -159,10 +157,7 @@ pub(crate) fn header(path: &Path, len: u64) -> Result<Header, StoreError> {
             "its header counts {pages} pages of {page} bytes, but the file is {len} bytes long"
         )));
     }
-    Ok(Header {
-        journal,
-        change_counter: u32::from_be_bytes([buf[24], buf[25], buf[26], buf[27]]),
-    })
+    Ok(Header { journal })
 }
 
 /// `path` with `suffix` appended (`osce.db` → `osce.db-wal`).

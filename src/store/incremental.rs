@@ -56,10 +56,16 @@ const QUOTE_PAIRS_SHARE: f64 = 0.4;
 /// Imports `files` (keyed) into the store open on `conn`, inside the write
 /// transaction the caller holds; returns `None` when the import must rebuild
 /// the store instead (nothing written then).
+///
+/// With `private`, the store is a copy at that path that no one else reads
+/// (a large import, renamed over the store when done): the import may then
+/// commit on the way, and searches the documents on every core as a build
+/// does, after merging the full-text index into one segment.
 pub(super) fn import(
     conn: &Connection,
     db: &Path,
     files: Vec<SourceFile>,
+    private: Option<&Path>,
     progress: Progress<'_>,
 ) -> Result<Option<BuildStats>, BuildError> {
     let start = Instant::now();
@@ -196,17 +202,42 @@ pub(super) fn import(
     let finder = cite::Finder::with_sources(&catalog, cite::MemoryIndex::default());
     let sources = ConnSources::new(conn);
     let touched_docs = stored_documents(conn, &affected, &mut ids).map_err(e)?;
-    let total = rows.len() + touched_docs.len();
-    let mut results: Vec<(&At<corpus::Document>, Vec<Vec<Found>>)> = Vec::with_capacity(total);
-    for (k, d) in rows
+    let docs: Vec<&At<corpus::Document>> = rows
         .iter()
         .map(|&(_, n)| &corpus.documents[n])
         .chain(touched_docs.iter())
-        .enumerate()
-    {
-        results.push((d, find_document(&finder, &sources, d)));
-        progress(k + 1, total + 1);
+        .collect();
+    let total = docs.len();
+    let mut found: Vec<Vec<Vec<Found>>> = Vec::with_capacity(total);
+    if private.is_some() {
+        // As a build does: the full-text index merged into one segment that every search
+        // walks once, then (the copy still private) the written rows committed for
+        // readers on connections of their own.
+        conn.execute_batch("INSERT INTO clauses_fts (clauses_fts) VALUES ('optimize')")
+            .map_err(e)?;
     }
+    let threads = super::build::search_threads();
+    match private.filter(|_| threads > 1 && total > 1) {
+        Some(path) => {
+            conn.execute_batch("COMMIT").map_err(e)?;
+            conn.pragma_update(None, "journal_mode", "wal").map_err(e)?;
+            conn.execute_batch("BEGIN").map_err(e)?;
+            super::cite::find_parallel(&finder, &docs, path, threads, &mut |_, f| {
+                found.push(f);
+                progress(found.len(), total + 1);
+                Ok(())
+            })
+            .map_err(e)?;
+        }
+        None => {
+            for d in &docs {
+                found.push(find_document(&finder, &sources, d));
+                progress(found.len(), total + 1);
+            }
+        }
+    }
+    let results: Vec<(&At<corpus::Document>, Vec<Vec<Found>>)> =
+        docs.into_iter().zip(found).collect();
     // The clauses the citations name, looked up once.
     look_up_targets(conn, &results, &mut ids).map_err(e)?;
     let first = last_id(conn, "citations").map_err(e)?;
@@ -240,6 +271,7 @@ pub(super) fn import(
         counts,
         seconds: start.elapsed().as_secs_f64(),
         in_place: true,
+        copied: private.is_some(),
     }))
 }
 
@@ -444,13 +476,20 @@ fn affected(
     }
     // The finder's own comparison tells which quotations the new documents hold.
     let options = cite::Options::default();
-    let new_text = NewText::new(
-        new_docs
-            .iter()
-            .flat_map(|&n| &corpus.documents[n].rec.clauses)
-            .map(|c| c.text.as_str()),
-    );
-    let held = |quote: &str| new_text.holds(quote, &options);
+    // Indexed when a first quotation asks (often none does).
+    let new_text = std::cell::OnceCell::new();
+    let held = |quote: &str| {
+        new_text
+            .get_or_init(|| {
+                NewText::new(
+                    new_docs
+                        .iter()
+                        .flat_map(|&n| &corpus.documents[n].rec.clauses)
+                        .map(|c| c.text.as_str()),
+                )
+            })
+            .holds(quote, &options)
+    };
     // Those with a quotation, beside a new document's author, that the new documents hold
     // (the finder looks for it in the documents of the author it is put in the mouth of).
     let mut authors: BTreeSet<String> = BTreeSet::new();
