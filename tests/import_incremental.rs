@@ -255,9 +255,9 @@ fn changed_equals_built(corpus: &Path, changes: &[(&str, String)]) -> String {
 }
 
 /// Builds `corpus` without the text files under `folder` (relative to it), then imports
-/// them all in one command; asserts the store equals the whole corpus built. Returns the
-/// import's stderr.
-fn folder_imported_equals_built(corpus: &Path, folder: &str) -> String {
+/// them all in one command (its searches on `threads` threads, or as many as there are
+/// cores); asserts the store equals the whole corpus built. Returns the import's stderr.
+fn folder_imported_equals_built(corpus: &Path, folder: &str, threads: Option<&str>) -> String {
     let s = Scratch::new();
     let whole = s.out().join("whole.db");
     let r = build(corpus, &whole);
@@ -275,17 +275,25 @@ fn folder_imported_equals_built(corpus: &Path, folder: &str) -> String {
         .map(|f| part.join(folder).join(f))
         .collect();
     assert!(files.len() >= 10, "{files:?}");
-    let given: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let r = import(&given, &db);
+    let mut cmd = concord();
+    cmd.arg("import").args(&files).arg("--db").arg(&db);
+    if let Some(n) = threads {
+        cmd.env("CONCORD_THREADS", n);
+    }
+    let r = run_with_stdin(&mut cmd, None);
     assert!(r.ok(), "import {folder}: {r:?}");
-    let (a, b) = (natural(&whole), natural(&db));
-    assert!(a == b, "{folder}:\n{}", differences(&a, &b));
-    check_store(&db);
+    // Before anything opens it: nothing beside it, and its header in rollback mode (file
+    // format versions 1 and 1, where WAL mode writes 2 and 2).
     assert_eq!(
         list_dir(&s.out()),
         ["imported.db", "whole.db"],
         "the copy and its log are gone"
     );
+    let header = fs::read(&db).unwrap();
+    assert_eq!(header[18..20], [1, 1], "the store is in rollback mode");
+    let (a, b) = (natural(&whole), natural(&db));
+    assert!(a == b, "{folder}:\n{}", differences(&a, &b));
+    check_store(&db);
     r.stderr
 }
 
@@ -305,12 +313,17 @@ fn many_files_imported_at_once_give_the_built_store_through_a_copy_or_in_place()
     ]);
     assert!(r.ok(), "{r:?}");
     fs::remove_file(corpus.join("citations-end.toml")).unwrap();
-    let said = folder_imported_equals_built(&corpus, "statements");
-    assert!(said.contains("in place (written into a copy"), "{said}");
+    for threads in [None, Some("1"), Some("3")] {
+        let said = folder_imported_equals_built(&corpus, "statements", threads);
+        assert!(
+            said.contains("in place (written into a copy"),
+            "{threads:?}: {said}"
+        );
+    }
     // The UN speeches (excerpts, 13 kB), which quote each other and the Charter, into the
     // larger store of the treaties: in place, all at once.
     let corpus = speeches(&s);
-    let said = folder_imported_equals_built(&corpus, "speeches");
+    let said = folder_imported_equals_built(&corpus, "speeches", None);
     assert!(said.contains("in place: added 15 documents"), "{said}");
 }
 

@@ -137,8 +137,7 @@ fn build_locked(
         // Rollback mode, not WAL: a reader that cannot write the file or its
         // folder (another user, a read-only mount) can open it; a WAL store
         // needs to create `-shm` beside it.
-        conn.pragma_update(None, "journal_mode", "delete")
-            .map_err(|e| sqlite_err(out, e))?;
+        rollback_mode(&conn, out)?;
         conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
         counts
     };
@@ -432,6 +431,7 @@ impl OldStore {
             }
         }
         conn.execute_batch("BEGIN IMMEDIATE").map_err(e)?;
+        same_file(&file, out)?;
         Ok(Some(OldStore { conn, file }))
     }
 
@@ -452,6 +452,32 @@ impl OldStore {
         let _ = self.conn.close();
         drop(self.file);
     }
+}
+
+/// Refuses when `out` is no longer the file `file` holds open (another program renamed a
+/// file over it between the two opens): the header read and the copy made through `file`
+/// would then not be what SQLite locked.
+#[cfg(unix)]
+fn same_file(file: &fs::File, out: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::MetadataExt;
+    let io = |e| StoreError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    };
+    let (held, now) = (file.metadata().map_err(io)?, fs::metadata(out).map_err(io)?);
+    if (held.dev(), held.ino()) == (now.dev(), now.ino()) {
+        Ok(())
+    } else {
+        Err(StoreError::InUse(
+            out.to_path_buf(),
+            "it put another file in the store's place while concord opened it".into(),
+        ))
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &fs::File, _out: &Path) -> Result<(), StoreError> {
+    Ok(())
 }
 
 /// The file change counter in the header of the store open as `file` (bytes 24–27, which
@@ -552,6 +578,7 @@ pub fn import_sources(
 ) -> Result<BuildStats, BuildError> {
     // Hold the store's write lock for the whole import, so that two imports
     // cannot both rebuild from the same sources and lose one's files.
+    let start = Instant::now();
     let db = &super::file::resolve(db)?;
     let _lock = WriteLock::acquire(db)?;
     let (root, old) = take_store(db)?;
@@ -570,7 +597,9 @@ pub fn import_sources(
     new.sort_by(|a, b| a.path.cmp(&b.path));
     // Documents alone are written in place; anything else rebuilds the store. An import
     // large beside the store is written into a copy, renamed over the store when done.
-    let copy = match private_copy(db, &old, &new)? {
+    // The copy saves time only: one that cannot be made (no room for it, say) leaves the
+    // import to be written in place.
+    let copy = match private_copy(db, &old, &new).unwrap_or(None) {
         Some((tmp, conn)) => {
             let done =
                 super::incremental::import(&conn, db, new.clone(), Some(tmp.path()), progress)
@@ -583,7 +612,11 @@ pub fn import_sources(
             match done {
                 Ok(Some(stats)) => {
                     install(tmp, db, Some(old))?;
-                    return Ok(stats);
+                    // The copy and its installing included.
+                    return Ok(BuildStats {
+                        seconds: start.elapsed().as_secs_f64(),
+                        ..stats
+                    });
                 }
                 Ok(None) => None,
                 Err(e) => {
@@ -709,7 +742,8 @@ fn take_store(db: &Path) -> Result<(Option<PathBuf>, OldStore), StoreError> {
 }
 
 /// An import whose text is at least this share of the store file's size is written into a
-/// copy of the store (copying costs less than the import's own writes and searches).
+/// copy of the store (copying costs less than the import's own writes and searches), for
+/// stores of up to [`COPY_IN_PLACE_BYTES`].
 const COPY_FOR_IMPORT_SHARE: u64 = 4;
 
 /// For an import of `new` large beside the store at `db` (held under its write lock, so the
@@ -726,7 +760,9 @@ fn private_copy(
             source: e,
         })?
         .len();
-    if new.len() < 2 || bytes * COPY_FOR_IMPORT_SHARE < len {
+    // Only a store that is then copied back into its own file (not renamed over), so that
+    // clients holding it open see the import as they see one written in place.
+    if new.len() < 2 || len > COPY_IN_PLACE_BYTES || bytes * COPY_FOR_IMPORT_SHARE < len {
         return Ok(None);
     }
     let tmp = temporary_beside(db)?;
@@ -747,9 +783,26 @@ fn private_copy(
 fn finish_copy(conn: Connection, db: &Path) -> Result<(), StoreError> {
     let e = |e| sqlite_err(db, e);
     conn.execute_batch("COMMIT").map_err(e)?;
-    conn.pragma_update(None, "journal_mode", "delete")
-        .map_err(e)?;
+    rollback_mode(&conn, db)?;
     conn.close().map_err(|(_, err)| e(err))
+}
+
+/// Brings the store on `conn` to rollback mode (`journal_mode=DELETE`), or fails: a store
+/// left in WAL mode would reach its users with a header that asks for `-wal` and `-shm`.
+fn rollback_mode(conn: &Connection, out: &Path) -> Result<(), StoreError> {
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .map_err(|e| sqlite_err(out, e))?;
+    if mode.eq_ignore_ascii_case("delete") {
+        Ok(())
+    } else {
+        Err(StoreError::Io {
+            path: out.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "the new store stayed in journal mode {mode}, not rollback mode; nothing was changed"
+            )),
+        })
+    }
 }
 
 /// The source files recorded in a store.
