@@ -166,10 +166,19 @@ impl Engine {
 
     /// Compiles one query (text) to SQL: parse, resolve, generate.
     pub fn compile(&self, src: &str) -> Result<Sql, Vec<Diagnostic>> {
+        self.compile_for(src, sql::print::Dialect::Sqlite)
+    }
+
+    /// Compiles one query for `dialect` (resolved against this store's catalog).
+    pub fn compile_for(
+        &self,
+        src: &str,
+        dialect: sql::print::Dialect,
+    ) -> Result<Sql, Vec<Diagnostic>> {
         let q = syntax::parse_query(src)
             .map_err(|errs| errs.iter().map(Diagnostic::from).collect::<Vec<_>>())?;
         let plan = self.plan(&q)?;
-        Ok(sql::generate(&plan))
+        Ok(sql::generate_for(&plan, dialect))
     }
 
     /// Resolves and prepares one parsed statement.

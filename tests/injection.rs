@@ -142,12 +142,19 @@ fn run(engine: &mut Engine, src: &str, value: &str) -> Outcome {
     assert_eq!(statements.len(), 1, "{src:?} is one statement");
     match engine.prepare(&statements[0]) {
         Err(ds) => Outcome::Rejected(render(src, &ds)),
-        Ok(concord::engine::Prepared::Query { sql, .. }) => {
+        Ok(concord::engine::Prepared::Query { sql, plan, .. }) => {
             if !too_common(value) {
                 assert!(
                     !sql.text.contains(value),
                     "the SQL text contains the value {value:?}\nquery: {src:?}\nSQL: {}",
                     sql.text
+                );
+                // The same plan printed for PostgreSQL binds the value too.
+                let pg = concord::sql::generate_for(&plan, concord::sql::print::Dialect::Postgres);
+                assert!(
+                    !pg.text.contains(value),
+                    "the PostgreSQL text contains the value {value:?}\nquery: {src:?}\nSQL: {}",
+                    pg.text
                 );
             }
             match engine.store().rows(&sql) {

@@ -15,6 +15,8 @@ mod target;
 use std::collections::HashMap;
 
 pub use catalog::Catalog;
+#[cfg(test)]
+pub(crate) use cond::full_text_query;
 pub use error::{ErrorKind, ResolveError};
 pub use plan::Plan;
 

@@ -21,7 +21,7 @@ pub fn generate_ids(plan: &Plan) -> Sql {
     s.prune_joins();
     s.ctes = std::mem::take(&mut g.ctes);
     Sql {
-        text: print(&s, Dialect::Sqlite),
+        text: print(&s, Dialect::Sqlite, &g.params),
         params: g.params,
         columns: vec!["id".into()],
         lists: Vec::new(),
@@ -30,10 +30,18 @@ pub fn generate_ids(plan: &Plan) -> Sql {
 
 /// Generates the SQL of `plan` for SQLite.
 pub fn generate(plan: &Plan) -> Sql {
-    let mut g = Gen::default();
+    generate_for(plan, Dialect::Sqlite)
+}
+
+/// Generates the SQL of `plan` for `dialect`.
+pub fn generate_for(plan: &Plan, dialect: Dialect) -> Sql {
+    let mut g = Gen {
+        dialect,
+        ..Gen::default()
+    };
     let select = g.top(plan);
     Sql {
-        text: print(&select, Dialect::Sqlite),
+        text: print(&select, dialect, &g.params),
         params: g.params,
         columns: g.columns,
         lists: g.lists,
@@ -53,6 +61,7 @@ pub(super) struct Gen {
     pub ctes: Vec<Cte>,
     columns: Vec<String>,
     lists: Vec<Option<&'static str>>,
+    dialect: Dialect,
 }
 
 impl Gen {
@@ -63,6 +72,18 @@ impl Gen {
 
     pub fn text(&mut self, s: &str) -> Expr {
         self.param(Param::Text(s.to_string()))
+    }
+
+    /// A `matches` query (FTS5 syntax) as the dialect's full-text query parameter.
+    fn full_text(&mut self, query: &str) -> Expr {
+        match self.dialect {
+            Dialect::Sqlite => self.text(query),
+            // No word: a query that matches nothing.
+            Dialect::Postgres => {
+                let q = super::tsquery::from_fts5(query).unwrap_or_default();
+                self.text(&q)
+            }
+        }
     }
 
     /// `lhs IN (values)`: a plain list of parameters when short (SQLite
@@ -290,7 +311,7 @@ impl Gen {
             },
             _ => return false,
         };
-        let q = self.text(query);
+        let q = self.full_text(query);
         s.from.push(From::FullText {
             alias: "fts",
             query: Box::new(q),
@@ -476,7 +497,7 @@ impl Gen {
             }
             Cond::Not(inner) => Expr::negate(self.cond(set, inner, false)?),
             Cond::Matches { query, .. } => {
-                let q = self.text(query);
+                let q = self.full_text(query);
                 Expr::FullTextMatch {
                     rowid: Box::new(Expr::col(T, "id")),
                     query: Box::new(q),
@@ -602,7 +623,9 @@ impl Gen {
         let test = self.simple(scalar(f), op, v);
         // `text ~ "..."` on clauses: the whole words of the needle narrow the
         // clauses through the full-text index first (see `full_text_words`).
+        // (PostgreSQL's trigram index serves `~` itself.)
         if set == Set::Clauses
+            && self.dialect == Dialect::Sqlite
             && f == Field::ClauseText
             && op == CmpOp::Contains
             && let Value::Text(needle) = v

@@ -9,9 +9,10 @@ mod filters;
 mod generate;
 pub mod print;
 pub mod tree;
+mod tsquery;
 mod via;
 
-pub use generate::{generate, generate_ids};
+pub use generate::{generate, generate_for, generate_ids};
 
 /// A bound parameter value.
 #[derive(Debug, Clone, PartialEq)]

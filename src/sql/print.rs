@@ -4,36 +4,70 @@
 //! search, case folding, string aggregation, recursive CTE syntax, parameter
 //! markers) is decided here and nowhere else.
 
+use std::collections::HashMap;
 use std::fmt::{self, Write};
 
+use super::Param;
 use super::tree::*;
 
 /// The SQL dialect to print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Dialect {
     /// SQLite 3.40 or later with FTS5 and concord's `concord_contains` function.
+    #[default]
     Sqlite,
+    /// PostgreSQL 15 with `pg_trgm` and the schema of `schema/postgres/`: the full-text
+    /// index is the column `clauses.fts` (a `tsvector` with a GIN index), matched with
+    /// `to_tsquery('simple', …)` (the generator gives the query in tsquery syntax); `~`
+    /// is a `LIKE` on `lower(column)`, served by trigram indexes.
+    Postgres,
 }
 
-/// Prints `select` as one statement.
-pub fn print(select: &Select, dialect: Dialect) -> String {
+/// Prints `select` as one statement; `params` are its bound values (`?1`, `$1` is
+/// `params[0]`), whose types PostgreSQL is told by a cast (`$1::text`).
+pub fn print(select: &Select, dialect: Dialect, params: &[Param]) -> String {
     let mut p = Printer {
         out: String::with_capacity(2048),
         dialect,
+        params,
+        queries: HashMap::new(),
     };
     // Writing into a String cannot fail.
     let _ = p.select(select, true);
     p.out
 }
 
-struct Printer {
+struct Printer<'p> {
     out: String,
     dialect: Dialect,
+    params: &'p [Param],
+    /// The full-text query of each full-text alias in scope (PostgreSQL's rank names it).
+    queries: HashMap<&'static str, Expr>,
 }
 
-impl Printer {
+impl Printer<'_> {
     fn select(&mut self, s: &Select, top: bool) -> fmt::Result {
         let nl = if top { "\n" } else { " " };
+        if self.dialect == Dialect::Postgres {
+            // ts_rank needs the query the rows were matched with: taken before the columns.
+            for f in &s.from {
+                match f {
+                    From::FullText { alias, query, .. } => {
+                        self.queries.insert(alias, (**query).clone());
+                    }
+                    From::FullTextIndex { alias } => {
+                        if let Some(Expr::FullTextQuery(q)) = s
+                            .filter
+                            .iter()
+                            .find(|e| matches!(e, Expr::FullTextQuery(_)))
+                        {
+                            self.queries.insert(alias, (**q).clone());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
         if !s.ctes.is_empty() {
             let recursive = s.ctes.iter().any(|c| c.step.is_some());
             self.out.push_str(if recursive {
@@ -101,12 +135,20 @@ impl Printer {
                     self.out.push_str(", ");
                 }
                 self.expr(e)?;
-                match e {
+                match (e, self.dialect) {
                     // SQLite sorts NULLs first ascending, last descending. `NULLS LAST`
                     // (SQLite 3.30) still reads an index in order.
-                    Expr::NullsLast(_) if !desc => self.out.push_str(" NULLS LAST"),
-                    _ if *desc => self.out.push_str(" DESC"),
-                    _ => {}
+                    (Expr::NullsLast(_), Dialect::Sqlite) if !desc => {
+                        self.out.push_str(" NULLS LAST")
+                    }
+                    (_, Dialect::Sqlite) if *desc => self.out.push_str(" DESC"),
+                    (_, Dialect::Sqlite) => {}
+                    // PostgreSQL sorts them the other way round: SQLite's order spelled out.
+                    (Expr::NullsLast(_), Dialect::Postgres) if !desc => {
+                        self.out.push_str(" NULLS LAST")
+                    }
+                    (_, Dialect::Postgres) if *desc => self.out.push_str(" DESC NULLS LAST"),
+                    (_, Dialect::Postgres) => self.out.push_str(" NULLS FIRST"),
                 }
             }
         }
@@ -115,7 +157,7 @@ impl Printer {
             self.expr(l)?;
         }
         if let Some(o) = &s.offset {
-            if s.limit.is_none() {
+            if s.limit.is_none() && self.dialect == Dialect::Sqlite {
                 write!(self.out, "{nl}LIMIT -1")?;
             }
             self.out.push_str(" OFFSET ");
@@ -158,14 +200,27 @@ impl Printer {
                     query,
                     rowid_of,
                 } => {
-                    // FTS5: the index table joined by rowid, filtered with MATCH.
-                    write!(self.out, "{nl}JOIN clauses_fts {alias} ON {alias}.rowid = ")?;
-                    self.expr(rowid_of)?;
-                    write!(self.out, " AND clauses_fts MATCH ")?;
-                    self.expr(query)?;
+                    // FTS5: the index table joined by rowid, filtered with MATCH; PostgreSQL:
+                    // the clause's own row, by its tsvector.
+                    match self.dialect {
+                        Dialect::Sqlite => {
+                            write!(self.out, "{nl}JOIN clauses_fts {alias} ON {alias}.rowid = ")?;
+                            self.expr(rowid_of)?;
+                            self.out.push_str(" AND clauses_fts MATCH ");
+                        }
+                        Dialect::Postgres => {
+                            write!(self.out, "{nl}JOIN clauses {alias} ON {alias}.id = ")?;
+                            self.expr(rowid_of)?;
+                            write!(self.out, " AND {alias}.fts @@ ")?;
+                        }
+                    }
+                    self.ts_query(query)?;
                     continue;
                 }
-                From::FullTextIndex { alias } => (&None, "clauses_fts", *alias),
+                From::FullTextIndex { alias } => match self.dialect {
+                    Dialect::Sqlite => (&None, "clauses_fts", *alias),
+                    Dialect::Postgres => (&None, "clauses", *alias),
+                },
             };
             match join {
                 None if i == 0 => cat(&mut self.out, &[nl, "FROM ", name, " ", alias]),
@@ -192,7 +247,15 @@ impl Printer {
             Expr::Col(a, c) => {
                 self.out.push_str(a);
                 self.out.push('.');
-                self.out.push_str(c);
+                // A full-text alias is the clause's row in PostgreSQL: FTS5's rowid is its id.
+                if *c == "rowid"
+                    && self.dialect == Dialect::Postgres
+                    && self.queries.contains_key(a)
+                {
+                    self.out.push_str("id");
+                } else {
+                    self.out.push_str(c);
+                }
                 Ok(())
             }
             Expr::Name(n) => {
@@ -200,8 +263,21 @@ impl Printer {
                 Ok(())
             }
             Expr::Param(n) => {
-                self.out.push('?');
-                push_number(&mut self.out, *n as u64);
+                match self.dialect {
+                    Dialect::Sqlite => {
+                        self.out.push('?');
+                        push_number(&mut self.out, *n as u64);
+                    }
+                    Dialect::Postgres => {
+                        self.out.push('$');
+                        push_number(&mut self.out, *n as u64);
+                        self.out.push_str(match self.params.get(n - 1) {
+                            Some(Param::Int(_)) => "::bigint",
+                            Some(Param::Real(_)) => "::float8",
+                            Some(Param::Text(_)) | None => "::text",
+                        });
+                    }
+                }
                 Ok(())
             }
             Expr::Const(s) => {
@@ -271,6 +347,35 @@ impl Printer {
                     self.out.push_str("))");
                     Ok(())
                 }
+                // The elements as the type of the list's values (numbers or texts), so that
+                // an index on `a` serves.
+                Dialect::Postgres => {
+                    let numbers = match &**list {
+                        Expr::Param(n) => match self.params.get(n - 1) {
+                            Some(Param::Text(json)) => {
+                                serde_json::from_str::<serde_json::Value>(json)
+                                    .ok()
+                                    .and_then(|v| {
+                                        v.as_array().map(|a| {
+                                            !a.is_empty() && a.iter().all(serde_json::Value::is_i64)
+                                        })
+                                    })
+                                    .unwrap_or(false)
+                            }
+                            _ => false,
+                        },
+                        _ => false,
+                    };
+                    self.expr(a)?;
+                    self.out.push_str(" IN (SELECT value");
+                    if numbers {
+                        self.out.push_str("::bigint");
+                    }
+                    self.out.push_str(" FROM jsonb_array_elements_text((");
+                    self.expr(list)?;
+                    self.out.push_str(")::jsonb) AS j(value))");
+                    Ok(())
+                }
             },
             Expr::Coalesce(a, b) => {
                 self.out.push_str("coalesce(");
@@ -309,24 +414,60 @@ impl Printer {
                     self.out.push(')');
                     Ok(())
                 }
-            },
-            Expr::FtsRank(alias) => write!(self.out, "{alias}.rank"),
-            Expr::FullTextQuery(query) => match self.dialect {
-                Dialect::Sqlite => {
-                    self.out.push_str("clauses_fts MATCH ");
-                    self.expr(query)
-                }
-            },
-            Expr::FullTextMatch { rowid, query } => match self.dialect {
-                Dialect::Sqlite => {
-                    self.expr(rowid)?;
+                // A LIKE pattern (the needle's `\`, `%` and `_` escaped), which a trigram
+                // index on `lower(column)` serves.
+                Dialect::Postgres => {
+                    self.out.push_str("lower(");
+                    self.expr(hay)?;
                     self.out
-                        .push_str(" IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH ");
-                    self.expr(query)?;
-                    self.out.push(')');
+                        .push_str(") LIKE '%' || replace(replace(replace(lower(");
+                    self.expr(needle)?;
+                    self.out
+                        .push_str("), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'");
                     Ok(())
                 }
             },
+            Expr::FtsRank(alias) => match self.dialect {
+                Dialect::Sqlite => write!(self.out, "{alias}.rank"),
+                // Lower is better, as FTS5's rank.
+                Dialect::Postgres => {
+                    write!(self.out, "(-ts_rank({alias}.fts, ")?;
+                    match self.queries.get(alias).cloned() {
+                        Some(q) => self.ts_query(&q)?,
+                        None => self.out.push_str("NULL"),
+                    }
+                    self.out.push_str("))");
+                    Ok(())
+                }
+            },
+            Expr::FullTextQuery(query) => {
+                match self.dialect {
+                    Dialect::Sqlite => self.out.push_str("clauses_fts MATCH "),
+                    Dialect::Postgres => {
+                        let alias = self
+                            .queries
+                            .iter()
+                            .find(|(_, q)| *q == &**query)
+                            .map_or("clauses", |(a, _)| *a);
+                        write!(self.out, "{alias}.fts @@ ")?;
+                    }
+                }
+                self.ts_query(query)
+            }
+            Expr::FullTextMatch { rowid, query } => {
+                self.expr(rowid)?;
+                match self.dialect {
+                    Dialect::Sqlite => self
+                        .out
+                        .push_str(" IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH "),
+                    Dialect::Postgres => self
+                        .out
+                        .push_str(" IN (SELECT id FROM clauses WHERE fts @@ "),
+                }
+                self.ts_query(query)?;
+                self.out.push(')');
+                Ok(())
+            }
         }
     }
 
@@ -341,16 +482,39 @@ impl Printer {
                 return Ok(());
             }
             Func::GroupConcat => {
-                self.out.push_str("group_concat(");
-                self.expr(arg)?;
                 // U+001F, the unit separator (`sql::fields::JOINED_SEPARATOR`).
-                self.out.push_str(", char(31))");
+                match self.dialect {
+                    Dialect::Sqlite => {
+                        self.out.push_str("group_concat(");
+                        self.expr(arg)?;
+                        self.out.push_str(", char(31))");
+                    }
+                    Dialect::Postgres => {
+                        self.out.push_str("string_agg((");
+                        self.expr(arg)?;
+                        self.out.push_str(")::text, chr(31))");
+                    }
+                }
                 return Ok(());
             }
         }
         self.expr(arg)?;
         self.out.push(')');
         Ok(())
+    }
+
+    /// A full-text query parameter as the dialect matches it: FTS5 reads the text itself,
+    /// PostgreSQL its `tsquery`.
+    fn ts_query(&mut self, query: &Expr) -> fmt::Result {
+        match self.dialect {
+            Dialect::Sqlite => self.expr(query),
+            Dialect::Postgres => {
+                self.out.push_str("to_tsquery('simple', ");
+                self.expr(query)?;
+                self.out.push(')');
+                Ok(())
+            }
+        }
     }
 
     /// An operand of AND/OR/NOT: parenthesised when it is itself compound.

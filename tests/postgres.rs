@@ -1,0 +1,345 @@
+//! The SQL concord prints for PostgreSQL gives the rows SQLite gives.
+//!
+//! For each corpus of the golden tests (`tests/queries/<corpus>`): the corpus is built into a
+//! SQLite store as usual; a fresh PostgreSQL database is made with `schema/postgres/` and every
+//! table of the store is copied into it (`COPY`, in one transaction); then every query of the
+//! corpus's `.cq` scripts is compiled for both dialects, run on both engines, and the rows
+//! compared, in order. This is the comparison suite in the making: the store does not yet open
+//! `postgres://` itself, so the rows are read through `psql`.
+//!
+//! Needs a PostgreSQL 15 server: `CONCORD_PG_URL` (`bench/pg start` starts one and prints its
+//! URL), and `psql`. Without `CONCORD_PG_URL` the test says so on stderr and checks nothing.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use concord::engine::{Engine, Prepared};
+use concord::resolve::Env;
+use concord::sql::print::Dialect;
+use concord::sql::{Param, generate_for};
+use concord::store::Cell;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn server() -> Option<String> {
+    match std::env::var("CONCORD_PG_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!(
+                "tests/postgres.rs: CONCORD_PG_URL is not set; nothing compared (`bench/pg start` prints a URL)"
+            );
+            None
+        }
+    }
+}
+
+/// Runs `psql` on `url` with `script` on its standard input; its standard output, or a panic
+/// with what it printed.
+fn psql(url: &str, script: &str, csv: bool) -> String {
+    use std::io::Write as _;
+    let mut cmd = Command::new("psql");
+    cmd.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url]);
+    if csv {
+        cmd.args(["--csv", "-t"]);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "psql failed: {}\n--- script (first 4000 bytes) ---\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        &script[..script.len().min(4000)]
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `url` with its database replaced by `db`.
+fn with_database(url: &str, db: &str) -> String {
+    match url.rfind('/') {
+        Some(i) if url[..i].contains("//") && i > url.find("//").unwrap() + 1 => {
+            let rest = &url[i + 1..];
+            let query = rest.find('?').map_or("", |q| &rest[q..]);
+            format!("{}/{db}{query}", &url[..i])
+        }
+        _ => format!("{url}/{db}"),
+    }
+}
+
+/// A value in PostgreSQL's text `COPY` format.
+fn copy_field(v: &rusqlite::types::Value) -> String {
+    use rusqlite::types::Value;
+    match v {
+        Value::Null => "\\N".into(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => format!("{r}"),
+        Value::Text(s) => {
+            let mut out = String::with_capacity(s.len());
+            for c in s.chars() {
+                match c {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
+            }
+            out
+        }
+        Value::Blob(_) => panic!("a concord store holds no blob"),
+    }
+}
+
+/// Makes the database `name` on the server with `schema/postgres/` and copies every table of
+/// the SQLite store `db` into it; returns its URL.
+fn load(url: &str, name: &str, db: &Path) -> String {
+    psql(
+        url,
+        &format!(
+            "DROP DATABASE IF EXISTS {name};\nCREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8';\n"
+        ),
+        false,
+    );
+    let target = with_database(url, name);
+    let dir = manifest_dir().join("schema/postgres");
+    let mut script = String::from("BEGIN;\n");
+    for f in ["0001_tables.sql", "0002_fulltext.sql", "0003_views.sql"] {
+        script += &std::fs::read_to_string(dir.join(f)).unwrap();
+        script.push('\n');
+    }
+    script += "COMMIT;\n";
+    psql(&target, &script, false);
+    // The tables as PostgreSQL has them, each column as SQLite names it (the generated
+    // full-text column left out).
+    let columns = psql(
+        &target,
+        "SELECT table_name, string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns
+         WHERE table_schema = 'public' AND is_generated = 'NEVER'
+           AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE')
+         GROUP BY table_name ORDER BY table_name;",
+        true,
+    );
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut copy = String::from("BEGIN;\nSET CONSTRAINTS ALL DEFERRED;\nDELETE FROM meta;\n");
+    let mut tables = 0;
+    for line in csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(columns.as_bytes())
+        .records()
+    {
+        let r = line.unwrap();
+        let (table, cols) = (&r[0], &r[1]);
+        let mut st = conn
+            .prepare(&format!("SELECT {cols} FROM {table}"))
+            .unwrap_or_else(|e| panic!("{table} ({cols}) in SQLite: {e}"));
+        let n = st.column_count();
+        let _ = writeln!(copy, "COPY {table} ({cols}) FROM STDIN;");
+        let mut rows = st.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let fields: Vec<String> = (0..n)
+                .map(|i| copy_field(&row.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect();
+            copy += &fields.join("\t");
+            copy.push('\n');
+        }
+        copy += "\\.\n";
+        tables += 1;
+    }
+    copy += "COMMIT;\nANALYZE;\n";
+    assert!(tables >= 20, "{tables} tables copied");
+    psql(&target, &copy, false);
+    target
+}
+
+/// `param` as a literal of its type, for `EXECUTE`.
+fn literal(p: &Param) -> String {
+    match p {
+        Param::Text(s) => format!("'{}'::text", s.replace('\'', "''")),
+        Param::Int(i) => format!("{i}::bigint"),
+        Param::Real(r) => format!("{r}::float8"),
+    }
+}
+
+/// A SQLite cell as PostgreSQL's `--csv` prints the same value (NULL and '' alike); a
+/// many-valued field joined back with its separator (`sep`), as the column holds it.
+fn as_pg(c: &Cell, sep: Option<&str>) -> String {
+    match c {
+        Cell::Null => String::new(),
+        Cell::Int(i) => i.to_string(),
+        Cell::Real(r) => format!("{r}"),
+        Cell::Text(s) => s.clone(),
+        Cell::List(v) => v.join(sep.unwrap_or("\u{1f}")),
+    }
+}
+
+/// How two engines' rows must agree: in order, or (a query ranked by full-text relevance,
+/// which the engines rank each their own way: docs/postgres.md) as a set, or only in number
+/// (ranked and cut by a limit, so the engines may keep different rows).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Agree {
+    InOrder,
+    AsSet,
+    InNumber,
+}
+
+/// Compiles and runs every query of the corpus's scripts on both engines; the differences.
+fn compare(corpus: &str, dir: &Path, url: &str) -> (usize, Vec<String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("store.db");
+    let c = concord::corpus::load_dir(dir).unwrap_or_else(|_| panic!("{corpus} loads"));
+    concord::store::build(&c, Some(dir), &db, &mut |_, _| {}).unwrap();
+    let pg = load(url, &format!("concord_cmp_{corpus}"), &db);
+    let mut engine = Engine::open(&db).unwrap();
+    let mut scripts: Vec<PathBuf> =
+        std::fs::read_dir(manifest_dir().join("tests/queries").join(corpus))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "cq"))
+            .collect();
+    scripts.sort();
+    let (mut compared, mut failures) = (0, Vec::new());
+    let mut kinds: std::collections::BTreeMap<String, usize> = Default::default();
+    for script in &scripts {
+        let src = std::fs::read_to_string(script).unwrap();
+        engine.env = Env::default();
+        for line in src.lines().map(str::trim) {
+            if let Some(p) = line.strip_prefix("-- param:") {
+                let (k, v) = p.split_once('=').unwrap();
+                engine.env.params.insert(k.trim().into(), v.trim().into());
+            }
+        }
+        let Ok(statements) = Engine::parse(&src) else {
+            continue;
+        };
+        for st in &statements {
+            // Statements that fail to compile are the golden tests' error cases.
+            let Ok(Prepared::Query { sql, plan, .. }) = engine.prepare(st) else {
+                continue;
+            };
+            let name = format!(
+                "{}: {}",
+                script.file_name().unwrap().to_string_lossy(),
+                src[st.span.start..st.span.end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            let Ok(want) = engine.store().rows(&sql) else {
+                continue;
+            };
+            let mut want: Vec<Vec<String>> = want
+                .rows
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .enumerate()
+                        .map(|(i, c)| as_pg(c, sql.lists.get(i).copied().flatten()))
+                        .collect()
+                })
+                .collect();
+            let ranked = sql.text.contains(".rank");
+            let agree = match (ranked, plan.limit.is_some()) {
+                (false, _) => Agree::InOrder,
+                (true, false) => Agree::AsSet,
+                (true, true) => Agree::InNumber,
+            };
+            let pg_sql = generate_for(&plan, Dialect::Postgres);
+            let args: Vec<String> = pg_sql.params.iter().map(literal).collect();
+            let exec = if args.is_empty() {
+                "EXECUTE q;".to_string()
+            } else {
+                format!("EXECUTE q({});", args.join(", "))
+            };
+            let script = format!(
+                "BEGIN READ ONLY;\nPREPARE q AS {};\n{exec}\nCOMMIT;\n",
+                pg_sql.text
+            );
+            let out = std::panic::catch_unwind(|| psql(&pg, &script, true));
+            compared += 1;
+            let mut got: Vec<Vec<String>> = match out {
+                Ok(text) => csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(text.as_bytes())
+                    .records()
+                    .map(|r| r.unwrap().iter().map(str::to_string).collect())
+                    .collect(),
+                Err(e) => {
+                    let why = e.downcast_ref::<String>().cloned().unwrap_or_default();
+                    failures.push(format!(
+                        "{name}\n  PostgreSQL failed: {}\n  SQL: {}",
+                        why.lines().next().unwrap_or(""),
+                        pg_sql.text
+                    ));
+                    continue;
+                }
+            };
+            match agree {
+                Agree::InOrder => {}
+                Agree::AsSet => {
+                    want.sort();
+                    got.sort();
+                }
+                Agree::InNumber => {
+                    if want.len() == got.len() {
+                        *kinds.entry(format!("{agree:?}")).or_insert(0) += 1;
+                        continue;
+                    }
+                }
+            }
+            *kinds.entry(format!("{agree:?}")).or_insert(0) += 1;
+            if got != want {
+                let first = (0..want.len().max(got.len()))
+                    .find(|&i| want.get(i) != got.get(i))
+                    .unwrap_or(0);
+                failures.push(format!(
+                    "{name}\n  {} rows in SQLite, {} in PostgreSQL; first difference at row {first}:\n  SQLite:     {:?}\n  PostgreSQL: {:?}\n  SQL: {}",
+                    want.len(),
+                    got.len(),
+                    want.get(first),
+                    got.get(first),
+                    pg_sql.text
+                ));
+            }
+        }
+    }
+    eprintln!("{corpus}: compared {kinds:?}");
+    (compared, failures)
+}
+
+#[test]
+fn golden_queries_give_the_same_rows_on_postgresql() {
+    let Some(url) = server() else {
+        return;
+    };
+    let mut report = String::new();
+    let mut total = 0;
+    for (corpus, dir) in [
+        ("osce", manifest_dir().join("examples/osce")),
+        ("climate", manifest_dir().join("tests/fixtures/climate")),
+    ] {
+        let (n, failures) = compare(corpus, &dir, &url);
+        total += n;
+        eprintln!("{corpus}: {n} queries compared, {} differ", failures.len());
+        for f in failures {
+            let _ = writeln!(report, "=== {corpus}: {f}");
+        }
+    }
+    assert!(total > 100, "only {total} queries compared");
+    assert!(report.is_empty(), "{report}");
+}
