@@ -8,7 +8,8 @@
 //! `postgres://` itself, so the rows are read through `psql`.
 //!
 //! Needs a PostgreSQL 15 server: `CONCORD_PG_URL` (`bench/pg start` starts one and prints its
-//! URL), and `psql`. Without `CONCORD_PG_URL` the test says so on stderr and checks nothing.
+//! URL), and `psql`. Without `CONCORD_PG_URL` the test says so on stderr and checks nothing,
+//! unless `CONCORD_REQUIRE_PG=1` (`.ci/run` sets it, after starting a server).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -24,13 +25,19 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The server's URL; `None` (the test says so and checks nothing) when none is given, unless
+/// `CONCORD_REQUIRE_PG=1` (CI) makes that a failure.
 fn server() -> Option<String> {
     match std::env::var("CONCORD_PG_URL") {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
-            eprintln!(
-                "tests/postgres.rs: CONCORD_PG_URL is not set; nothing compared (`bench/pg start` prints a URL)"
+            let why =
+                "CONCORD_PG_URL is not set (`bench/pg start` starts a server and prints its URL)";
+            assert!(
+                std::env::var_os("CONCORD_REQUIRE_PG").is_none_or(|v| v != "1"),
+                "{why}, and CONCORD_REQUIRE_PG=1 asks for PostgreSQL"
             );
+            eprintln!("tests/postgres.rs: {why}; nothing compared");
             None
         }
     }
