@@ -1,11 +1,11 @@
 //! The SQL concord prints for PostgreSQL gives the rows SQLite gives.
 //!
 //! For each corpus of the golden tests (`tests/queries/<corpus>`): the corpus is built into a
-//! SQLite store as usual; a fresh PostgreSQL database is made with `schema/postgres/` and every
-//! table of the store is copied into it (`COPY`, in one transaction); then every query of the
-//! corpus's `.cq` scripts is compiled for both dialects, run on both engines, and the rows
-//! compared, in order. This is the comparison suite in the making: the store does not yet open
-//! `postgres://` itself, so the rows are read through `psql`.
+//! SQLite store as usual, and copied into a fresh PostgreSQL database by `concord copy`
+//! (schema/postgres/ and every table, in one transaction); then every query of the corpus's
+//! `.cq` scripts is compiled for both dialects, run on both engines, and the rows compared, in
+//! order. This is the comparison suite in the making: the store does not yet query
+//! `postgres://` itself, so PostgreSQL's rows are read through `psql`.
 //!
 //! Needs a PostgreSQL 15 server: `CONCORD_PG_URL` (`bench/pg start` starts one and prints its
 //! URL), and `psql`. Without `CONCORD_PG_URL` the test says so on stderr and checks nothing,
@@ -86,32 +86,8 @@ fn with_database(url: &str, db: &str) -> String {
     }
 }
 
-/// A value in PostgreSQL's text `COPY` format.
-fn copy_field(v: &rusqlite::types::Value) -> String {
-    use rusqlite::types::Value;
-    match v {
-        Value::Null => "\\N".into(),
-        Value::Integer(i) => i.to_string(),
-        Value::Real(r) => format!("{r}"),
-        Value::Text(s) => {
-            let mut out = String::with_capacity(s.len());
-            for c in s.chars() {
-                match c {
-                    '\\' => out.push_str("\\\\"),
-                    '\t' => out.push_str("\\t"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    c => out.push(c),
-                }
-            }
-            out
-        }
-        Value::Blob(_) => panic!("a concord store holds no blob"),
-    }
-}
-
-/// Makes the database `name` on the server with `schema/postgres/` and copies every table of
-/// the SQLite store `db` into it; returns its URL.
+/// Makes the empty database `name` on the server and copies the SQLite store `db` into it
+/// with `concord copy`; returns its URL.
 fn load(url: &str, name: &str, db: &Path) -> String {
     psql(
         url,
@@ -121,55 +97,30 @@ fn load(url: &str, name: &str, db: &Path) -> String {
         false,
     );
     let target = with_database(url, name);
-    let dir = manifest_dir().join("schema/postgres");
-    let mut script = String::from("BEGIN;\n");
-    for f in ["0001_tables.sql", "0002_fulltext.sql", "0003_views.sql"] {
-        script += &std::fs::read_to_string(dir.join(f)).unwrap();
-        script.push('\n');
-    }
-    script += "COMMIT;\n";
-    psql(&target, &script, false);
-    // The tables as PostgreSQL has them, each column as SQLite names it (the generated
-    // full-text column left out).
-    let columns = psql(
-        &target,
-        "SELECT table_name, string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns
-         WHERE table_schema = 'public' AND is_generated = 'NEVER'
-           AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE')
-         GROUP BY table_name ORDER BY table_name;",
-        true,
+    let out = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .arg("copy")
+        .arg(db)
+        .arg(&target)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "concord copy: {said}");
+    assert!(
+        said.contains("copied") && said.contains("20 tables"),
+        "{said}"
     );
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    let mut copy = String::from("BEGIN;\nSET CONSTRAINTS ALL DEFERRED;\nDELETE FROM meta;\n");
-    let mut tables = 0;
-    for line in csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(columns.as_bytes())
-        .records()
-    {
-        let r = line.unwrap();
-        let (table, cols) = (&r[0], &r[1]);
-        let mut st = conn
-            .prepare(&format!("SELECT {cols} FROM {table}"))
-            .unwrap_or_else(|e| panic!("{table} ({cols}) in SQLite: {e}"));
-        let n = st.column_count();
-        let _ = writeln!(copy, "COPY {table} ({cols}) FROM STDIN;");
-        let mut rows = st.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            let fields: Vec<String> = (0..n)
-                .map(|i| copy_field(&row.get::<_, rusqlite::types::Value>(i).unwrap()))
-                .collect();
-            copy += &fields.join("\t");
-            copy.push('\n');
-        }
-        copy += "\\.\n";
-        tables += 1;
-    }
-    copy += "COMMIT;\nANALYZE;\n";
-    assert!(tables >= 20, "{tables} tables copied");
-    psql(&target, &copy, false);
+    // A second copy into the same database is refused and changes nothing.
+    let again = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .arg("copy")
+        .arg(db)
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success()
+            && String::from_utf8_lossy(&again.stderr).contains("already holds a concord store"),
+        "{again:?}"
+    );
     target
 }
 

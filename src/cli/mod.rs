@@ -176,6 +176,15 @@ enum Command {
         #[command(flatten)]
         uncoloured: Uncoloured,
     },
+    /// Copy a store into an empty PostgreSQL database (`concord copy osce.db
+    /// postgres://host/desk`), in one transaction.
+    Copy {
+        /// The store to copy.
+        from: PathBuf,
+        /// The database: `postgres://[user[:password]@]host[:port]/name` (concord never
+        /// prints the password).
+        to: String,
+    },
     /// Validate a corpus folder without writing anything, or (`--db`) verify a store.
     Check {
         /// The corpus folder.
@@ -302,6 +311,7 @@ pub fn main() -> ExitCode {
             &db,
             to.as_deref(),
         ),
+        Some(Command::Copy { from, to }) => copy(&from, &to),
         Some(Command::Check { dir, db, meta, .. }) => match (dir, db) {
             (_, Some(_)) if meta.given() => {
                 eprintln!(
@@ -511,6 +521,34 @@ fn script_file(db: Option<PathBuf>, o: &OutputArgs, path: &std::path::Path) -> E
         Err(e) => {
             eprintln!("error: {}: {e}", path.display());
             ExitCode::from(1)
+        }
+    }
+}
+
+/// `concord copy FROM TO`.
+fn copy(from: &std::path::Path, to: &str) -> ExitCode {
+    use concord::store::postgres;
+    if !postgres::is_postgres_url(to) {
+        eprintln!(
+            "error: {to}: not a PostgreSQL URL; `concord copy` copies a store into a database named `postgres://[user@]host[:port]/name`"
+        );
+        return ExitCode::from(2);
+    }
+    match postgres::copy_to_postgres(from, to) {
+        Ok(s) => {
+            eprintln!(
+                "copied {} to {}: {} tables, {} rows in {:.2} s",
+                from.display(),
+                postgres::redacted(to),
+                s.tables,
+                s.rows,
+                s.seconds
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

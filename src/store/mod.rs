@@ -11,6 +11,7 @@ pub mod cite;
 mod file;
 mod graph;
 mod incremental;
+pub mod postgres;
 mod query;
 mod renumber;
 mod show;
@@ -129,6 +130,9 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    /// A PostgreSQL server refused or failed (`url` without its password).
+    #[error("{url}: {message}")]
+    Postgres { url: String, message: String },
 }
 
 impl StoreError {
