@@ -297,12 +297,9 @@ fn folder_imported_equals_built(corpus: &Path, folder: &str, threads: Option<&st
     r.stderr
 }
 
-/// Found: an import of 1,000 statements into a store of the treaties took 1.5 times a
-/// build of both, searching on one core where the build searches on all. An import large
-/// beside the store is now written into a copy of it and searched on every core.
-#[test]
-fn many_files_imported_at_once_give_the_built_store_through_a_copy_or_in_place() {
-    let s = Scratch::new();
+/// A generated corpus of 40 documents in `s`, without its curated citations: they name
+/// nearly every statement, and without them any statement can be left out of a first build.
+fn generated_without_curated(s: &Scratch) -> PathBuf {
     let corpus = s.corpus();
     let r = run([
         "gen".as_ref(),
@@ -313,6 +310,16 @@ fn many_files_imported_at_once_give_the_built_store_through_a_copy_or_in_place()
     ]);
     assert!(r.ok(), "{r:?}");
     fs::remove_file(corpus.join("citations-end.toml")).unwrap();
+    corpus
+}
+
+/// Found: an import of 1,000 statements into a store of the treaties took 1.5 times a
+/// build of both, searching on one core where the build searches on all. An import large
+/// beside the store is now written into a copy of it and searched on every core.
+#[test]
+fn many_files_imported_at_once_give_the_built_store_through_a_copy_or_in_place() {
+    let s = Scratch::new();
+    let corpus = generated_without_curated(&s);
     for threads in [None, Some("1"), Some("3")] {
         let said = folder_imported_equals_built(&corpus, "statements", threads);
         assert!(
@@ -396,18 +403,7 @@ fn a_speech_and_the_charter_it_cites_imported_in_place_give_the_built_store() {
 #[test]
 fn generated_documents_imported_in_place_give_the_built_store() {
     let s = Scratch::new();
-    let corpus = s.corpus();
-    let r = run([
-        "gen".as_ref(),
-        "--documents".as_ref(),
-        "40".as_ref(),
-        "-o".as_ref(),
-        corpus.as_os_str(),
-    ]);
-    assert!(r.ok(), "{r:?}");
-    // Curated citations name nearly every statement: without them, any statement can be
-    // left out of the first build.
-    fs::remove_file(corpus.join("citations-end.toml")).unwrap();
+    let corpus = generated_without_curated(&s);
     let files = text_files(&corpus);
     assert!(files.len() >= 10, "{files:?}");
     for f in [&files[0], &files[files.len() / 3], &files[files.len() - 1]] {

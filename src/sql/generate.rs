@@ -95,6 +95,7 @@ impl Gen {
             let params = values.into_iter().map(|v| self.param(v)).collect();
             return Expr::InList(Box::new(lhs), params);
         }
+        let numbers = values.iter().all(|v| matches!(v, Param::Int(_)));
         let json: Vec<serde_json::Value> = values
             .into_iter()
             .map(|v| match v {
@@ -105,7 +106,7 @@ impl Gen {
             .collect();
         let list = serde_json::Value::Array(json).to_string();
         let p = self.param(Param::Text(list));
-        Expr::InValues(Box::new(lhs), Box::new(p))
+        Expr::InValues(Box::new(lhs), Box::new(p), numbers)
     }
 
     /// The ids of a subquery's rows, listed once in a CTE of their own and

@@ -338,7 +338,7 @@ impl Printer<'_> {
                 self.out.push(')');
                 Ok(())
             }
-            Expr::InValues(a, list) => match self.dialect {
+            Expr::InValues(a, list, numbers) => match self.dialect {
                 // The list parameter is a JSON array (SQLite 3.38 has json_each built in).
                 Dialect::Sqlite => {
                     self.expr(a)?;
@@ -350,25 +350,9 @@ impl Printer<'_> {
                 // The elements as the type of the list's values (numbers or texts), so that
                 // an index on `a` serves.
                 Dialect::Postgres => {
-                    let numbers = match &**list {
-                        Expr::Param(n) => match self.params.get(n - 1) {
-                            Some(Param::Text(json)) => {
-                                serde_json::from_str::<serde_json::Value>(json)
-                                    .ok()
-                                    .and_then(|v| {
-                                        v.as_array().map(|a| {
-                                            !a.is_empty() && a.iter().all(serde_json::Value::is_i64)
-                                        })
-                                    })
-                                    .unwrap_or(false)
-                            }
-                            _ => false,
-                        },
-                        _ => false,
-                    };
                     self.expr(a)?;
                     self.out.push_str(" IN (SELECT value");
-                    if numbers {
+                    if *numbers {
                         self.out.push_str("::bigint");
                     }
                     self.out.push_str(" FROM jsonb_array_elements_text((");

@@ -130,8 +130,9 @@ pub enum Expr {
     InList(Box<Expr>, Vec<Expr>),
     /// `e IN (the values of a list parameter)`: the parameter holds the whole
     /// list (as a JSON array), so a list of any length is one bound value
-    /// (negated: `NOT IN`). Each dialect reads the list its own way.
-    InValues(Box<Expr>, Box<Expr>),
+    /// (negated: `NOT IN`). Each dialect reads the list its own way; `numbers`: every
+    /// value is an integer (PostgreSQL reads the elements as `bigint`, else as text).
+    InValues(Box<Expr>, Box<Expr>, bool),
     /// `coalesce(a, b)`: `a`, or `b` where `a` is NULL.
     Coalesce(Box<Expr>, Box<Expr>),
     Exists(Box<Select>),
@@ -173,7 +174,7 @@ impl Expr {
             | Expr::Star => false,
             Expr::Bin(a, _, b)
             | Expr::Contains(a, b)
-            | Expr::InValues(a, b)
+            | Expr::InValues(a, b, _)
             | Expr::Coalesce(a, b) => a.mentions(alias) || b.mentions(alias),
             Expr::FullTextMatch { rowid, query } => rowid.mentions(alias) || query.mentions(alias),
             Expr::And(items) | Expr::Or(items) | Expr::Concat(items) => {

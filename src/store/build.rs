@@ -754,7 +754,10 @@ fn private_copy(
     new: &[SourceFile],
 ) -> Result<Option<(NamedTempFile, Connection)>, StoreError> {
     let bytes: u64 = new.iter().map(|f| f.content.len() as u64).sum();
-    let len = fs::metadata(db)
+    // The size of the file SQLite locked, from the descriptor held on it.
+    let len = old
+        .file
+        .metadata()
         .map_err(|e| StoreError::Io {
             path: db.to_path_buf(),
             source: e,
