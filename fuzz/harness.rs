@@ -32,7 +32,8 @@ pub fn query(data: &[u8]) {
         if let Ok(sql) = engine.compile(src) {
             engine
                 .store()
-                .conn()
+                .sqlite_connection()
+                .expect("the example is a SQLite store")
                 .prepare(&sql.text)
                 .unwrap_or_else(|e| panic!("generated SQL does not prepare: {e}\n{}", sql.text));
         }
@@ -44,7 +45,8 @@ pub fn query(data: &[u8]) {
                 if let Ok(Prepared::Query { sql, .. }) = engine.prepare(stmt) {
                     engine
                         .store()
-                        .conn()
+                        .sqlite_connection()
+                        .expect("the example is a SQLite store")
                         .prepare(&sql.text)
                         .unwrap_or_else(|e| {
                             panic!("generated SQL does not prepare: {e}\n{}", sql.text)
@@ -127,7 +129,10 @@ pub fn cite(data: &[u8]) {
 pub fn example_catalog() -> concord::cite::Catalog {
     ENGINE.with(|engine| {
         let engine = engine.borrow();
-        let conn = engine.store().conn();
+        let conn = engine
+            .store()
+            .sqlite_connection()
+            .expect("the example is a SQLite store");
         let mut catalog =
             concord::store::cite::catalog_of_store(conn).expect("the example's catalog");
         let mut st = conn

@@ -10,8 +10,7 @@
 //! store file changes on disk.
 
 use std::cell::OnceCell;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::Path;
 
 use crate::diag::Diagnostic;
 use crate::resolve::{self, Catalog, Env, ResolveError, names, plan::Set};
@@ -43,36 +42,16 @@ pub struct Engine {
     catalog: OnceCell<Catalog>,
     /// Parameters (`--param`, `.param set`) and `let` sets of this session.
     pub env: Env,
-    stamp: Option<Stamp>,
-}
-
-/// Identifies a version of a store file: `concord import` replaces the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Stamp {
-    modified: Option<SystemTime>,
-    len: u64,
-    inode: u64,
-}
-
-fn stamp(path: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(path).ok()?;
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&m);
-    #[cfg(not(unix))]
-    let inode = 0;
-    Some(Stamp {
-        modified: m.modified().ok(),
-        len: m.len(),
-        inode,
-    })
+    /// The store's version when opened ([`Store::stamp`]).
+    stamp: Option<String>,
 }
 
 impl Engine {
-    /// Opens the store file at `path` (read-only).
+    /// Opens the store at `path`, a file or a `postgres://` URL (read-only).
     pub fn open(path: &Path) -> Result<Engine, StoreError> {
         let store = Store::open(path)?;
         let mut e = Engine::new(store)?;
-        e.stamp = stamp(path);
+        e.stamp = e.store.stamp();
         Ok(e)
     }
 
@@ -139,18 +118,17 @@ impl Engine {
         resolve(catalog).map_err(diagnostics)
     }
 
-    /// Reopens the store when its file was replaced (by `concord import` or
-    /// `build`); returns whether it did.
+    /// Reopens the store when it changed (by `concord import` or `build`); returns whether
+    /// it did.
     pub fn refresh(&mut self) -> Result<bool, StoreError> {
         let Some(old) = &self.stamp else {
             return Ok(false);
         };
-        let path: PathBuf = self.store.path().to_path_buf();
-        let now = stamp(&path);
+        let now = self.store.stamp();
         if now.as_ref() == Some(old) {
             return Ok(false);
         }
-        let store = Store::open(&path)?;
+        let store = self.store.reopen()?;
         self.catalog = OnceCell::new();
         self.store = store;
         self.stamp = now;
@@ -164,9 +142,9 @@ impl Engine {
             .map_err(|errs| errs.iter().map(Diagnostic::from).collect())
     }
 
-    /// Compiles one query (text) to SQL: parse, resolve, generate.
+    /// Compiles one query (text) to SQL for the store's engine: parse, resolve, generate.
     pub fn compile(&self, src: &str) -> Result<Sql, Vec<Diagnostic>> {
-        self.compile_for(src, sql::print::Dialect::Sqlite)
+        self.compile_for(src, self.store.dialect())
     }
 
     /// Compiles one query for `dialect` (resolved against this store's catalog).
@@ -188,12 +166,12 @@ impl Engine {
                 let plan = self.plan(q)?;
                 Ok(Prepared::Query {
                     set: plan.set,
-                    sql: sql::generate(&plan),
+                    sql: sql::generate_for(&plan, self.store.dialect()),
                     plan: Box::new(plan),
                 })
             }
             StatementKind::Explain(q) => {
-                let sql = sql::generate(&self.plan(q)?);
+                let sql = sql::generate_for(&self.plan(q)?, self.store.dialect());
                 let plan = self
                     .store
                     .query_plan(&sql)
@@ -215,7 +193,7 @@ impl Engine {
                 )?;
                 Ok(Prepared::Query {
                     set: plan.set,
-                    sql: sql::generate(&plan),
+                    sql: sql::generate_for(&plan, self.store.dialect()),
                     plan: Box::new(plan),
                 })
             }

@@ -491,7 +491,7 @@ fn megabyte_values_are_bound_and_fast() {
 fn opened_store_connection_cannot_write() {
     let before = snapshot(fixture());
     let engine = open();
-    let conn = engine.store().conn();
+    let conn = engine.store().sqlite_connection().expect("a SQLite store");
     let query_only: i64 = conn
         .pragma_query_value(None, "query_only", |r| r.get(0))
         .expect("pragma");
@@ -520,7 +520,7 @@ fn opened_store_connection_cannot_write() {
 #[test]
 fn example_store_connection_is_query_only() {
     let engine = Engine::example().expect("example");
-    let conn = engine.store().conn();
+    let conn = engine.store().sqlite_connection().expect("a SQLite store");
     let query_only: i64 = conn
         .pragma_query_value(None, "query_only", |r| r.get(0))
         .expect("pragma");

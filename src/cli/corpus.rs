@@ -127,7 +127,7 @@ pub fn build(dir: &Path, out: &Path, meta: &MetaArgs) -> ExitCode {
     match store::build(&corpus, Some(dir), out, &mut |d, t| bar.update(d, t)) {
         Ok(stats) => {
             bar.finish();
-            eprintln!("built {}: {}", out.display(), summary(&stats));
+            eprintln!("built {}: {}", store::display_name(out), summary(&stats));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -143,7 +143,7 @@ pub fn build(dir: &Path, out: &Path, meta: &MetaArgs) -> ExitCode {
 pub fn import(files: &[PathBuf], db: &Path) -> ExitCode {
     let mut problems = Vec::new();
     let mut seen: HashMap<PathBuf, String> = HashMap::new();
-    let db_shown = db.display().to_string();
+    let db_shown = store::display_name(db).to_string();
     for f in files {
         let name = f.display().to_string();
         // A file that cannot be opened is left to the import, which says why (a broken
@@ -213,7 +213,7 @@ pub fn import(files: &[PathBuf], db: &Path) -> ExitCode {
         &format!(
             "imported {} into {}",
             counted(files.len(), "file"),
-            db.display()
+            store::display_name(db)
         ),
         "added ",
     )
@@ -268,7 +268,7 @@ pub fn add(req: &add::AddRequest<'_>, db: &Path, to: Option<&Path>) -> ExitCode 
             if matches!(e, store::StoreError::Missing(_)) {
                 eprintln!(
                     "  = help: `concord add` adds to a store that holds the authors; build one first: concord build CORPUS -o {}",
-                    db.display()
+                    store::display_name(db)
                 );
             }
             return ExitCode::FAILURE;
@@ -293,7 +293,7 @@ pub fn add(req: &add::AddRequest<'_>, db: &Path, to: Option<&Path>) -> ExitCode 
     let root = stored_root(&opened);
     for m in &made {
         let key = import_key(root.as_deref(), &m.path);
-        match document_source(&opened, &m.id) {
+        match opened.document_source(&m.id) {
             Ok(Some(path)) if path != key => problems.push(
                 Problem::new(
                     m.path.display().to_string(),
@@ -302,7 +302,7 @@ pub fn add(req: &add::AddRequest<'_>, db: &Path, to: Option<&Path>) -> ExitCode 
                 .help("give another id (--id, or the table's `id` column); adding the same file again replaces it"),
             ),
             Ok(_) => {}
-            Err(e) => problems.push(Problem::new(db.display().to_string(), e.to_string())),
+            Err(e) => problems.push(Problem::new(store::display_name(db).to_string(), e.to_string())),
         }
     }
     drop(opened);
@@ -339,7 +339,11 @@ pub fn add(req: &add::AddRequest<'_>, db: &Path, to: Option<&Path>) -> ExitCode 
     }
     report_import(
         result,
-        &format!("added {} to {}", counted(n, "document"), db.display()),
+        &format!(
+            "added {} to {}",
+            counted(n, "document"),
+            store::display_name(db)
+        ),
         "",
     )
 }
@@ -384,27 +388,10 @@ fn write_to(dir: &Path, made: &[add::Made]) -> ExitCode {
 
 /// The corpus folder the store was built from, as it records it.
 fn stored_root(s: &store::Store) -> Option<PathBuf> {
-    s.conn()
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'corpus_root'",
-            [],
-            |r| r.get::<_, String>(0),
-        )
+    s.meta_value("corpus_root")
         .ok()
+        .flatten()
         .map(PathBuf::from)
-}
-
-/// The stored source a document of the store comes from.
-fn document_source(s: &store::Store, id: &str) -> rusqlite::Result<Option<String>> {
-    match s.conn().query_row(
-        "SELECT f.path FROM documents d JOIN files f ON f.id = d.file_id WHERE d.slug = ?1",
-        [id],
-        |r| r.get::<_, String>(0),
-    ) {
-        Ok(p) => Ok(Some(p)),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(e) => Err(e),
-    }
 }
 
 /// The key `concord import` stores `p` under: relative to the store's corpus folder when it
@@ -457,19 +444,19 @@ pub fn check_store(db: &Path) -> ExitCode {
         Ok(problems) if problems.is_empty() => {
             eprintln!(
                 "ok: {}: integrity, foreign keys, full-text index, stored summaries, derived tables and source checksums agree",
-                db.display()
+                store::display_name(db)
             );
             ExitCode::SUCCESS
         }
         Ok(problems) => {
             for p in &problems {
-                eprintln!("error: {}: {p}", db.display());
+                eprintln!("error: {}: {p}", store::display_name(db));
             }
             eprintln!(
                 "error: {} problem(s) in {}; rebuild it from the corpus with `concord build CORPUS -o {}`",
                 problems.len(),
-                db.display(),
-                db.display()
+                store::display_name(db),
+                store::display_name(db)
             );
             ExitCode::FAILURE
         }

@@ -24,14 +24,16 @@ use run::{Settings, Status};
     about = "A citator for treaties, charters and political statements",
     long_about = "A citator for treaties, charters and political statements.\n\n\
                   With no arguments, runs on the built-in example corpus (the OSCE article).\n\
-                  `concord FILE.db` opens a store; `concord -c QUERY` runs statements and exits;\n\
+                  `concord FILE.db` opens a store, `concord postgres://host/desk` a store in\n\
+                  PostgreSQL (or set CONCORD_DB); `concord -c QUERY` runs statements and exits;\n\
                   statements piped on standard input are run one after another.",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// A store built with `concord build` (default: the built-in example).
+    /// A store built with `concord build`: a file, or a `postgres://` URL (default:
+    /// $CONCORD_DB, else the built-in example).
     #[arg(value_name = "FILE.db")]
     db: Option<PathBuf>,
     /// The store, as the subcommands spell it (`concord -c QUERY --db FILE.db`); the same as
@@ -39,7 +41,12 @@ struct Cli {
     #[arg(long = "db", value_name = "FILE.db", conflicts_with = "db")]
     db_flag: Option<PathBuf>,
     /// Run these statements and exit.
-    #[arg(short = 'c', long = "command", value_name = "QUERY")]
+    #[arg(
+        short = 'c',
+        long = "command",
+        value_name = "QUERY",
+        allow_hyphen_values = true
+    )]
     command_text: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
@@ -146,7 +153,7 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The store to add them to (its actors are the authors one may name).
-        #[arg(long, value_name = "FILE.db")]
+        #[arg(long, value_name = "FILE.db", env = "CONCORD_DB")]
         db: PathBuf,
         /// The document's id (default: a slug of the file name, `QAT_63_2008.txt` →
         /// `qat-63-2008`).
@@ -171,18 +178,20 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The store to change.
-        #[arg(long, value_name = "FILE.db")]
+        #[arg(long, value_name = "FILE.db", env = "CONCORD_DB")]
         db: PathBuf,
         #[command(flatten)]
         uncoloured: Uncoloured,
     },
     /// Copy a store into an empty PostgreSQL database (`concord copy osce.db
-    /// postgres://host/desk`), in one transaction.
+    /// postgres://host/desk`), or out of one into a file (`concord copy postgres://host/desk
+    /// local.db`), in one transaction.
     Copy {
-        /// The store to copy.
-        from: PathBuf,
-        /// The database: `postgres://[user[:password]@]host[:port]/name` (concord never
-        /// prints the password).
+        /// The store to copy: a file, or `postgres://[user[:password]@]host[:port]/name`
+        /// (concord never prints the password).
+        from: String,
+        /// Where to: a database URL (an empty database), or a file (created, or a store it
+        /// replaces).
         to: String,
     },
     /// Validate a corpus folder without writing anything, or (`--db`) verify a store.
@@ -206,7 +215,7 @@ enum Command {
         /// One or more statements (`;`-separated).
         query: String,
         /// The store (default: the built-in example).
-        #[arg(long, value_name = "FILE.db")]
+        #[arg(long, value_name = "FILE.db", env = "CONCORD_DB")]
         db: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
@@ -244,7 +253,7 @@ enum Command {
         /// The draft: plain text or Markdown, with or without `+++` front matter.
         file: PathBuf,
         /// The store (default: the built-in example).
-        #[arg(long, value_name = "FILE.db")]
+        #[arg(long, value_name = "FILE.db", env = "CONCORD_DB")]
         db: Option<PathBuf>,
         /// The draft's date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), when its front matter gives
         /// none: no quotation is credited to a text dated after it, and an amended clause is
@@ -266,7 +275,7 @@ enum Command {
         /// The script (`.cq`); `-` reads standard input.
         script: PathBuf,
         /// The store (default: the built-in example).
-        #[arg(long, value_name = "FILE.db")]
+        #[arg(long, value_name = "FILE.db", env = "CONCORD_DB")]
         db: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
@@ -285,7 +294,11 @@ fn exit(status: Status) -> ExitCode {
 pub fn main() -> ExitCode {
     let mut cli = Cli::parse();
     if cli.db.is_none() {
-        cli.db = cli.db_flag.take();
+        cli.db = cli.db_flag.take().or_else(|| {
+            std::env::var_os("CONCORD_DB")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
     }
     let o = cli.output;
     match cli.command {
@@ -526,19 +539,34 @@ fn script_file(db: Option<PathBuf>, o: &OutputArgs, path: &std::path::Path) -> E
 }
 
 /// `concord copy FROM TO`.
-fn copy(from: &std::path::Path, to: &str) -> ExitCode {
+fn copy(from: &str, to: &str) -> ExitCode {
     use concord::store::postgres;
-    if !postgres::is_postgres_url(to) {
-        eprintln!(
-            "error: {to}: not a PostgreSQL URL; `concord copy` copies a store into a database named `postgres://[user@]host[:port]/name`"
-        );
-        return ExitCode::from(2);
-    }
-    match postgres::copy_to_postgres(from, to) {
+    let stats = match (
+        postgres::is_postgres_url(from),
+        postgres::is_postgres_url(to),
+    ) {
+        (false, true) => postgres::copy_to_postgres(std::path::Path::new(from), to),
+        (true, false) => postgres::copy_from_postgres(from, std::path::Path::new(to)),
+        (true, true) => {
+            eprintln!(
+                "error: both ends are databases; copy through a file: `concord copy {} local.db`, then `concord copy local.db {}`",
+                postgres::redacted(from),
+                postgres::redacted(to)
+            );
+            return ExitCode::from(2);
+        }
+        (false, false) => {
+            eprintln!(
+                "error: neither end is a PostgreSQL URL; `concord copy` copies a store into a database named `postgres://[user@]host[:port]/name`, or out of one into a file (to copy a file, use cp)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match stats {
         Ok(s) => {
             eprintln!(
                 "copied {} to {}: {} tables, {} rows in {:.2} s",
-                from.display(),
+                postgres::redacted(from),
                 postgres::redacted(to),
                 s.tables,
                 s.rows,

@@ -278,7 +278,7 @@ impl Repl {
                     return Status::Failed;
                 }
             }
-            let _running = interrupt::Running::new(engine.store().interrupt_handle());
+            let _running = interrupt::Running::new(engine.store().interrupt());
             let mut err = io::stderr();
             match &mut self.output {
                 Output::Stdout => {

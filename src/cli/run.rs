@@ -403,7 +403,7 @@ fn graph(
     set: concord::resolve::plan::Set,
     out: &mut dyn Write,
 ) -> Result<(), StoreError> {
-    let ids = concord::sql::generate_ids(plan);
+    let ids = concord::sql::generate_ids(plan, engine.store().dialect());
     let edges = engine.store().graph(set, &ids)?;
     let principles = engine
         .catalog()

@@ -14,14 +14,17 @@ use crate::resolve::plan::{CmpOp, Cond, Field, Filter, FilterKind, Output, Plan,
 /// The SQL that lists the row ids (`id` column) of `plan`'s result, in its
 /// order and within its limit: for outputs that need the rows' relations,
 /// such as the citation graph.
-pub fn generate_ids(plan: &Plan) -> Sql {
-    let mut g = Gen::default();
+pub fn generate_ids(plan: &Plan, dialect: Dialect) -> Sql {
+    let mut g = Gen {
+        dialect,
+        ..Gen::default()
+    };
     let mut s = g.rows(plan);
     s.columns = vec![(Expr::col(T, "id"), Some("id".into()))];
     s.prune_joins();
     s.ctes = std::mem::take(&mut g.ctes);
     Sql {
-        text: print(&s, Dialect::Sqlite, &g.params),
+        text: print(&s, dialect, &g.params),
         params: g.params,
         columns: vec!["id".into()],
         lists: Vec::new(),

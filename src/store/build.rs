@@ -49,6 +49,9 @@ pub fn build(
     out: &Path,
     progress: Progress<'_>,
 ) -> Result<BuildStats, StoreError> {
+    if super::is_database_url(out) {
+        return build_into_database(corpus, root, out, progress);
+    }
     // Through a symlink, the file it names is replaced, in its own folder
     // and under that folder's lock; the link stays.
     let out = &super::file::resolve(out)?;
@@ -57,6 +60,65 @@ pub fn build(
     refuse_foreign(out)?;
     let old = OldStore::take(out)?;
     build_locked(corpus, root, out, old, false, progress)
+}
+
+/// Builds `corpus` into a SQLite file in the temporary folder, then writes it into the
+/// PostgreSQL database `url` (see [`super::postgres::publish`]).
+fn build_into_database(
+    corpus: &Corpus,
+    root: Option<&Path>,
+    url: &Path,
+    progress: Progress<'_>,
+) -> Result<BuildStats, StoreError> {
+    let start = Instant::now();
+    let url_text = url.to_string_lossy();
+    let tmp = tempfile::Builder::new()
+        .prefix(".concord-build-")
+        .suffix(".db")
+        .tempfile()
+        .map_err(|e| StoreError::Io {
+            path: std::env::temp_dir(),
+            source: e,
+        })?;
+    let counts = {
+        let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(tmp.path(), e))?;
+        let counts = fill(&conn, Some(tmp.path()), corpus, root, progress)
+            .map_err(|e| sqlite_err(tmp.path(), e))?;
+        rollback_mode(&conn, tmp.path())?;
+        conn.close().map_err(|(_, e)| sqlite_err(tmp.path(), e))?;
+        counts
+    };
+    super::postgres::publish(&url_text, tmp.path())?;
+    Ok(BuildStats {
+        counts,
+        seconds: start.elapsed().as_secs_f64(),
+        in_place: false,
+        copied: false,
+    })
+}
+
+/// Writes a new store into the file `out` as a build does: under the folder's write lock,
+/// into a temporary file beside it that `fill` writes (it gets the schema-less database),
+/// then put in the place of `out`, which is replaced only when it is a concord store.
+pub(crate) fn write_new_store(
+    out: &Path,
+    fill: impl FnOnce(&Connection) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let out = &super::file::resolve(out)?;
+    super::file::regular_file(out)?;
+    let _lock = WriteLock::acquire(out)?;
+    refuse_foreign(out)?;
+    let old = OldStore::take(out)?;
+    let tmp = temporary_beside(out)?;
+    {
+        let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(out, e))?;
+        conn.pragma_update(None, "journal_mode", "off")
+            .map_err(|e| sqlite_err(out, e))?;
+        fill(&conn)?;
+        rollback_mode(&conn, out)?;
+        conn.close().map_err(|(_, e)| sqlite_err(out, e))?;
+    }
+    install(tmp, out, old)
 }
 
 /// An existing `out` may be replaced only when it is a concord store this
@@ -576,6 +638,15 @@ pub fn import_sources(
     incoming: Vec<(PathBuf, String)>,
     progress: Progress<'_>,
 ) -> Result<BuildStats, BuildError> {
+    if super::is_database_url(db) {
+        let url = db.to_string_lossy().into_owned();
+        return super::postgres::import_into(&url, |local| {
+            import_sources(local, incoming, progress).map(|mut stats| {
+                stats.copied = false;
+                stats
+            })
+        });
+    }
     // Hold the store's write lock for the whole import, so that two imports
     // cannot both rebuild from the same sources and lose one's files.
     let start = Instant::now();

@@ -286,7 +286,12 @@ fn source_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// Every problem found in the store at `path` (an empty list: it is sound).
 /// Errors only when the file cannot be opened as a concord store at all.
 pub fn verify(path: &Path) -> Result<Vec<String>, StoreError> {
-    let conn = super::open_reading(path)?;
+    // A store in PostgreSQL is checked on a copy in SQLite: the copy holds every row as the
+    // server does, and PostgreSQL itself keeps its tables, indexes and foreign keys sound.
+    let conn = match path.to_str().filter(|_| super::is_database_url(path)) {
+        Some(url) => super::postgres::snapshot(url)?,
+        None => super::open_reading(path)?,
+    };
     check_header(&conn, path)?;
     // Not `on_open`: its quick_check would stop at the first damage, where
     // integrity_check below lists it all.

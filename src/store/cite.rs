@@ -725,9 +725,13 @@ impl super::Store {
         draft: &str,
         date: Option<crate::corpus::Date>,
     ) -> Result<Vec<Paragraph>, super::StoreError> {
+        // A store in PostgreSQL is searched as a build searches it, through SQLite's
+        // full-text index, on a copy in memory.
+        let view = self.sqlite_view()?;
+        let conn: &rusqlite::Connection = &view;
         let e = |e| super::sqlite_err(&self.path, e);
-        let catalog = catalog_of_store(&self.conn).map_err(e)?;
-        let finder = cite::Finder::with_sources(&catalog, ConnSources::new(&self.conn));
+        let catalog = catalog_of_store(conn).map_err(e)?;
+        let finder = cite::Finder::with_sources(&catalog, ConnSources::new(conn));
         let body_start = front_matter_end(draft);
         let body = &draft[body_start..];
         let date = date.or_else(|| front_matter_date(&draft[..body_start]));

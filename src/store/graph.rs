@@ -1,8 +1,9 @@
 //! The citation and relation graph around a result, for `--format dot`.
 
-use super::{Store, StoreError, sqlite_err};
+use super::query::{int, text};
+use super::{Store, StoreError};
 use crate::resolve::plan::Set;
-use crate::sql::{Param, Sql};
+use crate::sql::Sql;
 
 /// One edge: `from` cites or relates to `to`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +43,9 @@ fn citations_of(set: Set) -> &'static str {
 impl Store {
     /// The edges around the rows that `ids` (SQL listing row ids) selects from `set`.
     pub fn graph(&self, set: Set, ids: &Sql) -> Result<Vec<Edge>, StoreError> {
-        let e = |e| sqlite_err(&self.path, e);
         // `ids` is generated SQL (values bound as parameters); it is wrapped, never edited.
         let mut sql = format!(
-            "WITH result(id) AS ({}) SELECT v.\"from\", coalesce(v.\"to\", coalesce(ci.to_name, CASE WHEN ci.method = 'clause-ref' THEN 'unresolved reference' ELSE 'no source' END) || ' #' || v.id), v.stance || coalesce(' (' || v.\"by\" || ')', ''), 0, v.\"to\" IS NULL FROM v_citations v JOIN citations ci ON ci.id = v.id WHERE v.id IN ({})",
+            "WITH result(id) AS ({}) SELECT v.\"from\", coalesce(v.\"to\", coalesce(ci.to_name, CASE WHEN ci.method = 'clause-ref' THEN 'unresolved reference' ELSE 'no source' END) || ' #' || v.id), v.stance || coalesce(' (' || v.\"by\" || ')', ''), 0, CASE WHEN v.\"to\" IS NULL THEN 1 ELSE 0 END FROM v_citations v JOIN citations ci ON ci.id = v.id WHERE v.id IN ({})",
             strip_with(&ids.text),
             citations_of(set)
         );
@@ -57,25 +57,18 @@ impl Store {
             );
         }
         let sql = hoist(&ids.text, &sql);
-        let mut st = self.conn.prepare(&sql).map_err(e)?;
-        for (i, p) in ids.params.iter().enumerate() {
-            match p {
-                Param::Text(s) => st.raw_bind_parameter(i + 1, s).map_err(e)?,
-                Param::Int(n) => st.raw_bind_parameter(i + 1, n).map_err(e)?,
-                Param::Real(r) => st.raw_bind_parameter(i + 1, r).map_err(e)?,
-            }
-        }
-        let mut rows = st.raw_query();
         let mut out = Vec::new();
-        while let Some(r) = rows.next().map_err(e)? {
+        self.select_native(&sql, &ids.params, &[], |r| {
             out.push(Edge {
-                from: r.get(0).map_err(e)?,
-                to: r.get(1).map_err(e)?,
-                label: r.get(2).map_err(e)?,
-                relation: r.get::<_, i64>(3).map_err(e)? == 1,
-                dangling: r.get::<_, i64>(4).map_err(e)? == 1,
+                from: text(&r[0]),
+                to: text(&r[1]),
+                label: text(&r[2]),
+                relation: int(&r[3]) == 1,
+                dangling: int(&r[4]) == 1,
             });
-        }
+            std::ops::ControlFlow::Continue(())
+        })
+        .map_err(|e| self.store_err(e))?;
         Ok(out)
     }
 }

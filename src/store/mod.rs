@@ -1,4 +1,5 @@
-//! The SQLite store: the only module that opens a connection or runs SQL.
+//! The store, in a SQLite file or a PostgreSQL database: the only module that opens a
+//! connection or runs SQL.
 //!
 //! In: a validated [`Corpus`] (to build) or a path (to open). Out: a store
 //! file with the schema of `schema/*.sql`, or an open [`Store`] to query.
@@ -8,9 +9,11 @@
 mod build;
 mod check;
 pub mod cite;
+mod db;
 mod file;
 mod graph;
 mod incremental;
+mod pgconn;
 pub mod postgres;
 mod query;
 mod renumber;
@@ -145,24 +148,76 @@ impl StoreError {
 /// How long a writer waits for another writer's lock before giving up.
 pub const BUSY_TIMEOUT_SECS: u64 = 5;
 
-/// An open store.
+/// An open store, read-only, on either engine.
 pub struct Store {
-    conn: Connection,
+    conn: db::Conn,
+    /// The file, or the database's URL without its password.
     path: PathBuf,
     /// Clause references already checked (`doc#label` → exists): a store is
     /// read-only while open, so an answer stays true.
     clause_cache: std::cell::RefCell<std::collections::HashMap<String, bool>>,
 }
 
+/// Stops the statement a store runs, from another thread (Ctrl-C).
+pub struct Interrupt(InterruptKind);
+
+enum InterruptKind {
+    Sqlite(rusqlite::InterruptHandle),
+    Postgres(::postgres::CancelToken, pgconn::Tls),
+}
+
+impl Interrupt {
+    pub fn interrupt(&self) {
+        match &self.0 {
+            InterruptKind::Sqlite(h) => h.interrupt(),
+            InterruptKind::Postgres(token, tls) => pgconn::cancel(token, tls),
+        }
+    }
+}
+
+/// A SQLite connection to a store, its own or a copy's (see [`Store::sqlite_view`]).
+pub(crate) enum SqliteView<'a> {
+    Borrowed(&'a Connection),
+    Owned(Connection),
+}
+
+impl std::ops::Deref for SqliteView<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            SqliteView::Borrowed(c) => c,
+            SqliteView::Owned(c) => c,
+        }
+    }
+}
+
+/// How `db` is shown in messages: a file's path, or a database's URL without its password.
+pub fn display_name(db: &Path) -> String {
+    match db.to_str() {
+        Some(url) if pgconn::is_postgres_url(url) => pgconn::redacted(url),
+        _ => db.display().to_string(),
+    }
+}
+
+/// Whether `db` names a PostgreSQL database (`postgres://…`, `postgresql://…`) rather than a file.
+pub fn is_database_url(db: &Path) -> bool {
+    db.to_str().is_some_and(pgconn::is_postgres_url)
+}
+
 impl Store {
     /// Opens an existing store for queries: no statement run through it can
-    /// change the file (`PRAGMA query_only`).
+    /// change it (a SQLite file is opened read-only with `PRAGMA query_only`; a
+    /// PostgreSQL session runs read-only transactions).
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(url) = path.to_str().filter(|s| pgconn::is_postgres_url(s)) {
+            return Store::open_postgres(url);
+        }
         let conn = open_reading(path)?;
         check_header(&conn, path)?;
         check::on_open(&conn, path)?;
         let store = Store {
-            conn,
+            conn: db::Conn::Sqlite(conn),
             path: path.to_path_buf(),
             clause_cache: Default::default(),
         };
@@ -170,42 +225,103 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the store a PostgreSQL database holds, in a session whose every transaction is
+    /// read-only.
+    fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let target = pgconn::target(url)?;
+        let mut client = pgconn::connect(&target)?;
+        let shown = target.url.clone();
+        let pg = |e: ::postgres::Error| StoreError::Postgres {
+            url: shown.clone(),
+            message: db::pg_message(&e),
+        };
+        client
+            .batch_execute("SET default_transaction_read_only = on")
+            .map_err(pg)?;
+        postgres::check_store(&mut client, &shown)?;
+        let fts_syntax = Connection::open_in_memory()
+            .and_then(|c| {
+                c.execute_batch("CREATE VIRTUAL TABLE syntax USING fts5(text)")?;
+                Ok(c)
+            })
+            .map_err(|e| sqlite_err(Path::new(":memory:"), e))?;
+        let cancel = client.cancel_token();
+        Ok(Store {
+            conn: db::Conn::Postgres(Box::new(db::Pg {
+                client: std::cell::RefCell::new(client),
+                url: url.to_string(),
+                cancel,
+                tls: target.tls,
+                in_snapshot: std::cell::Cell::new(false),
+                fts_syntax,
+            })),
+            path: PathBuf::from(shown),
+            clause_cache: Default::default(),
+        })
+    }
+
     /// Starts a read transaction, so that the statements run until
     /// [`Store::end_snapshot`] all read one state of the store (a writer that
-    /// commits meanwhile waits). Returns whether it started one (not when one
+    /// commits meanwhile is not seen). Returns whether it started one (not when one
     /// is open already).
     pub fn begin_snapshot(&self) -> bool {
-        if !self.conn.is_autocommit() {
-            return false;
+        match &self.conn {
+            db::Conn::Sqlite(conn) => {
+                if !conn.is_autocommit() {
+                    return false;
+                }
+                if conn.execute_batch("BEGIN").is_err() {
+                    return false;
+                }
+                // The first read takes the shared lock: the snapshot starts here. (When it
+                // fails, the statements report why themselves.)
+                let read = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                    r.get::<_, i64>(0)
+                });
+                if read.is_err() {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    return false;
+                }
+                true
+            }
+            db::Conn::Postgres(pg) => {
+                if pg.in_snapshot.get() {
+                    return false;
+                }
+                let began = pg
+                    .client
+                    .borrow_mut()
+                    .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .is_ok();
+                pg.in_snapshot.set(began);
+                began
+            }
         }
-        if self.conn.execute_batch("BEGIN").is_err() {
-            return false;
-        }
-        // The first read takes the shared lock: the snapshot starts here. (When it
-        // fails, the statements report why themselves.)
-        let read = self
-            .conn
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-                r.get::<_, i64>(0)
-            });
-        if read.is_err() {
-            let _ = self.conn.execute_batch("ROLLBACK");
-            return false;
-        }
-        true
     }
 
     /// Ends the read transaction that [`Store::begin_snapshot`] started (when `began`).
     pub fn end_snapshot(&self, began: bool) {
-        if began && !self.conn.is_autocommit() {
-            let _ = self.conn.execute_batch("COMMIT");
+        if !began {
+            return;
+        }
+        match &self.conn {
+            db::Conn::Sqlite(conn) => {
+                if !conn.is_autocommit() {
+                    let _ = conn.execute_batch("COMMIT");
+                }
+            }
+            db::Conn::Postgres(pg) => {
+                if pg.in_snapshot.replace(false) {
+                    let _ = pg.client.borrow_mut().batch_execute("COMMIT");
+                }
+            }
         }
     }
 
     /// Wraps a connection that already holds a store (e.g. built in memory).
     pub fn from_connection(conn: Connection, name: &str) -> Result<Store, StoreError> {
         let store = Store {
-            conn,
+            conn: db::Conn::Sqlite(conn),
             path: PathBuf::from(name),
             clause_cache: Default::default(),
         };
@@ -214,26 +330,167 @@ impl Store {
     }
 
     fn prepare_connection(&self) -> Result<(), StoreError> {
-        check_header(&self.conn, &self.path)?;
+        let db::Conn::Sqlite(conn) = &self.conn else {
+            return Ok(());
+        };
+        check_header(conn, &self.path)?;
         let e = |e| sqlite_err(&self.path, e);
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(BUSY_TIMEOUT_SECS))
+        conn.busy_timeout(std::time::Duration::from_secs(BUSY_TIMEOUT_SECS))
             .map_err(e)?;
-        self.conn
-            .pragma_update(None, "query_only", true)
-            .map_err(e)?;
-        functions::register(&self.conn).map_err(e)?;
+        conn.pragma_update(None, "query_only", true).map_err(e)?;
+        functions::register(conn).map_err(e)?;
         Ok(())
     }
 
-    /// The path (or name) the store was opened from.
+    /// The path (or name, or URL without its password) the store was opened from.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// The connection, for the query executor in this module's children.
-    pub fn conn(&self) -> &Connection {
-        &self.conn
+    /// What identifies the version of the store now: a SQLite file's size, time and inode
+    /// (an import or build replaces or rewrites it), a PostgreSQL store's `revision` (every
+    /// write sets it). `None` for a store in memory.
+    pub fn stamp(&self) -> Option<String> {
+        match &self.conn {
+            db::Conn::Sqlite(_) => {
+                let m = std::fs::metadata(&self.path).ok()?;
+                #[cfg(unix)]
+                let inode = std::os::unix::fs::MetadataExt::ino(&m);
+                #[cfg(not(unix))]
+                let inode = 0;
+                Some(format!("{:?} {} {inode}", m.modified().ok(), m.len()))
+            }
+            db::Conn::Postgres(_) => self
+                .meta_value("revision")
+                .ok()
+                .map(|r| r.unwrap_or_default()),
+        }
+    }
+
+    /// Opens the store again (the same file or database).
+    pub fn reopen(&self) -> Result<Store, StoreError> {
+        match &self.conn {
+            db::Conn::Sqlite(_) => Store::open(&self.path),
+            db::Conn::Postgres(pg) => Store::open_postgres(&pg.url),
+        }
+    }
+
+    /// The SQL dialect queries on this store are printed in.
+    pub fn dialect(&self) -> crate::sql::print::Dialect {
+        match &self.conn {
+            db::Conn::Sqlite(_) => crate::sql::print::Dialect::Sqlite,
+            db::Conn::Postgres(_) => crate::sql::print::Dialect::Postgres,
+        }
+    }
+
+    /// The SQLite connection, when the store is a SQLite file (tests look through it).
+    pub fn sqlite_connection(&self) -> Option<&Connection> {
+        match &self.conn {
+            db::Conn::Sqlite(c) => Some(c),
+            db::Conn::Postgres(_) => None,
+        }
+    }
+
+    /// The store as SQLite reads it: a SQLite store's own connection, or a copy in memory of
+    /// a store in PostgreSQL.
+    pub(crate) fn sqlite_view(&self) -> Result<SqliteView<'_>, StoreError> {
+        match &self.conn {
+            db::Conn::Sqlite(c) => Ok(SqliteView::Borrowed(c)),
+            db::Conn::Postgres(pg) => postgres::snapshot(&pg.url).map(SqliteView::Owned),
+        }
+    }
+
+    /// The FTS5 table that checks `matches` queries on a PostgreSQL store.
+    fn fts_syntax(&self) -> Option<&Connection> {
+        match &self.conn {
+            db::Conn::Postgres(pg) => Some(&pg.fts_syntax),
+            db::Conn::Sqlite(_) => None,
+        }
+    }
+
+    /// A handle that stops the running statement from another thread.
+    pub fn interrupt(&self) -> Interrupt {
+        Interrupt(match &self.conn {
+            db::Conn::Sqlite(c) => InterruptKind::Sqlite(c.get_interrupt_handle()),
+            db::Conn::Postgres(pg) => InterruptKind::Postgres(pg.cancel.clone(), pg.tls.clone()),
+        })
+    }
+
+    /// Runs `sql`, printed for this store's engine, calling `each` with every row; returns the
+    /// column names. `lists` gives the separator of each many-valued column.
+    pub(crate) fn select_native(
+        &self,
+        sql: &str,
+        params: &[crate::sql::Param],
+        lists: &[Option<&str>],
+        each: impl FnMut(Vec<Cell>) -> std::ops::ControlFlow<()>,
+    ) -> Result<Vec<String>, db::DbError> {
+        match &self.conn {
+            db::Conn::Sqlite(c) => Ok(db::sqlite_each(c, sql, params, lists, each)?),
+            db::Conn::Postgres(pg) => Ok(db::pg_each(
+                &mut pg.client.borrow_mut(),
+                sql,
+                params,
+                lists,
+                each,
+            )?),
+        }
+    }
+
+    /// Runs `sql`, written for both engines with `?N` parameters, calling `each` with every
+    /// row; returns the column names.
+    pub(crate) fn select(
+        &self,
+        sql: &str,
+        params: &[crate::sql::Param],
+        lists: &[Option<&str>],
+        each: impl FnMut(Vec<Cell>) -> std::ops::ControlFlow<()>,
+    ) -> Result<Vec<String>, db::DbError> {
+        match &self.conn {
+            db::Conn::Sqlite(_) => self.select_native(sql, params, lists, each),
+            db::Conn::Postgres(_) => {
+                self.select_native(&db::pg_placeholders(sql, params), params, lists, each)
+            }
+        }
+    }
+
+    /// Every row of `sql` (written for both engines, `?N` parameters).
+    pub(crate) fn rows_of(
+        &self,
+        sql: &str,
+        params: &[crate::sql::Param],
+    ) -> Result<Vec<Vec<Cell>>, StoreError> {
+        let mut out = Vec::new();
+        self.select(sql, params, &[], |r| {
+            out.push(r);
+            std::ops::ControlFlow::Continue(())
+        })
+        .map_err(|e| self.store_err(e))?;
+        Ok(out)
+    }
+
+    /// An engine's error reading the store, as the store's error.
+    pub(crate) fn store_err(&self, e: db::DbError) -> StoreError {
+        match e {
+            db::DbError::Sqlite(e) => sqlite_err(&self.path, e),
+            db::DbError::Pg(e) if db::pg_cancelled(&e) => StoreError::Interrupted,
+            db::DbError::Pg(e) => StoreError::Postgres {
+                url: self.path.display().to_string(),
+                message: db::pg_message(&e),
+            },
+        }
+    }
+
+    /// An engine's error running a query, in its words (never the statement's text).
+    pub(crate) fn query_err(&self, e: db::DbError) -> StoreError {
+        match e {
+            db::DbError::Sqlite(e) => query::query_err_sqlite(e),
+            db::DbError::Pg(e) if db::pg_cancelled(&e) => StoreError::Interrupted,
+            db::DbError::Pg(e) if e.as_db_error().is_some() => {
+                StoreError::Query(db::pg_message(&e))
+            }
+            db::DbError::Pg(e) => self.store_err(db::DbError::Pg(e)),
+        }
     }
 }
 

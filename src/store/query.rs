@@ -4,8 +4,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::ControlFlow;
 
-use rusqlite::types::ValueRef;
-
 use super::{Store, StoreError, sqlite_err};
 use crate::resolve::catalog::{Catalog, Entry, Kind};
 use crate::resolve::plan::Field;
@@ -103,19 +101,16 @@ fn names_lookup(n: usize) -> String {
 impl Store {
     /// Loads every name of the store (actors, documents, principles, aliases, relation types).
     pub fn catalog(&self) -> Result<Catalog, StoreError> {
-        let e = |e| sqlite_err(&self.path, e);
         let entries = |sql: &str| -> Result<Vec<Entry>, StoreError> {
-            let mut st = self.conn.prepare(sql).map_err(e)?;
-            let rows = st
-                .query_map([], |r| {
-                    Ok(Entry {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        detail: r.get(2)?,
-                    })
+            Ok(self
+                .rows_of(sql, &[])?
+                .into_iter()
+                .map(|r| Entry {
+                    id: text(&r[0]),
+                    name: text(&r[1]),
+                    detail: text(&r[2]),
                 })
-                .map_err(e)?;
-            rows.collect::<Result<_, _>>().map_err(e)
+                .collect())
         };
         let actors = entries("SELECT slug, name, kind FROM actors ORDER BY id")?;
         let documents = entries("SELECT slug, title, kind FROM documents ORDER BY id")?;
@@ -135,14 +130,8 @@ impl Store {
                 "SELECT p.slug, x.alias FROM principle_aliases x JOIN principles p ON p.id = x.principle_id",
             ),
         ] {
-            let mut st = self.conn.prepare(sql).map_err(e)?;
-            let rows = st
-                .query_map([], |r| {
-                    Ok((kind, r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-                })
-                .map_err(e)?;
-            for row in rows {
-                aliases.push(row.map_err(e)?);
+            for r in self.rows_of(sql, &[])? {
+                aliases.push((kind, text(&r[0]), text(&r[1])));
             }
         }
         let types = self.relation_types()?;
@@ -157,7 +146,6 @@ impl Store {
     /// whole catalog; the names of a statement are few, a store's may be
     /// hundreds of thousands.
     pub fn catalog_of_names(&self, names: &[String]) -> Result<Catalog, StoreError> {
-        let e = |e| sqlite_err(&self.path, e);
         let keyed: Vec<(String, &String)> = names
             .iter()
             .map(|n| (crate::fold::name_key(n), n))
@@ -169,21 +157,16 @@ impl Store {
         // (kind, key) -> the entries it denotes, by row id.
         let mut hits: HashMap<(usize, String), BTreeMap<i64, Entry>> = HashMap::new();
         for chunk in keys.chunks(NAMES_PER_LOOKUP) {
-            let mut st = self
-                .conn
-                .prepare_cached(&names_lookup(chunk.len()))
-                .map_err(e)?;
-            let mut rows = st.query(rusqlite::params_from_iter(chunk)).map_err(e)?;
-            while let Some(r) = rows.next().map_err(e)? {
-                let kind: i64 = r.get(0).map_err(e)?;
+            let params: Vec<Param> = chunk.iter().map(|k| Param::Text(k.to_string())).collect();
+            for r in self.rows_of(&names_lookup(chunk.len()), &params)? {
                 let entry = Entry {
-                    id: r.get(2).map_err(e)?,
-                    name: r.get(3).map_err(e)?,
-                    detail: r.get(4).map_err(e)?,
+                    id: text(&r[2]),
+                    name: text(&r[3]),
+                    detail: text(&r[4]),
                 };
-                hits.entry((kind as usize, r.get(5).map_err(e)?))
+                hits.entry((int(&r[0]) as usize, text(&r[5])))
                     .or_default()
-                    .insert(r.get(1).map_err(e)?, entry);
+                    .insert(int(&r[1]), entry);
             }
         }
         let mut found: [BTreeMap<i64, Entry>; 3] = Default::default();
@@ -211,54 +194,22 @@ impl Store {
     }
 
     fn relation_types(&self) -> Result<Vec<String>, StoreError> {
-        let e = |e| sqlite_err(&self.path, e);
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT DISTINCT type FROM relations ORDER BY type")
-            .map_err(e)?;
-        let types = st
-            .query_map([], |r| r.get(0))
-            .map_err(e)?
-            .collect::<Result<Vec<String>, _>>()
-            .map_err(e)?;
-        Ok(types)
+        Ok(self
+            .rows_of("SELECT DISTINCT type FROM relations ORDER BY type", &[])?
+            .iter()
+            .map(|r| text(&r[0]))
+            .collect())
     }
 
     /// Runs `sql`, calling `row` with each result row until it says stop.
     pub fn run(
         &self,
         sql: &Sql,
-        mut row: impl FnMut(Vec<Cell>) -> ControlFlow<()>,
+        row: impl FnMut(Vec<Cell>) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        let e = |e| query_err(e);
         within_limits(sql)?;
-        let mut st = self.conn.prepare_cached(&sql.text).map_err(e)?;
-        bind(&mut st, &sql.params).map_err(e)?;
-        let n = st.column_count();
-        let mut rows = st.raw_query();
-        while let Some(r) = rows.next().map_err(e)? {
-            let mut cells = Vec::with_capacity(n);
-            for i in 0..n {
-                let list = sql.lists.get(i).copied().flatten();
-                cells.push(match r.get_ref(i).map_err(e)? {
-                    ValueRef::Null if list.is_some() => Cell::List(Vec::new()),
-                    ValueRef::Null => Cell::Null,
-                    ValueRef::Integer(v) => Cell::Int(v),
-                    ValueRef::Real(v) => Cell::Real(v),
-                    ValueRef::Text(t) => {
-                        let t = String::from_utf8_lossy(t);
-                        match list {
-                            Some(sep) => Cell::List(t.split(sep).map(str::to_string).collect()),
-                            None => Cell::Text(t.into_owned()),
-                        }
-                    }
-                    ValueRef::Blob(b) => Cell::Text(format!("<{} bytes>", b.len())),
-                });
-            }
-            if row(cells).is_break() {
-                break;
-            }
-        }
+        self.select_native(&sql.text, &sql.params, &sql.lists, row)
+            .map_err(|e| self.query_err(e))?;
         Ok(())
     }
 
@@ -275,24 +226,28 @@ impl Store {
         Ok(out)
     }
 
-    /// SQLite's query plan for `sql`, one line per step, indented by depth.
+    /// The engine's query plan for `sql`, one line per step, indented by depth (SQLite's
+    /// `EXPLAIN QUERY PLAN`, PostgreSQL's `EXPLAIN`).
     pub fn query_plan(&self, sql: &Sql) -> Result<Vec<String>, StoreError> {
-        let e = |e| query_err(e);
         within_limits(sql)?;
-        let mut st = self
-            .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", sql.text))
-            .map_err(e)?;
-        bind(&mut st, &sql.params).map_err(e)?;
+        let explained = match self.dialect() {
+            crate::sql::print::Dialect::Sqlite => format!("EXPLAIN QUERY PLAN {}", sql.text),
+            crate::sql::print::Dialect::Postgres => format!("EXPLAIN {}", sql.text),
+        };
+        let mut rows = Vec::new();
+        self.select_native(&explained, &sql.params, &[], |r| {
+            rows.push(r);
+            ControlFlow::Continue(())
+        })
+        .map_err(|e| self.query_err(e))?;
+        if self.dialect() == crate::sql::print::Dialect::Postgres {
+            // One line a step, already indented.
+            return Ok(rows.iter().map(|r| text(&r[0])).collect());
+        }
         let mut depth: Vec<(i64, usize)> = Vec::new();
         let mut out = Vec::new();
-        let mut rows = st.raw_query();
-        while let Some(r) = rows.next().map_err(e)? {
-            let (id, parent, detail): (i64, i64, String) = (
-                r.get(0).map_err(e)?,
-                r.get(1).map_err(e)?,
-                r.get(3).map_err(e)?,
-            );
+        for r in rows {
+            let (id, parent, detail) = (int(&r[0]), int(&r[1]), text(&r[3]));
             let level = depth
                 .iter()
                 .find(|(i, _)| *i == parent)
@@ -302,22 +257,47 @@ impl Store {
         }
         Ok(out)
     }
+}
 
-    /// A handle that interrupts a running query from another thread (Ctrl-C).
-    pub fn interrupt_handle(&self) -> rusqlite::InterruptHandle {
-        self.conn.get_interrupt_handle()
+impl Store {
+    /// The value of `key` in the store's `meta` table.
+    pub fn meta_value(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let rows = self.rows_of(
+            "SELECT value FROM meta WHERE key = ?1",
+            &[Param::Text(key.to_string())],
+        )?;
+        Ok(rows.first().and_then(|r| opt_text(&r[0])))
+    }
+
+    /// The path of the stored source file document `id` comes from.
+    pub fn document_source(&self, id: &str) -> Result<Option<String>, StoreError> {
+        let rows = self.rows_of(
+            "SELECT f.path FROM documents d JOIN files f ON f.id = d.file_id WHERE d.slug = ?1",
+            &[Param::Text(id.to_string())],
+        )?;
+        Ok(rows.first().and_then(|r| opt_text(&r[0])))
     }
 }
 
-fn bind(st: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusqlite::Result<()> {
-    for (i, p) in params.iter().enumerate() {
-        match p {
-            Param::Text(s) => st.raw_bind_parameter(i + 1, s)?,
-            Param::Int(n) => st.raw_bind_parameter(i + 1, n)?,
-            Param::Real(r) => st.raw_bind_parameter(i + 1, r)?,
-        }
+/// A cell's text ('' for NULL), integer (0 for anything else) or optional text.
+pub(crate) fn text(c: &Cell) -> String {
+    c.as_text().map(|t| t.into_owned()).unwrap_or_default()
+}
+
+pub(crate) fn int(c: &Cell) -> i64 {
+    match c {
+        Cell::Int(i) => *i,
+        Cell::Real(r) => *r as i64,
+        Cell::Text(t) => t.parse().unwrap_or(0),
+        _ => 0,
     }
-    Ok(())
+}
+
+pub(crate) fn opt_text(c: &Cell) -> Option<String> {
+    match c {
+        Cell::Null => None,
+        c => Some(text(c)),
+    }
 }
 
 /// A failure while running a query: a full-text syntax error, an interrupt.
@@ -336,9 +316,9 @@ fn within_limits(sql: &Sql) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn query_err(e: rusqlite::Error) -> StoreError {
+/// A failure while running a query, in SQLite's words (never the statement's text).
+pub(crate) fn query_err_sqlite(e: rusqlite::Error) -> StoreError {
     let msg = match &e {
-        // The message alone: never the statement's text.
         rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
         rusqlite::Error::SqliteFailure(f, _)
             if f.code == rusqlite::ErrorCode::OperationInterrupted =>
@@ -377,21 +357,17 @@ impl Clauses for Store {
             ),
             _ => return None,
         };
+        let value = [Param::Text(value.to_string())];
+        // A store that cannot be read says so elsewhere: no suggestion here.
         let held = self
-            .conn
-            .prepare_cached(one)
-            .and_then(|mut st| st.exists([value]))
+            .rows_of(one, &value)
+            .map(|r| !r.is_empty())
             .unwrap_or(true);
         if held {
             return None;
         }
-        let mut st = self.conn.prepare_cached(all).ok()?;
-        let values = st
-            .query_map([], |r| r.get::<_, String>(0))
-            .ok()?
-            .filter_map(Result::ok)
-            .collect();
-        Some(values)
+        let values = self.rows_of(all, &[]).ok()?;
+        Some(values.iter().map(|r| text(&r[0])).collect())
     }
 
     fn has_clause(&self, doc: &str, label: &str) -> bool {
@@ -400,11 +376,8 @@ impl Clauses for Store {
             return *known;
         }
         let sql = "SELECT 1 FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2";
-        let found = self
-            .conn
-            .prepare_cached(sql)
-            .and_then(|mut st| st.exists(rusqlite::params![doc, label]))
-            .unwrap_or(false);
+        let params = [Param::Text(doc.to_string()), Param::Text(label.to_string())];
+        let found = self.rows_of(sql, &params).is_ok_and(|r| !r.is_empty());
         let mut cache = self.clause_cache.borrow_mut();
         if cache.len() > 100_000 {
             cache.clear();
@@ -415,7 +388,17 @@ impl Clauses for Store {
 
     fn check_full_text(&self, query: &str) -> Result<(), FullText> {
         use rusqlite::ErrorCode;
-        let sql = "SELECT 1 FROM clauses_fts WHERE clauses_fts MATCH ?1 LIMIT 1";
+        // FTS5's syntax on both engines: PostgreSQL's store checks it on an empty FTS5 table.
+        let (conn, sql) = match self.fts_syntax() {
+            Some(conn) => (conn, "SELECT 1 FROM syntax WHERE syntax MATCH ?1 LIMIT 1"),
+            None => match self.sqlite_connection() {
+                Some(conn) => (
+                    conn,
+                    "SELECT 1 FROM clauses_fts WHERE clauses_fts MATCH ?1 LIMIT 1",
+                ),
+                None => return Ok(()),
+            },
+        };
         let failed = |e: rusqlite::Error| -> FullText {
             match e.sqlite_error_code() {
                 // A syntax error in the query is SQLITE_ERROR with fts5's words.
@@ -433,17 +416,14 @@ impl Clauses for Store {
                 )),
             }
         };
-        let mut st = self.conn.prepare_cached(sql).map_err(failed)?;
+        let mut st = conn.prepare_cached(sql).map_err(failed)?;
         st.exists([query]).map(|_| ()).map_err(failed)
     }
 
     fn labels(&self, doc: &str) -> Vec<String> {
         let sql = "SELECT c.label FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 ORDER BY c.position LIMIT 1000";
-        let Ok(mut st) = self.conn.prepare_cached(sql) else {
-            return Vec::new();
-        };
-        st.query_map([doc], |r| r.get(0))
-            .map(|rows| rows.filter_map(Result::ok).collect())
+        self.rows_of(sql, &[Param::Text(doc.to_string())])
+            .map(|rows| rows.iter().map(|r| text(&r[0])).collect())
             .unwrap_or_default()
     }
 }

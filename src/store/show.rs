@@ -1,8 +1,9 @@
 //! `show`: one clause, document, actor or principle in full, as a [`Card`].
 
 use super::query::{Cell, Rows};
-use super::{Store, StoreError, sqlite_err};
+use super::{Store, StoreError};
 use crate::resolve::Thing;
+use crate::sql::Param;
 
 /// A thing in full: a heading, its facts, and tables of related rows.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31,6 +32,19 @@ fn list_separator(column: &str) -> Option<&'static str> {
     }
 }
 
+/// A subquery joining the aliases that `rows` (selecting `alias, folded`) gives, in the order
+/// of their folded forms, with U+001F.
+fn aliases_sql(dialect: crate::sql::print::Dialect, rows: &str) -> String {
+    match dialect {
+        crate::sql::print::Dialect::Sqlite => {
+            format!("(SELECT group_concat(alias, char(31)) FROM ({rows} ORDER BY 2, 1) AS s)")
+        }
+        crate::sql::print::Dialect::Postgres => {
+            format!("(SELECT string_agg(alias, chr(31) ORDER BY folded, alias) FROM ({rows}) AS s)")
+        }
+    }
+}
+
 const CITED_BY: &str =
     "SELECT v.\"from\", v.\"by\", v.stance, v.quote, v.source FROM v_citations v WHERE v.id IN (";
 
@@ -46,44 +60,29 @@ impl Store {
         }
     }
 
-    fn table(
-        &self,
-        heading: &str,
-        sql: &str,
-        p: &[&dyn rusqlite::ToSql],
-    ) -> Result<Section, StoreError> {
-        let e = |e| sqlite_err(&self.path, e);
-        let mut st = self.conn.prepare_cached(sql).map_err(e)?;
-        let columns: Vec<String> = st.column_names().map(|s| s.to_string()).collect();
-        let seps: Vec<Option<&str>> = columns.iter().map(|c| list_separator(c)).collect();
-        let n = columns.len();
-        let rows = st
-            .query_map(p, |r| {
-                (0..n)
-                    .map(|i| {
-                        Ok(match r.get_ref(i)? {
-                            rusqlite::types::ValueRef::Null => Cell::Null,
-                            rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
-                            rusqlite::types::ValueRef::Real(v) => Cell::Real(v),
-                            rusqlite::types::ValueRef::Text(t) => {
-                                let t = String::from_utf8_lossy(t);
-                                match seps[i] {
-                                    Some(sep) => {
-                                        Cell::List(t.split(sep).map(str::to_string).collect())
-                                    }
-                                    None => Cell::Text(t.into_owned()),
-                                }
-                            }
-                            rusqlite::types::ValueRef::Blob(b) => {
-                                Cell::Text(format!("<{} bytes>", b.len()))
-                            }
-                        })
-                    })
-                    .collect::<rusqlite::Result<Vec<Cell>>>()
+    fn table(&self, heading: &str, sql: &str, p: &[Param]) -> Result<Section, StoreError> {
+        let mut rows = Vec::new();
+        let columns = self
+            .select(sql, p, &[], |r| {
+                rows.push(r);
+                std::ops::ControlFlow::Continue(())
             })
-            .map_err(e)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(e)?;
+            .map_err(|e| self.store_err(e))?;
+        let seps: Vec<Option<&str>> = columns.iter().map(|c| list_separator(c)).collect();
+        let rows = rows
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .zip(seps.iter())
+                    .map(|(cell, sep)| match (cell, sep) {
+                        (Cell::Text(t), Some(sep)) => {
+                            Cell::List(t.split(sep).map(str::to_string).collect())
+                        }
+                        (cell, _) => cell,
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Section {
             heading: heading.to_string(),
             rows: Rows { columns, rows },
@@ -91,11 +90,7 @@ impl Store {
     }
 
     /// The first row of a query as `(column, value)` facts, skipping NULLs.
-    fn facts(
-        &self,
-        sql: &str,
-        p: &[&dyn rusqlite::ToSql],
-    ) -> Result<Vec<(String, Cell)>, StoreError> {
+    fn facts(&self, sql: &str, p: &[Param]) -> Result<Vec<(String, Cell)>, StoreError> {
         let s = self.table("", sql, p)?;
         let Some(row) = s.rows.rows.first() else {
             return Ok(Vec::new());
@@ -114,22 +109,22 @@ impl Store {
         let facts = self.facts(
             "SELECT v.document, d.title AS \"document title\", v.label, v.title, v.date, v.principles, v.parent, v.text
              FROM v_clauses v JOIN documents d ON d.slug = v.document WHERE v.ref = ?1",
-            &[&r],
+            &[Param::Text(r.clone())],
         )?;
         let children = self.table(
             "clauses under it",
             "SELECT ref, text FROM v_clauses WHERE parent = ?1 ORDER BY position",
-            &[&r],
+            &[Param::Text(r.clone())],
         )?;
         let cited = self.table(
             "cited by",
-            &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN clauses c ON c.id = ci.to_clause_id JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2) ORDER BY v.date, v.id"),
-            &[&doc, &label],
+            &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN clauses c ON c.id = ci.to_clause_id JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2) ORDER BY v.date NULLS FIRST, v.id"),
+            &[Param::Text(doc.into()), Param::Text(label.into())],
         )?;
         let cites = self.table(
             "citations it makes",
             "SELECT \"to\", \"by\", stance, quote FROM v_citations WHERE \"from\" = ?1 ORDER BY id",
-            &[&r],
+            &[Param::Text(r.clone())],
         )?;
         Ok(Card {
             title: format!("clause {r}"),
@@ -140,29 +135,32 @@ impl Store {
 
     fn document_card(&self, id: &str) -> Result<Card, StoreError> {
         let facts = self.facts(
+            &format!(
             "SELECT id, title, kind, date, place, authors,
-                    (SELECT group_concat(alias, char(31)) FROM (SELECT a.alias FROM document_aliases a JOIN documents d ON d.id = a.document_id WHERE d.slug = ?1 ORDER BY a.folded)) AS aliases,
+                    {aliases} AS aliases,
                     language, source,
                     CASE excerpt WHEN 1 THEN 'yes (only part of the text is stored)' ELSE NULL END AS excerpt, file
              FROM v_documents WHERE id = ?1",
-            &[&id],
+            aliases = aliases_sql(self.dialect(), "SELECT a.alias, a.folded FROM document_aliases a JOIN documents d ON d.id = a.document_id WHERE d.slug = ?1")
+        ),
+            &[Param::Text(id.into())],
         )?;
         let relations = self.table(
             "relations",
             "SELECT 'this ' || type || ' ' || \"to\" AS relation, note FROM v_relations WHERE \"from\" = ?1
              UNION ALL SELECT \"from\" || ' ' || type || ' this', note FROM v_relations WHERE \"to\" = ?1",
-            &[&id],
+            &[Param::Text(id.into())],
         )?;
         let clauses = self.table(
             "clauses",
             "SELECT ref, text, principles FROM v_clauses WHERE document = ?1 ORDER BY position",
-            &[&id],
+            &[Param::Text(id.into())],
         )?;
         let cited = self.table(
             "cited by",
             &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN documents d ON d.id = ci.to_document_id WHERE d.slug = ?1
-                      UNION SELECT ci.id FROM citations ci JOIN clauses c ON c.id = ci.to_clause_id JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1) ORDER BY v.date, v.id"),
-            &[&id],
+                      UNION SELECT ci.id FROM citations ci JOIN clauses c ON c.id = ci.to_clause_id JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1) ORDER BY v.date NULLS FIRST, v.id"),
+            &[Param::Text(id.into())],
         )?;
         Ok(Card {
             title: format!("document {id}"),
@@ -172,24 +170,27 @@ impl Store {
     }
 
     fn actor_card(&self, id: &str) -> Result<Card, StoreError> {
-        let facts = self.facts("SELECT id, name, kind, role, member_of AS \"member of\", represents,
-                (SELECT group_concat(alias, char(31)) FROM (SELECT x.alias FROM actor_aliases x JOIN actors a ON a.id = x.actor_id WHERE a.slug = ?1 ORDER BY x.folded)) AS aliases
-             FROM v_actors WHERE id = ?1", &[&id])?;
+        let facts = self.facts(&format!(
+            "SELECT id, name, kind, role, member_of AS \"member of\", represents,
+                {aliases} AS aliases
+             FROM v_actors WHERE id = ?1",
+            aliases = aliases_sql(self.dialect(), "SELECT x.alias, x.folded FROM actor_aliases x JOIN actors a ON a.id = x.actor_id WHERE a.slug = ?1")
+        ), &[Param::Text(id.into())])?;
         let members = self.table(
             "members and representatives",
             "SELECT a.slug AS id, a.name, 'member' AS \"as\" FROM memberships m JOIN actors a ON a.id = m.member_id JOIN actors g ON g.id = m.group_id WHERE g.slug = ?1
              UNION ALL SELECT a.slug, a.name, 'speaks for it' FROM representations r JOIN actors a ON a.id = r.actor_id JOIN actors g ON g.id = r.represented_id WHERE g.slug = ?1",
-            &[&id],
+            &[Param::Text(id.into())],
         )?;
         let docs = self.table(
             "documents",
-            "SELECT d.slug AS id, d.title, d.kind, d.date FROM document_authors da JOIN documents d ON d.id = da.document_id JOIN actors a ON a.id = da.actor_id WHERE a.slug = ?1 ORDER BY d.date_start, d.slug",
-            &[&id],
+            "SELECT d.slug AS id, d.title, d.kind, d.date FROM document_authors da JOIN documents d ON d.id = da.document_id JOIN actors a ON a.id = da.actor_id WHERE a.slug = ?1 ORDER BY d.date_start NULLS FIRST, d.slug",
+            &[Param::Text(id.into())],
         )?;
         let made = self.table(
             "citations made",
-            "SELECT v.\"from\", v.\"to\", v.stance, v.quote, v.source FROM v_citations v WHERE v.id IN (SELECT ca.citation_id FROM citation_actors ca JOIN actors a ON a.id = ca.actor_id WHERE a.slug = ?1) ORDER BY v.date, v.id",
-            &[&id],
+            "SELECT v.\"from\", v.\"to\", v.stance, v.quote, v.source FROM v_citations v WHERE v.id IN (SELECT ca.citation_id FROM citation_actors ca JOIN actors a ON a.id = ca.actor_id WHERE a.slug = ?1) ORDER BY v.date NULLS FIRST, v.id",
+            &[Param::Text(id.into())],
         )?;
         Ok(Card {
             title: format!("actor {id}"),
@@ -200,25 +201,28 @@ impl Store {
 
     fn principle_card(&self, id: &str) -> Result<Card, StoreError> {
         let facts = self.facts(
+            &format!(
             "SELECT id, name, description,
-                    (SELECT group_concat(alias, char(31)) FROM (SELECT x.alias FROM principle_aliases x JOIN principles p ON p.id = x.principle_id WHERE p.slug = ?1 ORDER BY x.folded)) AS aliases
+                    {aliases} AS aliases
              FROM v_principles WHERE id = ?1",
-            &[&id],
+            aliases = aliases_sql(self.dialect(), "SELECT x.alias, x.folded FROM principle_aliases x JOIN principles p ON p.id = x.principle_id WHERE p.slug = ?1")
+        ),
+            &[Param::Text(id.into())],
         )?;
         let clauses = self.table("clauses expressing it", "SELECT d.slug || '#' || c.label AS ref, c.text FROM clause_principles cp JOIN principles p ON p.id = cp.principle_id
-              JOIN clauses c ON c.id = cp.clause_id JOIN documents d ON d.id = c.document_id WHERE p.slug = ?1 ORDER BY c.document_id, c.position", &[&id])?;
+              JOIN clauses c ON c.id = cp.clause_id JOIN documents d ON d.id = c.document_id WHERE p.slug = ?1 ORDER BY c.document_id, c.position", &[Param::Text(id.into())])?;
         let cited = self.table(
             "cited by, directly",
-            &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN principles p ON p.id = ci.to_principle_id WHERE p.slug = ?1) ORDER BY v.date, v.id"),
-            &[&id],
+            &format!("{CITED_BY}SELECT ci.id FROM citations ci JOIN principles p ON p.id = ci.to_principle_id WHERE p.slug = ?1) ORDER BY v.date NULLS FIRST, v.id"),
+            &[Param::Text(id.into())],
         )?;
         // How `cited-by` also reaches it: a citation of a clause that expresses it.
         let via = self.table(
             "cited through a clause that expresses it",
             "SELECT v.\"from\", v.\"by\", v.\"to\" AS via, v.stance, v.quote FROM v_citations v WHERE v.id IN (
                  SELECT ci.id FROM citations ci JOIN clause_principles cp ON cp.clause_id = ci.to_clause_id
-                 JOIN principles p ON p.id = cp.principle_id WHERE p.slug = ?1) ORDER BY v.date, v.id",
-            &[&id],
+                 JOIN principles p ON p.id = cp.principle_id WHERE p.slug = ?1) ORDER BY v.date NULLS FIRST, v.id",
+            &[Param::Text(id.into())],
         )?;
         Ok(Card {
             title: format!("principle {id}"),
@@ -231,32 +235,25 @@ impl Store {
         let mut facts = self.facts(
             "SELECT v.\"from\", v.\"to\", v.\"by\", v.stance, v.source, v.date, v.method, v.confidence, v.note
              FROM v_citations v WHERE v.id = ?1",
-            &[&n],
+            &[Param::Int(n)],
         )?;
         if facts.is_empty() {
             return Err(StoreError::Query(format!("there is no citation {n}")));
         }
         // The quotation beside its source, with the differences marked.
-        let e = |e| sqlite_err(&self.path, e);
         // With it, for an unresolved reference, what it names, which the store does not hold.
-        type Row = (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        );
-        let (quote, diff, source, to_name, to_label): Row = self
-            .conn
-            .query_row(
-                "SELECT ci.quote, ci.diff, c.text,
-                        CASE WHEN ci.to_ref IS NULL THEN ci.to_name END,
-                        CASE WHEN ci.to_ref IS NULL THEN ci.to_label END
-                 FROM citations ci LEFT JOIN clauses c ON c.id = ci.to_clause_id WHERE ci.id = ?1",
-                [n],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .map_err(e)?;
+        let row = self.rows_of(
+            "SELECT ci.quote, ci.diff, c.text,
+                    CASE WHEN ci.to_ref IS NULL THEN ci.to_name END,
+                    CASE WHEN ci.to_ref IS NULL THEN ci.to_label END
+             FROM citations ci LEFT JOIN clauses c ON c.id = ci.to_clause_id WHERE ci.id = ?1",
+            &[Param::Int(n)],
+        )?;
+        let Some(row) = row.first() else {
+            return Err(StoreError::Query(format!("there is no citation {n}")));
+        };
+        let [quote, diff, source, to_name, to_label] =
+            [0, 1, 2, 3, 4].map(|i| super::query::opt_text(&row[i]));
         if let Some(name) = to_name {
             facts.push((
                 "names".into(),

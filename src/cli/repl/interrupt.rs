@@ -3,7 +3,8 @@
 //! At the prompt rustyline reads Ctrl-C as a key (the terminal is in raw mode, no signal) and
 //! clears the line. While a statement runs the terminal is in its normal mode, so Ctrl-C sends
 //! SIGINT; the `ctrlc` crate turns it into a call on its own thread, which calls
-//! `sqlite3_interrupt` through the [`rusqlite::InterruptHandle`] of the statement's store. The
+//! `sqlite3_interrupt` (or PostgreSQL's cancel request) through the [`concord::store::Interrupt`]
+//! of the statement's store. The
 //! query then fails with `StoreError::Interrupted`, the runner prints `interrupted (N rows
 //! shown)`, and the session goes on. A query whose rows are all read but still being printed
 //! (a long table to a slow terminal) is stopped by [`cancelled`]: the shell's output checks it
@@ -13,7 +14,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rusqlite::InterruptHandle;
+use concord::store::Interrupt as InterruptHandle;
 
 /// The handle of the store whose statement runs now, if one does.
 static RUNNING: Mutex<Option<InterruptHandle>> = Mutex::new(None);
