@@ -4,8 +4,11 @@
 //! SQLite store as usual, and copied into a fresh PostgreSQL database by `concord copy`
 //! (schema/postgres/ and every table, in one transaction); then every query of the corpus's
 //! `.cq` scripts is compiled for both dialects, run on both engines, and the rows compared, in
-//! order. This is the comparison suite in the making: the store does not yet query
-//! `postgres://` itself, so PostgreSQL's rows are read through `psql`.
+//! order, PostgreSQL's rows read through `psql` (so that the printer is checked apart from the
+//! store's PostgreSQL connection).
+//!
+//! Then the same through concord itself (`concord_answers_the_same_on_sqlite_and_postgresql`):
+//! built by `concord build -o postgres://…`, queried by `concord --db postgres://…`.
 //!
 //! Needs a PostgreSQL 15 server: `CONCORD_PG_URL` (`bench/pg start` starts one and prints its
 //! URL), and `psql`. Without `CONCORD_PG_URL` the test says so on stderr and checks nothing,
@@ -299,5 +302,322 @@ fn golden_queries_give_the_same_rows_on_postgresql() {
         }
     }
     assert!(total > 100, "only {total} queries compared");
+    assert!(report.is_empty(), "{report}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Through concord itself: `concord build -o postgres://…`, then the same statements on both
+// ---------------------------------------------------------------------------------------------
+
+/// Runs the concord binary; (status, stdout and stderr together) with the store's name
+/// replaced by `STORE`.
+fn concord(args: &[&str], store: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("CONCORD_DB")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the concord binary runs");
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&out.stderr));
+    (
+        out.status.code().unwrap_or(-1),
+        text.replace(store, "STORE"),
+    )
+}
+
+/// An empty database `name` on the server (dropped first if it exists); its URL.
+fn fresh_database(url: &str, name: &str) -> String {
+    psql(
+        url,
+        &format!(
+            "DROP DATABASE IF EXISTS {name};\nCREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8';\n"
+        ),
+        false,
+    );
+    with_database(url, name)
+}
+
+/// One statement to run on both engines, and how its outputs must agree.
+struct Case {
+    name: String,
+    args: Vec<String>,
+    agree: Agree,
+    /// `explain` prints each engine's own plan: only the exit status is compared.
+    plan_only: bool,
+}
+
+/// The statements of a corpus's golden scripts, one case each, with the script's parameters.
+fn golden_cases(corpus: &str, engine: &mut Engine) -> Vec<Case> {
+    let mut scripts: Vec<PathBuf> =
+        std::fs::read_dir(manifest_dir().join("tests/queries").join(corpus))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "cq"))
+            .collect();
+    scripts.sort();
+    let mut cases = Vec::new();
+    for script in &scripts {
+        let src = std::fs::read_to_string(script).unwrap();
+        let mut params = Vec::new();
+        engine.env = Env::default();
+        for line in src.lines().map(str::trim) {
+            if let Some(p) = line.strip_prefix("-- param:") {
+                let (k, v) = p.split_once('=').unwrap();
+                params.push(format!("{}={}", k.trim(), v.trim()));
+                engine.env.params.insert(k.trim().into(), v.trim().into());
+            }
+        }
+        let file = script.file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(statements) = Engine::parse(&src) else {
+            // A script with a syntax error runs whole: its diagnostics must agree.
+            let mut args = vec!["run".to_string(), script.display().to_string()];
+            for p in &params {
+                args.extend(["--param".to_string(), p.clone()]);
+            }
+            cases.push(Case {
+                name: file,
+                args,
+                agree: Agree::InOrder,
+                plan_only: false,
+            });
+            continue;
+        };
+        // Statement by statement, each after the `let`s before it.
+        let mut lets = String::new();
+        for st in &statements {
+            let own = &src[st.span.start..st.span.end];
+            let text = format!("{lets}{own}");
+            if matches!(st.kind, concord::syntax::StatementKind::Let { .. }) {
+                lets.push_str(own);
+                lets.push_str(";\n");
+            }
+            let (agree, plan_only) = match engine.prepare(st) {
+                Ok(Prepared::Query { sql, plan, .. }) => (
+                    match (sql.text.contains(".rank"), plan.limit.is_some()) {
+                        (false, _) => Agree::InOrder,
+                        (true, false) => Agree::AsSet,
+                        (true, true) => Agree::InNumber,
+                    },
+                    false,
+                ),
+                Ok(Prepared::Explain { .. }) => (Agree::InOrder, true),
+                _ => (Agree::InOrder, false),
+            };
+            let mut args = vec![
+                "--color".to_string(),
+                "never".into(),
+                "--format".into(),
+                "json".into(),
+                "-c".into(),
+                text,
+            ];
+            for p in &params {
+                args.extend(["--param".to_string(), p.clone()]);
+            }
+            cases.push(Case {
+                name: format!(
+                    "{file}: {}",
+                    src[st.span.start..st.span.end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+                args,
+                agree,
+                plan_only,
+            });
+        }
+    }
+    cases
+}
+
+/// How the outputs of `src`'s statements must agree: as the least strict of its statements'.
+fn agreement(src: &str, engine: &mut Engine) -> Agree {
+    let mut agree = Agree::InOrder;
+    engine.env = Env::default();
+    for st in Engine::parse(src).unwrap_or_default() {
+        if let Ok(Prepared::Query { sql, plan, .. }) = engine.prepare(&st)
+            && sql.text.contains(".rank")
+        {
+            agree = if plan.limit.is_some() {
+                Agree::InNumber
+            } else if agree == Agree::InOrder {
+                Agree::AsSet
+            } else {
+                agree
+            };
+        }
+    }
+    agree
+}
+
+/// Every ```concord block of docs/language.md, as the reader sees its output (a table).
+fn doc_cases(engine: &mut Engine) -> Vec<Case> {
+    let doc = std::fs::read_to_string(manifest_dir().join("docs/language.md")).unwrap();
+    let mut cases = Vec::new();
+    let mut lines = doc.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() != "```concord" {
+            continue;
+        }
+        let mut query = String::new();
+        for l in lines.by_ref() {
+            if l.trim() == "```" {
+                break;
+            }
+            query.push_str(l);
+            query.push('\n');
+        }
+        let explain = query.trim_start().starts_with("explain");
+        cases.push(Case {
+            name: format!("docs/language.md: {}", query.trim()),
+            agree: agreement(&query, engine),
+            args: vec!["--color".into(), "never".into(), "-c".into(), query],
+            plan_only: explain,
+        });
+    }
+    cases
+}
+
+/// The saved scripts of examples/, run whole by `concord run`.
+fn example_cases() -> Vec<Case> {
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cq"))
+        .collect();
+    scripts.sort();
+    scripts
+        .iter()
+        .map(|s| Case {
+            name: format!("examples/{}", s.file_name().unwrap().to_string_lossy()),
+            args: vec![
+                "run".into(),
+                s.display().to_string(),
+                "--color".into(),
+                "never".into(),
+            ],
+            agree: Agree::InOrder,
+            plan_only: false,
+        })
+        .collect()
+}
+
+/// Runs every case on the SQLite file and on the PostgreSQL store; the differences.
+fn compare_outputs(
+    cases: &[Case],
+    file: &str,
+    url: &str,
+    kinds: &mut [usize; 4],
+    succeeded: &mut usize,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for case in cases {
+        let with = |db: &str| {
+            let mut args: Vec<&str> = case.args.iter().map(String::as_str).collect();
+            if args.first() == Some(&"run") {
+                args.extend(["--db", db]);
+            } else {
+                args.splice(0..0, ["--db", db]);
+            }
+            concord(&args, db)
+        };
+        let (a_status, a) = with(file);
+        let (b_status, b) = with(url);
+        if a_status == 0 {
+            *succeeded += 1;
+        }
+        let same = a_status == b_status
+            && (case.plan_only
+                || match case.agree {
+                    Agree::InOrder => a == b,
+                    Agree::AsSet => {
+                        // JSON rows one a line, the last without its comma.
+                        let rows = |t: &str| -> Vec<String> {
+                            t.lines()
+                                .map(|l| l.trim_end_matches(',').to_string())
+                                .collect()
+                        };
+                        let (mut x, mut y) = (rows(&a), rows(&b));
+                        x.sort_unstable();
+                        y.sort_unstable();
+                        x == y
+                    }
+                    Agree::InNumber => a.lines().count() == b.lines().count(),
+                });
+        kinds[match (case.plan_only, case.agree) {
+            (true, _) => 3,
+            (_, Agree::InOrder) => 0,
+            (_, Agree::AsSet) => 1,
+            (_, Agree::InNumber) => 2,
+        }] += 1;
+        if !same {
+            failures.push(format!(
+                "{}\n  SQLite (exit {a_status}):\n{a}\n  PostgreSQL (exit {b_status}):\n{b}",
+                case.name
+            ));
+        }
+    }
+    failures
+}
+
+/// The comparison suite: each golden corpus is built twice by `concord build`, into a SQLite
+/// file and into a PostgreSQL database, and every golden statement, every example of
+/// docs/language.md and every saved script of examples/ is run by the binary on both; the
+/// outputs (JSON for the golden statements, the table a reader sees for the rest) must be the
+/// same, byte for byte, but where docs/postgres.md says they may differ: rows ranked by
+/// full-text relevance (compared as sets, or in number under a limit) and `explain`'s plans.
+#[test]
+fn concord_answers_the_same_on_sqlite_and_postgresql() {
+    let Some(server) = server() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut report = String::new();
+    let mut total = 0;
+    for (corpus, dir) in [
+        ("osce", manifest_dir().join("examples/osce")),
+        ("climate", manifest_dir().join("tests/fixtures/climate")),
+    ] {
+        let file = tmp.path().join(format!("{corpus}.db"));
+        let file = file.to_str().unwrap();
+        let url = fresh_database(&server, &format!("concord_via_{corpus}"));
+        for out in [file, url.as_str()] {
+            let (status, text) = concord(&["build", dir.to_str().unwrap(), "-o", out], out);
+            assert_eq!(status, 0, "build -o {out}: {text}");
+            assert!(text.contains("built STORE: "), "{text}");
+        }
+        let mut engine = Engine::open(Path::new(file)).unwrap();
+        let mut cases = golden_cases(corpus, &mut engine);
+        if corpus == "osce" {
+            cases.extend(doc_cases(&mut engine));
+            cases.extend(example_cases());
+        }
+        let (mut kinds, mut succeeded) = ([0; 4], 0);
+        let failures = compare_outputs(&cases, file, &url, &mut kinds, &mut succeeded);
+        // Most cases answer; the rest are the golden suite's error cases, whose messages
+        // must agree too.
+        assert!(
+            succeeded * 10 > cases.len() * 7,
+            "{corpus}: only {succeeded} of {} cases ran without error on SQLite",
+            cases.len()
+        );
+        eprintln!(
+            "{corpus}: {} statements and scripts run on both engines, {succeeded} of them without error ({} in order, {} as sets, {} in number, {} explain), {} differ",
+            cases.len(),
+            kinds[0],
+            kinds[1],
+            kinds[2],
+            kinds[3],
+            failures.len()
+        );
+        total += cases.len();
+        for f in failures {
+            let _ = writeln!(report, "=== {corpus}: {f}");
+        }
+    }
+    assert!(total > 300, "only {total} cases compared");
     assert!(report.is_empty(), "{report}");
 }

@@ -11,6 +11,10 @@
 //!   (`CONCORD_DATA`, `../shared/data`) or builds tools the tests do not. It runs with
 //!   `CONCORD_DOCS_DEV=1` (and the data in place), and is otherwise listed as skipped. A ```sh
 //!   long block (fuzzing for hours) is never run here.
+//! - A ```sh pg block needs the PostgreSQL server of `bench/pg` (`bench/` is linked into the
+//!   scratch folder, and the commands see this build's target folder, where the server lives):
+//!   it runs when `CONCORD_PG_URL` says the server is up, as in CI, and is otherwise skipped,
+//!   unless `CONCORD_REQUIRE_PG=1`.
 //! - In a plain ``` block, a line `$ COMMAND` is a command, and the lines after it, up to the
 //!   next `$` or the end of the block, are its output (stdout, then stderr), compared exactly
 //!   when the document shows any. It must succeed unless its output shows an error (`error:`)
@@ -39,6 +43,8 @@ struct Cmd {
     output: Option<String>,
     /// In a ```sh dev block.
     dev: bool,
+    /// In a ```sh pg block.
+    pg: bool,
 }
 
 fn commands(readme: &str) -> Vec<Cmd> {
@@ -57,9 +63,10 @@ fn commands(readme: &str) -> Vec<Cmd> {
         }
         let lang = lang.trim();
         let dev = lang == "sh dev";
+        let pg = lang == "sh pg";
         match lang {
             "sh long" => {}
-            "sh" | "sh dev" => {
+            "sh" | "sh dev" | "sh pg" => {
                 for (n, b) in block {
                     let t = b.trim();
                     if t.is_empty() || t.starts_with('#') {
@@ -87,6 +94,7 @@ fn commands(readme: &str) -> Vec<Cmd> {
                         input: None,
                         output: None,
                         dev,
+                        pg,
                     });
                 }
             }
@@ -109,6 +117,7 @@ fn commands(readme: &str) -> Vec<Cmd> {
                         input: None,
                         output: (!shown.is_empty()).then(|| shown.join("\n")),
                         dev: false,
+                        pg: false,
                     });
                 }
             }
@@ -132,7 +141,7 @@ fn run_document(name: &str) -> usize {
         .join(name.replace('/', "-"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    for shared in ["examples", "tests", "docs"] {
+    for shared in ["examples", "tests", "docs", "bench"] {
         std::os::unix::fs::symlink(root.join(shared), dir.join(shared)).unwrap();
     }
     let data = std::env::var_os("CONCORD_DATA")
@@ -145,9 +154,32 @@ fn run_document(name: &str) -> usize {
         std::env::var("PATH").unwrap_or_default()
     );
 
+    let pg = std::env::var_os("CONCORD_PG_URL").is_some_and(|v| !v.is_empty());
+    // Where bench/pg keeps the server: CONCORD_PG_TARGET (CI, when it had to put it apart),
+    // else this build's target folder.
+    let target = std::env::var_os("CONCORD_PG_TARGET")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .parent()
+                .unwrap()
+                .to_path_buf()
+        });
     let mut ran = 0;
     let mut failures = Vec::new();
     for c in &cmds {
+        if c.pg && !pg {
+            assert!(
+                std::env::var_os("CONCORD_REQUIRE_PG").is_none_or(|v| v != "1"),
+                "{name}:{}: CONCORD_PG_URL is not set, and CONCORD_REQUIRE_PG=1 asks for PostgreSQL",
+                c.line
+            );
+            eprintln!(
+                "{name}:{}: skipped (needs the server of `bench/pg start`, CONCORD_PG_URL): {}",
+                c.line, c.text
+            );
+            continue;
+        }
         if NOT_RUN.iter().any(|p| c.text.starts_with(p)) {
             continue;
         }
@@ -191,6 +223,8 @@ fn run_document(name: &str) -> usize {
             .env("PATH", &path)
             .env("NO_COLOR", "1")
             .env("CONCORD_DATA", &data)
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("CONCORD_DB")
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())

@@ -391,3 +391,63 @@ fn ctrl_c_while_a_long_result_prints_says_how_many_rows_were_shown() {
     expect_then_prompt(&mut p, "{\"count\":300}");
     leave(p);
 }
+
+/// The shell on a store in PostgreSQL (the server of `bench/pg start`, `CONCORD_PG_URL`):
+/// the banner, Tab completion from the server's names, a query. Skipped without a server,
+/// unless `CONCORD_REQUIRE_PG=1`.
+#[test]
+fn the_shell_runs_on_a_store_in_postgresql() {
+    let Some(server) = std::env::var("CONCORD_PG_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var_os("CONCORD_REQUIRE_PG").is_none_or(|v| v != "1"),
+            "CONCORD_PG_URL is not set, and CONCORD_REQUIRE_PG=1 asks for PostgreSQL"
+        );
+        eprintln!(
+            "tests/repl_pty.rs: CONCORD_PG_URL is not set; the shell on PostgreSQL not checked"
+        );
+        return;
+    };
+    let at = server.rfind('/').expect("a URL with a database");
+    let admin = format!("{}/postgres", &server[..at]);
+    let url = format!("{}/concord_repl_pty", &server[..at]);
+    for sql in [
+        "DROP DATABASE IF EXISTS concord_repl_pty WITH (FORCE)",
+        "CREATE DATABASE concord_repl_pty TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'",
+    ] {
+        let o = Command::new("psql")
+            .args(["-X", "-q", "-d", &admin, "-c", sql])
+            .output()
+            .expect("psql runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let built = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args([
+            "build",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/examples/osce"),
+            "-o",
+            &url,
+        ])
+        .output()
+        .expect("concord build runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let home = Home::new();
+    let mut p = spawn(&home, &["--db", &url]);
+    p.send("clauses cited-by lav").unwrap();
+    p.send(TAB).unwrap();
+    p.flush().unwrap();
+    p.exp_string("lavrov")
+        .expect("Tab completes `lav` to `lavrov` from the server's names");
+    enter(&mut p, " where principle = indivisibility");
+    let out = expect_then_prompt(&mut p, "3 rows");
+    assert!(out.contains("istanbul-charter#8.5"), "{out:?}");
+    enter(&mut p, "show istanbul-charter#8.5");
+    expect_then_prompt(&mut p, "at the expense of the security of other States");
+    leave(p);
+}
