@@ -540,39 +540,22 @@ fn script_file(db: Option<PathBuf>, o: &OutputArgs, path: &std::path::Path) -> E
 
 /// `concord copy FROM TO`.
 fn copy(from: &str, to: &str) -> ExitCode {
-    use concord::store::postgres;
-    let stats = match (
-        postgres::is_postgres_url(from),
-        postgres::is_postgres_url(to),
-    ) {
-        (false, true) => postgres::copy_to_postgres(std::path::Path::new(from), to),
-        (true, false) => postgres::copy_from_postgres(from, std::path::Path::new(to)),
-        (true, true) => {
-            eprintln!(
-                "error: both ends are databases; copy through a file: `concord copy {} local.db`, then `concord copy local.db {}`",
-                postgres::redacted(from),
-                postgres::redacted(to)
-            );
-            return ExitCode::from(2);
-        }
-        (false, false) => {
-            eprintln!(
-                "error: neither end is a PostgreSQL URL; `concord copy` copies a store into a database named `postgres://[user@]host[:port]/name`, or out of one into a file (to copy a file, use cp)"
-            );
-            return ExitCode::from(2);
-        }
-    };
-    match stats {
+    use concord::store::{StoreError, display_name, postgres};
+    match postgres::copy(from, to) {
         Ok(s) => {
             eprintln!(
                 "copied {} to {}: {} tables, {} rows in {:.2} s",
-                postgres::redacted(from),
-                postgres::redacted(to),
+                display_name(std::path::Path::new(from)),
+                display_name(std::path::Path::new(to)),
                 s.tables,
                 s.rows,
                 s.seconds
             );
             ExitCode::SUCCESS
+        }
+        Err(e @ StoreError::Usage(_)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -133,6 +133,9 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    /// A command given what it cannot do (`concord copy` between two files).
+    #[error("{0}")]
+    Usage(String),
     /// A PostgreSQL server refused or failed (`url` without its password).
     #[error("{url}: {message}")]
     Postgres { url: String, message: String },

@@ -336,6 +336,23 @@ fn pull(
     Ok((tables.len(), n_rows))
 }
 
+/// `concord copy FROM TO`: a store file into an empty PostgreSQL database, or a database's
+/// store into a file. Both ends files, or both databases: [`StoreError::Usage`].
+pub fn copy(from: &str, to: &str) -> Result<CopyStats, StoreError> {
+    match (is_postgres_url(from), is_postgres_url(to)) {
+        (false, true) => copy_to_postgres(Path::new(from), to),
+        (true, false) => copy_from_postgres(from, Path::new(to)),
+        (true, true) => Err(StoreError::Usage(format!(
+            "both ends are databases; copy through a file: `concord copy {} local.db`, then `concord copy local.db {}`",
+            redacted(from),
+            redacted(to)
+        ))),
+        (false, false) => Err(StoreError::Usage(
+            "neither end is a PostgreSQL URL; `concord copy` copies a store into a database named `postgres://[user@]host[:port]/name`, or out of one into a file (to copy a file, use cp)".into(),
+        )),
+    }
+}
+
 /// Copies the store at `db` into the (empty) PostgreSQL database at `url`.
 pub fn copy_to_postgres(db: &Path, url: &str) -> Result<CopyStats, StoreError> {
     let start = Instant::now();
