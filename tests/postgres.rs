@@ -481,6 +481,81 @@ fn doc_cases(engine: &mut Engine) -> Vec<Case> {
     cases
 }
 
+/// The queries the other tests of the suite ask of the example: every string literal of
+/// `tests/*.rs` that is a statement the example's store answers (a query, `show`, `compare`),
+/// once each. Literals with placeholders (`{}`, `$name`) do not resolve and are left out.
+fn suite_cases(engine: &mut Engine) -> Vec<Case> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("tests"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    let starts = [
+        "clauses",
+        "citations",
+        "documents",
+        "actors",
+        "principles",
+        "statements",
+        "show ",
+        "compare ",
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    let mut cases = Vec::new();
+    for file in &files {
+        let src = std::fs::read_to_string(file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        // Plain string literals, `\"` and `\\` unescaped.
+        let mut chars = src.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '"' || src[..i].ends_with('r') || src[..i].ends_with('\'') {
+                continue;
+            }
+            let mut lit = String::new();
+            let mut closed = false;
+            while let Some((_, c)) = chars.next() {
+                match c {
+                    '\\' => match chars.next() {
+                        Some((_, 'n')) => lit.push('\n'),
+                        Some((_, c)) => lit.push(c),
+                        None => break,
+                    },
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    c => lit.push(c),
+                }
+            }
+            if !closed || !starts.iter().any(|s| lit.starts_with(s)) || !seen.insert(lit.clone()) {
+                continue;
+            }
+            engine.env = Env::default();
+            let Ok(statements) = Engine::parse(&lit) else {
+                continue;
+            };
+            if statements.len() != 1 || engine.prepare(&statements[0]).is_err() {
+                continue;
+            }
+            cases.push(Case {
+                name: format!("{name}: {lit}"),
+                agree: agreement(&lit, engine),
+                args: vec![
+                    "--color".into(),
+                    "never".into(),
+                    "--format".into(),
+                    "json".into(),
+                    "-c".into(),
+                    lit,
+                ],
+                plan_only: false,
+            });
+        }
+    }
+    cases
+}
+
 /// The saved scripts of examples/, run whole by `concord run`.
 fn example_cases() -> Vec<Case> {
     let mut scripts: Vec<PathBuf> = std::fs::read_dir(manifest_dir().join("examples"))
@@ -593,6 +668,13 @@ fn concord_answers_the_same_on_sqlite_and_postgresql() {
         let mut cases = golden_cases(corpus, &mut engine);
         if corpus == "osce" {
             cases.extend(doc_cases(&mut engine));
+            let suite = suite_cases(&mut engine);
+            assert!(
+                suite.len() > 50,
+                "only {} queries found in tests/*.rs",
+                suite.len()
+            );
+            cases.extend(suite);
             cases.extend(example_cases());
         }
         let (mut kinds, mut succeeded) = ([0; 4], 0);
