@@ -25,6 +25,13 @@ pub enum Dialect {
 
 /// Prints `select` as one statement; `params` are its bound values (`?1`, `$1` is
 /// `params[0]`), whose types PostgreSQL is told by a cast (`$1::text`).
+/// Whether an order key is never NULL: the row's own id and slug (`t.id`, `t.slug`: the
+/// primary key, and a `NOT NULL UNIQUE` column of every table that has one; `t` is the
+/// table a query's rows come from, never the outer side of a join).
+fn never_null(e: &Expr) -> bool {
+    matches!(e, Expr::Col(alias, "id" | "slug") if *alias == super::fields::T)
+}
+
 pub fn print(select: &Select, dialect: Dialect, params: &[Param]) -> String {
     let mut p = Printer {
         out: String::with_capacity(2048),
@@ -147,6 +154,11 @@ impl Printer<'_> {
                     (Expr::NullsLast(_), Dialect::Postgres) if !desc => {
                         self.out.push_str(" NULLS LAST")
                     }
+                    // A key that is never NULL needs no NULL order, and keeps its index:
+                    // PostgreSQL reads a btree in order only as `ASC NULLS LAST` or
+                    // `DESC NULLS FIRST`, so `t.id NULLS FIRST` would sort every row.
+                    (e, Dialect::Postgres) if never_null(e) && *desc => self.out.push_str(" DESC"),
+                    (e, Dialect::Postgres) if never_null(e) => {}
                     (_, Dialect::Postgres) if *desc => self.out.push_str(" DESC NULLS LAST"),
                     (_, Dialect::Postgres) => self.out.push_str(" NULLS FIRST"),
                 }
