@@ -416,14 +416,28 @@ fn golden_cases(corpus: &str, engine: &mut Engine) -> Vec<Case> {
             for p in &params {
                 args.extend(["--param".to_string(), p.clone()]);
             }
+            let name = format!(
+                "{file}: {}",
+                src[st.span.start..st.span.end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            // A query's citation graph too (`--format dot`), which reads the store again.
+            if !plan_only && matches!(st.kind, concord::syntax::StatementKind::Query(_)) {
+                let mut dot = args.clone();
+                dot[3] = "dot".into();
+                // Ranked and cut by a limit, the engines may keep other rows, so other
+                // nodes: only the exit status is compared.
+                cases.push(Case {
+                    name: format!("{name} (--format dot)"),
+                    args: dot,
+                    agree,
+                    plan_only: agree == Agree::InNumber,
+                });
+            }
             cases.push(Case {
-                name: format!(
-                    "{file}: {}",
-                    src[st.span.start..st.span.end]
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ),
+                name,
                 args,
                 agree,
                 plan_only,

@@ -512,6 +512,14 @@ fn tls_follows_sslmode() {
     ]);
     assert!(!o.status.success(), "sslmode=disable got in over TLS");
     assert!(text(&o).contains("no encryption"), "{}", text(&o));
+    // require without a root certificate: encrypted, the certificate not checked.
+    let o = concord(&[
+        "--db",
+        &format!("{tls_user}?sslmode=require"),
+        "-c",
+        "documents count",
+    ]);
+    assert!(o.status.success(), "sslmode=require, no root: {}", text(&o));
     // PGSSLMODE is read when the URL gives no mode.
     let o = concord_env(
         &["--db", &tls_user, "-c", "documents count"],
@@ -666,4 +674,115 @@ fn add_and_piped_statements_work_on_postgresql() {
     assert!(o.status.success(), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("istanbul-charter"), "{out}");
+}
+
+#[test]
+fn odd_databases_get_errors_not_panics_and_tables_beside_the_store_are_left_alone() {
+    let Some(server) = server() else { return };
+    // A foreign `meta` whose value is not text: refused, no panic.
+    let foreign = fresh_database(&server, "concord_team_foreign");
+    psql(
+        &foreign,
+        "CREATE TABLE meta (key text, value int); INSERT INTO meta VALUES ('application', 1)",
+    );
+    for args in [
+        vec!["--db", foreign.as_str(), "-c", "documents"],
+        vec!["check", "--db", foreign.as_str()],
+    ] {
+        let o = concord(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
+        assert!(
+            text(&o).contains("not a concord store"),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
+    // A schema named after the user, first on the search path and empty: the store in
+    // `public` is still the one every command reads and writes.
+    let url = osce_in(&server, "concord_team_path");
+    let user = psql(&url, "SELECT current_user");
+    psql(&url, &format!("CREATE SCHEMA \"{user}\""));
+    // And a table of the team's own beside the store.
+    psql(
+        &url,
+        "CREATE TABLE public.team_notes (note text); INSERT INTO team_notes VALUES ('keep me')",
+    );
+    let before = counts(&url).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = statement(tmp.path(), "team-path", 2);
+    ok(concord(&["import", s.to_str().unwrap(), "--db", &url]));
+    assert_eq!(
+        counts(&url).unwrap().0,
+        before.0 + 1,
+        "the import reached the store"
+    );
+    let checked = ok(concord(&["check", "--db", &url]));
+    assert!(checked.starts_with("ok: "), "{checked}");
+    let back = tmp.path().join("back.db");
+    ok(concord(&["copy", &url, back.to_str().unwrap()]));
+    assert_eq!(
+        counts(back.to_str().unwrap()).unwrap(),
+        counts(&url).unwrap()
+    );
+    assert_eq!(psql(&url, "SELECT note FROM public.team_notes"), "keep me");
+    // A store whose server side lost a table or the full-text column: `check` says so.
+    psql(
+        &url,
+        "DROP TABLE relations CASCADE; ALTER TABLE clauses DROP COLUMN fts",
+    );
+    let o = concord(&["check", "--db", &url]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    for problem in ["no table or view relations", "clauses has no column fts"] {
+        assert!(text(&o).contains(problem), "{problem}: {}", text(&o));
+    }
+}
+
+#[test]
+fn a_failing_statement_does_not_spoil_the_rest_of_a_script_on_postgresql() {
+    let Some(server) = server() else { return };
+    let url = osce_in(&server, "concord_team_script");
+    // The first statement fails on the server (text cannot hold a NUL); the next answer.
+    let script = "documents where title = \"a\u{0}b\" count;\ndocuments count;\ncitations where id in (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20) count;\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
+        .args(["--db", &url, "--format", "csv"])
+        .env_remove("CONCORD_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(script.as_bytes())
+            .unwrap();
+    }
+    let o = child.wait_with_output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    let (d, _, _) = counts(&url).unwrap();
+    assert!(out.contains(&format!("count\n{d}\n")), "{}", text(&o));
+    assert!(out.contains("count\n20\n"), "{}", text(&o));
+    assert!(
+        !text(&o).contains("current transaction is aborted"),
+        "{}",
+        text(&o)
+    );
+    // A long list of numbers, one parameter on both engines.
+    let o = ok(concord(&[
+        "--db",
+        &url,
+        "--format",
+        "csv",
+        "-c",
+        "citations where confidence in (0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,0.95,1,0.15,0.25,0.35,0.45,0.55,0.65,0.75,0.85,0.99,0.98) count",
+    ]));
+    assert!(
+        o.lines()
+            .nth(1)
+            .is_some_and(|n| n.parse::<i64>().is_ok_and(|n| n > 0)),
+        "{o}"
+    );
 }

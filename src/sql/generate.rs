@@ -6,7 +6,7 @@
 
 use super::fields::{self, T, base, date_bounds, many, scalar};
 use super::print::{Dialect, print};
-use super::tree::{Cte, Expr, From, Func, Join, Op, Select};
+use super::tree::{Cte, Expr, From, Func, Join, ListOf, Op, Select};
 use super::{Param, Sql};
 use crate::resolve::fields::{Kind, def};
 use crate::resolve::plan::{CmpOp, Cond, Field, Filter, FilterKind, Output, Plan, Set, Value};
@@ -98,7 +98,16 @@ impl Gen {
             let params = values.into_iter().map(|v| self.param(v)).collect();
             return Expr::InList(Box::new(lhs), params);
         }
-        let numbers = values.iter().all(|v| matches!(v, Param::Int(_)));
+        let kind = if values.iter().all(|v| matches!(v, Param::Int(_))) {
+            ListOf::Integers
+        } else if values
+            .iter()
+            .all(|v| matches!(v, Param::Int(_) | Param::Real(_)))
+        {
+            ListOf::Numbers
+        } else {
+            ListOf::Texts
+        };
         let json: Vec<serde_json::Value> = values
             .into_iter()
             .map(|v| match v {
@@ -109,7 +118,7 @@ impl Gen {
             .collect();
         let list = serde_json::Value::Array(json).to_string();
         let p = self.param(Param::Text(list));
-        Expr::InValues(Box::new(lhs), Box::new(p), numbers)
+        Expr::InValues(Box::new(lhs), Box::new(p), kind)
     }
 
     /// The ids of a subquery's rows, listed once in a CTE of their own and

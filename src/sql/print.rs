@@ -350,7 +350,7 @@ impl Printer<'_> {
                 self.out.push(')');
                 Ok(())
             }
-            Expr::InValues(a, list, numbers) => match self.dialect {
+            Expr::InValues(a, list, kind) => match self.dialect {
                 // The list parameter is a JSON array (SQLite 3.38 has json_each built in).
                 Dialect::Sqlite => {
                     self.expr(a)?;
@@ -364,8 +364,10 @@ impl Printer<'_> {
                 Dialect::Postgres => {
                     self.expr(a)?;
                     self.out.push_str(" IN (SELECT value");
-                    if *numbers {
-                        self.out.push_str("::bigint");
+                    match kind {
+                        ListOf::Integers => self.out.push_str("::bigint"),
+                        ListOf::Numbers => self.out.push_str("::float8"),
+                        ListOf::Texts => {}
                     }
                     self.out.push_str(" FROM jsonb_array_elements_text((");
                     self.expr(list)?;

@@ -106,6 +106,16 @@ pub enum Func {
     OrZero,
 }
 
+/// What the values of a long list are (its one parameter is a JSON array of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOf {
+    Texts,
+    /// Integers only.
+    Integers,
+    /// Numbers, some not integers.
+    Numbers,
+}
+
 /// An expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -132,7 +142,7 @@ pub enum Expr {
     /// list (as a JSON array), so a list of any length is one bound value
     /// (negated: `NOT IN`). Each dialect reads the list its own way; `numbers`: every
     /// value is an integer (PostgreSQL reads the elements as `bigint`, else as text).
-    InValues(Box<Expr>, Box<Expr>, bool),
+    InValues(Box<Expr>, Box<Expr>, ListOf),
     /// `coalesce(a, b)`: `a`, or `b` where `a` is NULL.
     Coalesce(Box<Expr>, Box<Expr>),
     Exists(Box<Select>),

@@ -286,17 +286,23 @@ fn source_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
 /// Every problem found in the store at `path` (an empty list: it is sound).
 /// Errors only when the file cannot be opened as a concord store at all.
 pub fn verify(path: &Path) -> Result<Vec<String>, StoreError> {
-    // A store in PostgreSQL is checked on a copy in SQLite: the copy holds every row as the
-    // server does, and PostgreSQL itself keeps its tables, indexes and foreign keys sound.
-    let conn = match path.to_str().filter(|_| super::is_database_url(path)) {
+    // A store in PostgreSQL is checked on a copy in SQLite, which holds every row as the
+    // server does (PostgreSQL keeps its own pages, indexes and foreign keys sound), and its
+    // tables, columns and search indexes on the server.
+    let url = path.to_str().filter(|_| super::is_database_url(path));
+    let conn = match url {
         Some(url) => super::postgres::snapshot(url)?,
         None => super::open_reading(path)?,
+    };
+    let server = match url {
+        Some(url) => super::postgres::server_problems(url, &conn)?,
+        None => Vec::new(),
     };
     check_header(&conn, path)?;
     // Not `on_open`: its quick_check would stop at the first damage, where
     // integrity_check below lists it all.
     has_tables(&conn, path)?;
-    let mut problems = Vec::new();
+    let mut problems = server;
     let mut sql = |label: &str, q: &str, ok_when_empty: bool| match pragma_lines(&conn, q) {
         Ok(lines) if ok_when_empty && lines.is_empty() => {}
         Ok(lines) if !ok_when_empty && lines == ["ok"] => {}

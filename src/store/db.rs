@@ -91,9 +91,12 @@ pub(crate) fn pg_message(e: &postgres::Error) -> String {
     message
 }
 
-/// Whether a PostgreSQL error is a cancelled statement (Ctrl-C).
+/// Whether a PostgreSQL error is a statement cancelled by the user (Ctrl-C), not by the
+/// server's `statement_timeout`, which shares its code.
 pub(crate) fn pg_cancelled(e: &postgres::Error) -> bool {
     e.code() == Some(&postgres::error::SqlState::QUERY_CANCELED)
+        && e.as_db_error()
+            .is_none_or(|d| !d.message().contains("timeout"))
 }
 
 /// `sql` with SQLite's `?N` parameters written as PostgreSQL's `$N::type`. Only this crate's
@@ -198,7 +201,8 @@ fn numeric(raw: &[u8]) -> Result<Cell, Box<dyn std::error::Error + Sync + Send>>
         digits.push(word(8 + 2 * k)?);
     }
     let negative = sign == 0x4000;
-    if scale == 0 {
+    if scale == 0 && weight < 9 {
+        // Up to 10,000^9: within i128, then within i64 or read as a real below.
         let mut v: i128 = 0;
         for (k, d) in digits.iter().enumerate() {
             let power = i32::from(weight) - k as i32;

@@ -56,6 +56,8 @@ impl Store {
                      OR r.\"to\" IN (SELECT d.slug FROM documents d WHERE d.id IN (SELECT id FROM result))",
             );
         }
+        // In one order on both engines: citations before relations, each by their ends.
+        sql.push_str(" ORDER BY 4, 1, 2, 3");
         let sql = hoist(&ids.text, &sql);
         let mut out = Vec::new();
         self.select_native(&sql, &ids.params, &[], |r| {

@@ -430,13 +430,27 @@ impl Store {
     ) -> Result<Vec<String>, db::DbError> {
         match &self.conn {
             db::Conn::Sqlite(c) => Ok(db::sqlite_each(c, sql, params, lists, each)?),
-            db::Conn::Postgres(pg) => Ok(db::pg_each(
-                &mut pg.client.borrow_mut(),
-                sql,
-                params,
-                lists,
-                each,
-            )?),
+            db::Conn::Postgres(pg) => {
+                let mut client = pg.client.borrow_mut();
+                // In a script's snapshot, a statement that fails (and some failures are
+                // answers: a value no row holds) would abort the whole transaction on
+                // PostgreSQL; each statement runs under a savepoint instead, as each does
+                // on SQLite.
+                let snapshot = pg.in_snapshot.get();
+                if snapshot {
+                    client.batch_execute("SAVEPOINT concord_statement")?;
+                }
+                let result = db::pg_each(&mut client, sql, params, lists, each);
+                if snapshot {
+                    let end = if result.is_ok() {
+                        "RELEASE SAVEPOINT concord_statement"
+                    } else {
+                        "ROLLBACK TO SAVEPOINT concord_statement"
+                    };
+                    client.batch_execute(end)?;
+                }
+                Ok(result?)
+            }
         }
     }
 

@@ -18,11 +18,12 @@ pub fn redacted(url: &str) -> String {
         return url.to_string();
     };
     let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let mut out = match authority.rfind('@') {
+    // The user part ends at the last `@`: a password may hold `/`, `?` or `#` (unescaped,
+    // the client library still reads it so). A `@` later in the URL hides more than the
+    // password, never less.
+    let mut out = match rest.rfind('@') {
         Some(at) => {
-            let userinfo = &authority[..at];
+            let userinfo = &rest[..at];
             let user = userinfo.split(':').next().unwrap_or("");
             let hidden = if userinfo.contains(':') { ":***" } else { "" };
             format!("{}{user}{hidden}{}", &url[..scheme_end + 3], &rest[at..])
@@ -139,8 +140,12 @@ pub(crate) fn target(url: &str) -> Result<Target, StoreError> {
     } else {
         format!("{base}?{}", kept.join("&"))
     };
-    let mut config = postgres::Config::from_str(&rest)
-        .map_err(|e| fail(format!("not a PostgreSQL URL this concord reads: {e}")))?;
+    let mut config = postgres::Config::from_str(&rest).map_err(|e| {
+        fail(format!(
+            "not a PostgreSQL URL this concord reads: {}",
+            super::db::pg_message(&e)
+        ))
+    })?;
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     if config.get_hosts().is_empty() {
         match env("PGHOST") {
@@ -531,6 +536,13 @@ mod tests {
         );
         assert_eq!(redacted("postgresql://host/desk"), "postgresql://host/desk");
         assert_eq!(redacted("postgres://a:b:c@h/d"), "postgres://a:***@h/d");
+        for password in ["wrong/pass", "wr?ng", "a#b", "x@y", "p/a?s#s@w"] {
+            let shown = redacted(&format!("postgres://ann:{password}@127.0.0.1:5432/desk"));
+            assert_eq!(
+                shown, "postgres://ann:***@127.0.0.1:5432/desk",
+                "{password}"
+            );
+        }
         assert_eq!(
             redacted("postgres://h/d?user=ann&password=s3cret&sslmode=verify-full"),
             "postgres://h/d?user=ann&password=***&sslmode=verify-full"

@@ -72,10 +72,11 @@ pub(crate) fn check_store(client: &mut impl GenericClient, url: &str) -> Result<
             &[],
         )
         .map_err(|e| pg_err(url, e))?;
+    // Read as text whatever the columns hold: a foreign `meta` is refused below, not a panic.
     let get = |k: &str| {
         rows.iter()
-            .find(|r| r.get::<_, String>(0) == k)
-            .map(|r| r.get::<_, String>(1))
+            .find(|r| r.try_get::<_, String>(0).is_ok_and(|key| key == k))
+            .and_then(|r| r.try_get::<_, String>(1).ok())
     };
     if get("application").as_deref() != Some("concord") {
         return Err(pg_msg(
@@ -149,7 +150,7 @@ fn new_revision(tx: &mut postgres::Transaction<'_>, url: &str) -> Result<(), Sto
 fn has_concord_tables(client: &mut impl GenericClient, url: &str) -> Result<bool, StoreError> {
     let taken: i64 = client
         .query_one(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name IN ('meta', 'clauses', 'citations')",
+            "SELECT count(*) FROM (VALUES ('meta'), ('clauses'), ('citations')) AS t(name) WHERE to_regclass(t.name) IS NOT NULL",
             &[],
         )
         .map_err(|err| pg_err(url, err))?
@@ -159,19 +160,39 @@ fn has_concord_tables(client: &mut impl GenericClient, url: &str) -> Result<bool
 
 /// The tables as PostgreSQL has them, with their columns, the generated full-text column
 /// left out: (table, `col, col, …`).
-fn tables(client: &mut impl GenericClient, url: &str) -> Result<Vec<(String, String)>, StoreError> {
+fn tables(
+    client: &mut impl GenericClient,
+    url: &str,
+    sqlite: &Connection,
+    db: &Path,
+) -> Result<Vec<(String, String)>, StoreError> {
+    // concord's tables only: those the SQLite store has too (a team may keep tables of its
+    // own beside the store; they are left alone).
+    let mut st = sqlite
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .map_err(|e| sqlite_err(db, e))?;
+    let known: std::collections::HashSet<String> = st
+        .query_map([], |r| r.get(0))
+        .map_err(|e| sqlite_err(db, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| sqlite_err(db, e))?;
     let rows = client
         .query(
             "SELECT c.table_name::text, string_agg(c.column_name::text, ', ' ORDER BY c.ordinal_position)
              FROM information_schema.columns c JOIN information_schema.tables t
                ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-             WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-               AND c.is_generated = 'NEVER'
+             WHERE c.table_schema = (SELECT n.nspname::text FROM pg_class k JOIN pg_namespace n
+                                     ON n.oid = k.relnamespace WHERE k.oid = to_regclass('meta'))
+               AND t.table_type = 'BASE TABLE' AND c.is_generated = 'NEVER'
              GROUP BY c.table_name ORDER BY c.table_name",
             &[],
         )
         .map_err(|err| pg_err(url, err))?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+        .filter(|(t, _)| known.contains(t))
+        .collect())
 }
 
 /// Writes every table of the SQLite store `src` into the PostgreSQL store of `tx` with
@@ -187,7 +208,7 @@ fn push(
     let e = |e| sqlite_err(db, e);
     tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")
         .map_err(|err| pg_err(url, err))?;
-    let tables = tables(tx, url)?;
+    let tables = tables(tx, url, src, db)?;
     if replace {
         for (table, _) in &tables {
             // Names from PostgreSQL's catalog of concord's schema, not from input.
@@ -206,15 +227,16 @@ fn push(
         Vec::new()
     } else {
         tx.query(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), t.relname::text
              FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
-             WHERE t.relnamespace = current_schema()::regnamespace
+             WHERE t.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = to_regclass('meta'))
                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
              ORDER BY 1",
             &[],
         )
         .map_err(|err| pg_err(url, err))?
         .iter()
+        .filter(|r| tables.iter().any(|(t, _)| *t == r.get::<_, String>(2)))
         .map(|r| (r.get(0), r.get(1)))
         .collect()
     };
@@ -285,7 +307,7 @@ fn pull(
 ) -> Result<(usize, u64), StoreError> {
     use postgres::fallible_iterator::FallibleIterator;
     let e = |e| sqlite_err(out, e);
-    let tables = tables(client, url)?;
+    let tables = tables(client, url, dest, out)?;
     let mut n_rows = 0u64;
     // Tables go in name order, not in the order their keys need; `concord check` runs
     // SQLite's foreign-key check on the copy.
@@ -423,6 +445,68 @@ pub(crate) fn snapshot(url: &str) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// What is wrong with the server's side of the store at `url`, which a copy into SQLite
+/// cannot show: a table, view or column of concord's schema (those of `local`, a SQLite
+/// store, and `clauses.fts`) that the database lacks, or a missing full-text or trigram index.
+pub(crate) fn server_problems(url: &str, local: &Connection) -> Result<Vec<String>, StoreError> {
+    let mem = Path::new(":memory:");
+    let target = super::pgconn::target(url)?;
+    let mut client = super::pgconn::connect(&target)?;
+    let schema = "(SELECT n.nspname::text FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace WHERE k.oid = to_regclass('meta'))";
+    let held: std::collections::HashSet<(String, String)> = client
+        .query(
+            &format!(
+                "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = {schema}"
+            ),
+            &[],
+        )
+        .map_err(|err| pg_err(url, err))?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let indexes: std::collections::HashSet<String> = client
+        .query(
+            &format!("SELECT indexname::text FROM pg_indexes WHERE schemaname = {schema}"),
+            &[],
+        )
+        .map_err(|err| pg_err(url, err))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut st = local
+        .prepare(
+            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p
+             WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'clauses_fts%'
+               AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid",
+        )
+        .map_err(|e| sqlite_err(mem, e))?;
+    let mut want: Vec<(String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(|e| sqlite_err(mem, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| sqlite_err(mem, e))?;
+    want.push(("clauses".into(), "fts".into()));
+    let mut problems = Vec::new();
+    let tables: std::collections::HashSet<&String> = held.iter().map(|(t, _)| t).collect();
+    let mut missing_tables = std::collections::BTreeSet::new();
+    for (table, column) in &want {
+        if !tables.contains(table) {
+            missing_tables.insert(table.clone());
+        } else if !held.contains(&(table.clone(), column.clone())) {
+            problems.push(format!("server: {table} has no column {column}"));
+        }
+    }
+    for t in missing_tables {
+        problems.push(format!("server: the database has no table or view {t}"));
+    }
+    for index in ["clauses_fts", "clauses_text_trgm", "citations_quote_trgm"] {
+        if !indexes.contains(index) {
+            problems.push(format!("server: the index {index} is missing"));
+        }
+    }
+    Ok(problems)
+}
+
 /// Writes the SQLite store built at `built` into the PostgreSQL database at `url`, in one
 /// transaction under the writers' lock: a new store in a database without one, else in the
 /// place of the store it holds. Readers see the old store until the commit, then the new.
@@ -434,7 +518,17 @@ pub(crate) fn publish(url: &str, built: &Path) -> Result<(), StoreError> {
         .map_err(|err| pg_err(url, err))?;
     let replace = has_concord_tables(&mut tx, url)?;
     if replace {
-        check_store(&mut tx, &target.url)?;
+        match check_store(&mut tx, &target.url) {
+            Err(StoreError::Older { found, .. }) => {
+                return Err(pg_msg(
+                    url,
+                    &format!(
+                        "the database holds a store of an older concord (store version {found}), which a build does not replace in PostgreSQL; build into a new, empty database (nothing was changed)"
+                    ),
+                ));
+            }
+            other => other?,
+        }
     } else {
         for part in SCHEMA {
             tx.batch_execute(part).map_err(|err| pg_err(url, err))?;
