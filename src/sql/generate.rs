@@ -64,7 +64,7 @@ pub(super) struct Gen {
     pub ctes: Vec<Cte>,
     columns: Vec<String>,
     lists: Vec<Option<&'static str>>,
-    dialect: Dialect,
+    pub(super) dialect: Dialect,
 }
 
 impl Gen {
