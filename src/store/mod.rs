@@ -486,6 +486,18 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether `sql` (written for both engines, `?N` parameters) has a row: asked as
+    /// `SELECT EXISTS (sql)`, so that either engine stops at the first row (a PostgreSQL
+    /// client that stopped reading would still be sent every row).
+    pub(crate) fn exists(
+        &self,
+        sql: &str,
+        params: &[crate::sql::Param],
+    ) -> Result<bool, StoreError> {
+        let rows = self.rows_of(&format!("SELECT EXISTS ({sql})"), params)?;
+        Ok(rows.first().is_some_and(|r| query::int(&r[0]) == 1))
+    }
+
     /// An engine's error reading the store, as the store's error.
     pub(crate) fn store_err(&self, e: db::DbError) -> StoreError {
         match e {

@@ -336,33 +336,30 @@ impl Clauses for Store {
         // (is there a row with the value, every value held); the value is bound.
         let (one, all) = match field {
             Field::CitationStance => (
-                "SELECT 1 FROM citations WHERE stance = ?1 LIMIT 1",
+                "SELECT 1 FROM citations WHERE stance = ?1",
                 "SELECT DISTINCT stance FROM citations ORDER BY 1 LIMIT 200",
             ),
             Field::CitationMethod => (
-                "SELECT 1 FROM citations WHERE method = ?1 LIMIT 1",
+                "SELECT 1 FROM citations WHERE method = ?1",
                 "SELECT DISTINCT method FROM citations ORDER BY 1 LIMIT 200",
             ),
             Field::DocKind => (
-                "SELECT 1 FROM documents WHERE kind = ?1 LIMIT 1",
+                "SELECT 1 FROM documents WHERE kind = ?1",
                 "SELECT DISTINCT kind FROM documents ORDER BY 1 LIMIT 200",
             ),
             Field::DocLanguage => (
-                "SELECT 1 FROM documents WHERE language = ?1 LIMIT 1",
+                "SELECT 1 FROM documents WHERE language = ?1",
                 "SELECT DISTINCT language FROM documents WHERE language IS NOT NULL ORDER BY 1 LIMIT 200",
             ),
             Field::ActorKind => (
-                "SELECT 1 FROM actors WHERE kind = ?1 LIMIT 1",
+                "SELECT 1 FROM actors WHERE kind = ?1",
                 "SELECT DISTINCT kind FROM actors ORDER BY 1 LIMIT 200",
             ),
             _ => return None,
         };
         let value = [Param::Text(value.to_string())];
         // A store that cannot be read says so elsewhere: no suggestion here.
-        let held = self
-            .rows_of(one, &value)
-            .map(|r| !r.is_empty())
-            .unwrap_or(true);
+        let held = self.exists(one, &value).unwrap_or(true);
         if held {
             return None;
         }
@@ -375,9 +372,9 @@ impl Clauses for Store {
         if let Some(known) = self.clause_cache.borrow().get(&key) {
             return *known;
         }
-        let sql = "SELECT 1 FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2 LIMIT 1";
+        let sql = "SELECT 1 FROM clauses c JOIN documents d ON d.id = c.document_id WHERE d.slug = ?1 AND c.label = ?2";
         let params = [Param::Text(doc.to_string()), Param::Text(label.to_string())];
-        let found = self.rows_of(sql, &params).is_ok_and(|r| !r.is_empty());
+        let found = self.exists(sql, &params).unwrap_or(false);
         let mut cache = self.clause_cache.borrow_mut();
         if cache.len() > 100_000 {
             cache.clear();
