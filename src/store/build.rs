@@ -72,14 +72,7 @@ fn build_into_database(
 ) -> Result<BuildStats, StoreError> {
     let start = Instant::now();
     let url_text = url.to_string_lossy();
-    let tmp = tempfile::Builder::new()
-        .prefix(".concord-build-")
-        .suffix(".db")
-        .tempfile()
-        .map_err(|e| StoreError::Io {
-            path: std::env::temp_dir(),
-            source: e,
-        })?;
+    let tmp = temporary_file(".concord-build-")?;
     let counts = {
         let conn = Connection::open(tmp.path()).map_err(|e| sqlite_err(tmp.path(), e))?;
         let counts = fill(&conn, Some(tmp.path()), corpus, root, progress)
@@ -95,6 +88,19 @@ fn build_into_database(
         in_place: false,
         copied: false,
     })
+}
+
+/// A new SQLite file in the temporary folder (a store on its way into PostgreSQL), removed
+/// when dropped.
+pub(crate) fn temporary_file(prefix: &str) -> Result<NamedTempFile, StoreError> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(".db")
+        .tempfile()
+        .map_err(|e| StoreError::Io {
+            path: std::env::temp_dir(),
+            source: e,
+        })
 }
 
 /// Writes a new store into the file `out` as a build does: under the folder's write lock,

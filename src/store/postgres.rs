@@ -400,19 +400,39 @@ pub fn copy_to_postgres(db: &Path, url: &str) -> Result<CopyStats, StoreError> {
     })
 }
 
-/// Copies the store in the PostgreSQL database at `url` into the file `out` (created, or a
-/// store it replaces), from one snapshot of the database.
-pub fn copy_from_postgres(url: &str, out: &Path) -> Result<CopyStats, StoreError> {
-    let start = Instant::now();
-    let target = super::pgconn::target(url)?;
-    let mut client = super::pgconn::connect(&target)?;
+/// A read-only transaction on one snapshot of the database, which holds a concord store.
+fn read_snapshot<'a>(
+    client: &'a mut postgres::Client,
+    url: &str,
+) -> Result<postgres::Transaction<'a>, StoreError> {
     let mut tx = client
         .build_transaction()
         .isolation_level(postgres::IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
         .map_err(|err| pg_err(url, err))?;
-    check_store(&mut tx, &target.url)?;
+    check_store(&mut tx, &redacted(url))?;
+    Ok(tx)
+}
+
+/// A transaction that holds the writers' advisory lock (taken before anything is read, so
+/// that a second writer reads what the first committed).
+fn writing<'a>(
+    client: &'a mut postgres::Client,
+    url: &str,
+) -> Result<postgres::Transaction<'a>, StoreError> {
+    let mut tx = client.transaction().map_err(|err| pg_err(url, err))?;
+    tx.query_one("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+        .map_err(|err| pg_err(url, err))?;
+    Ok(tx)
+}
+
+/// Copies the store in the PostgreSQL database at `url` into the file `out` (created, or a
+/// store it replaces), from one snapshot of the database.
+pub fn copy_from_postgres(url: &str, out: &Path) -> Result<CopyStats, StoreError> {
+    let start = Instant::now();
+    let mut client = super::pgconn::connect(&super::pgconn::target(url)?)?;
+    let mut tx = read_snapshot(&mut client, url)?;
     let mut stats = (0, 0);
     super::build::write_new_store(out, |conn| {
         super::create_schema(conn).map_err(|e| sqlite_err(out, e))?;
@@ -429,15 +449,8 @@ pub fn copy_from_postgres(url: &str, out: &Path) -> Result<CopyStats, StoreError
 /// A copy of the store at `url` in a SQLite database in memory (for `concord check` and
 /// `concord verify`, which read it through SQLite).
 pub(crate) fn snapshot(url: &str) -> Result<Connection, StoreError> {
-    let target = super::pgconn::target(url)?;
-    let mut client = super::pgconn::connect(&target)?;
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .map_err(|err| pg_err(url, err))?;
-    check_store(&mut tx, &target.url)?;
+    let mut client = super::pgconn::connect(&super::pgconn::target(url)?)?;
+    let mut tx = read_snapshot(&mut client, url)?;
     let mem = Path::new(":memory:");
     let conn = Connection::open_in_memory().map_err(|e| sqlite_err(mem, e))?;
     super::create_schema(&conn).map_err(|e| sqlite_err(mem, e))?;
@@ -511,14 +524,11 @@ pub(crate) fn server_problems(url: &str, local: &Connection) -> Result<Vec<Strin
 /// transaction under the writers' lock: a new store in a database without one, else in the
 /// place of the store it holds. Readers see the old store until the commit, then the new.
 pub(crate) fn publish(url: &str, built: &Path) -> Result<(), StoreError> {
-    let target = super::pgconn::target(url)?;
-    let mut client = super::pgconn::connect(&target)?;
-    let mut tx = client.transaction().map_err(|err| pg_err(url, err))?;
-    tx.query_one("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-        .map_err(|err| pg_err(url, err))?;
+    let mut client = super::pgconn::connect(&super::pgconn::target(url)?)?;
+    let mut tx = writing(&mut client, url)?;
     let replace = has_concord_tables(&mut tx, url)?;
     if replace {
-        match check_store(&mut tx, &target.url) {
+        match check_store(&mut tx, &redacted(url)) {
             Err(StoreError::Older { found, .. }) => {
                 return Err(pg_msg(
                     url,
@@ -546,20 +556,10 @@ pub(crate) fn import_into<T>(
     url: &str,
     import: impl FnOnce(&Path) -> Result<T, super::BuildError>,
 ) -> Result<T, super::BuildError> {
-    let target = super::pgconn::target(url)?;
-    let mut client = super::pgconn::connect(&target)?;
-    let mut tx = client.transaction().map_err(|err| pg_err(url, err))?;
-    tx.query_one("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-        .map_err(|err| pg_err(url, err))?;
-    check_store(&mut tx, &target.url)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".concord-import-")
-        .suffix(".db")
-        .tempfile()
-        .map_err(|e| StoreError::Io {
-            path: std::env::temp_dir(),
-            source: e,
-        })?;
+    let mut client = super::pgconn::connect(&super::pgconn::target(url)?)?;
+    let mut tx = writing(&mut client, url)?;
+    check_store(&mut tx, &redacted(url))?;
+    let tmp = super::build::temporary_file(".concord-import-")?;
     let local = tmp.path();
     {
         let conn = Connection::open(local).map_err(|e| sqlite_err(local, e))?;
