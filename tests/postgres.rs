@@ -14,36 +14,25 @@
 //! URL), and `psql`. Without `CONCORD_PG_URL` the test says so on stderr and checks nothing,
 //! unless `CONCORD_REQUIRE_PG=1` (`.ci/run` sets it, after starting a server).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::pg::{fresh_database, with_database};
 use concord::engine::{Engine, Prepared};
 use concord::resolve::Env;
 use concord::sql::print::Dialect;
 use concord::sql::{Param, generate_for};
 use concord::store::Cell;
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+fn server() -> Option<String> {
+    common::pg::server("tests/postgres.rs")
 }
 
-/// The server's URL; `None` (the test says so and checks nothing) when none is given, unless
-/// `CONCORD_REQUIRE_PG=1` (CI) makes that a failure.
-fn server() -> Option<String> {
-    match std::env::var("CONCORD_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            let why =
-                "CONCORD_PG_URL is not set (`bench/pg start` starts a server and prints its URL)";
-            assert!(
-                std::env::var_os("CONCORD_REQUIRE_PG").is_none_or(|v| v != "1"),
-                "{why}, and CONCORD_REQUIRE_PG=1 asks for PostgreSQL"
-            );
-            eprintln!("tests/postgres.rs: {why}; nothing compared");
-            None
-        }
-    }
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs `psql` on `url` with `script` on its standard input; its standard output, or a panic
@@ -75,18 +64,6 @@ fn psql(url: &str, script: &str, csv: bool) -> String {
         &script[..script.len().min(4000)]
     );
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// `url` with its database replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    match url.rfind('/') {
-        Some(i) if url[..i].contains("//") && i > url.find("//").unwrap() + 1 => {
-            let rest = &url[i + 1..];
-            let query = rest.find('?').map_or("", |q| &rest[q..]);
-            format!("{}/{db}{query}", &url[..i])
-        }
-        _ => format!("{url}/{db}"),
-    }
 }
 
 /// Makes the empty database `name` on the server and copies the SQLite store `db` into it
@@ -325,18 +302,6 @@ fn concord(args: &[&str], store: &str) -> (i32, String) {
         out.status.code().unwrap_or(-1),
         text.replace(store, "STORE"),
     )
-}
-
-/// An empty database `name` on the server (dropped first if it exists); its URL.
-fn fresh_database(url: &str, name: &str) -> String {
-    psql(
-        url,
-        &format!(
-            "DROP DATABASE IF EXISTS {name};\nCREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8';\n"
-        ),
-        false,
-    );
-    with_database(url, name)
 }
 
 /// One statement to run on both engines, and how its outputs must agree.

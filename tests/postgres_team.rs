@@ -8,79 +8,20 @@
 //! to `root.crt` beside its cluster (`target/pg`, or under `CONCORD_PG_TARGET`). Without
 //! `CONCORD_PG_URL` the tests say so and check nothing, unless `CONCORD_REQUIRE_PG=1`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::pg::{fresh_database, psql, with_database};
 
 fn server() -> Option<String> {
-    match std::env::var("CONCORD_PG_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            let why =
-                "CONCORD_PG_URL is not set (`bench/pg start` starts a server and prints its URL)";
-            assert!(
-                std::env::var_os("CONCORD_REQUIRE_PG").is_none_or(|v| v != "1"),
-                "{why}, and CONCORD_REQUIRE_PG=1 asks for PostgreSQL"
-            );
-            eprintln!("tests/postgres_team.rs: {why}; nothing checked");
-            None
-        }
-    }
+    common::pg::server("tests/postgres_team.rs")
 }
 
-/// `url` with its database replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url.split_once('?').unwrap_or((url, ""));
-    let at = base.rfind('/').expect("a URL with a database");
-    let mut out = format!("{}/{db}", &base[..at]);
-    if !query.is_empty() {
-        out.push('?');
-        out.push_str(query);
-    }
-    out
-}
-
-fn psql(url: &str, sql: &str) -> String {
-    let out = Command::new("psql")
-        .args([
-            "-X",
-            "-q",
-            "-At",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-d",
-            url,
-            "-c",
-            sql,
-        ])
-        .output()
-        .expect("psql runs");
-    assert!(
-        out.status.success(),
-        "psql `{sql}`: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-/// An empty database `name` (dropped first); its URL.
-fn fresh_database(server: &str, name: &str) -> String {
-    let admin = with_database(server, "postgres");
-    psql(
-        &admin,
-        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-    );
-    psql(
-        &admin,
-        &format!(
-            "CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
-        ),
-    );
-    with_database(server, name)
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn concord(args: &[&str]) -> Output {
@@ -88,17 +29,49 @@ fn concord(args: &[&str]) -> Output {
 }
 
 fn concord_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    concord_fed(args, env, None)
+}
+
+/// The binary with `env` set (the connection settings of the tests' own environment
+/// removed first) and `input`, if any, on its standard input.
+fn concord_fed(args: &[&str], env: &[(&str, &str)], input: Option<&[u8]>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_concord"));
     cmd.args(args)
         .env("NO_COLOR", "1")
         .env_remove("CONCORD_DB")
         .env_remove("PGPASSWORD")
         .env_remove("PGSSLMODE")
-        .stdin(Stdio::null());
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().expect("the concord binary runs")
+    let mut child = cmd.spawn().expect("the concord binary runs");
+    if let Some(input) = input {
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("a pipe")
+            .write_all(input)
+            .expect("the input is written");
+    }
+    child.wait_with_output().expect("the concord binary runs")
+}
+
+/// SQL as the store runs it, without parameters (for the store-level tests).
+fn raw_sql(text: &str) -> concord::sql::Sql {
+    concord::sql::Sql {
+        text: text.into(),
+        params: Vec::new(),
+        columns: Vec::new(),
+        lists: Vec::new(),
+    }
 }
 
 fn text(o: &Output) -> String {
@@ -346,23 +319,13 @@ fn query_sessions_cannot_write_and_an_analyst_role_reads_only() {
         "UPDATE clauses SET text = 'x'",
         "CREATE TABLE evil (x int)",
     ] {
-        let sql = concord::sql::Sql {
-            text: text.into(),
-            params: Vec::new(),
-            columns: Vec::new(),
-            lists: Vec::new(),
-        };
+        let sql = raw_sql(text);
         let err = store.rows(&sql).expect_err(text).to_string();
         assert!(err.contains("read-only transaction"), "{text}: {err}");
     }
     // Also inside the snapshot a script runs in.
     assert!(store.begin_snapshot());
-    let sql = concord::sql::Sql {
-        text: "DELETE FROM citations".into(),
-        params: Vec::new(),
-        columns: Vec::new(),
-        lists: Vec::new(),
-    };
+    let sql = raw_sql("DELETE FROM citations");
     assert!(store.rows(&sql).is_err());
     store.end_snapshot(true);
     drop(store);
@@ -569,7 +532,12 @@ fn tls_follows_sslmode() {
         .arg("-out")
         .arg(&stranger)
         .output();
-    if made.is_ok_and(|o| o.status.success()) {
+    // openssl is there: bench/pg made the server's certificates with it.
+    assert!(
+        made.is_ok_and(|o| o.status.success()),
+        "openssl could not make a certificate"
+    );
+    {
         let o = concord(&[
             "--db",
             &format!(
@@ -608,12 +576,7 @@ fn a_running_statement_is_cancelled_by_the_stores_interrupt() {
         std::thread::sleep(Duration::from_millis(500));
         interrupt.interrupt();
     });
-    let sql = concord::sql::Sql {
-        text: "SELECT pg_sleep(30)".into(),
-        params: Vec::new(),
-        columns: Vec::new(),
-        lists: Vec::new(),
-    };
+    let sql = raw_sql("SELECT pg_sleep(30)");
     let started = std::time::Instant::now();
     let err = store.rows(&sql).expect_err("cancelled");
     assert!(
@@ -653,24 +616,11 @@ fn add_and_piped_statements_work_on_postgresql() {
     ]));
     assert!(said.contains("added 1 document"), "{said}");
     // Statements piped on standard input, with CONCORD_DB naming the store.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["--format", "csv"])
-        .env("CONCORD_DB", &url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"citations from press-note select to;\n")
-            .unwrap();
-    }
-    let o = child.wait_with_output().unwrap();
+    let o = concord_fed(
+        &["--format", "csv"],
+        &[("CONCORD_DB", &url)],
+        Some(b"citations from press-note select to;\n"),
+    );
     assert!(o.status.success(), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.contains("istanbul-charter"), "{out}");
@@ -743,24 +693,11 @@ fn a_failing_statement_does_not_spoil_the_rest_of_a_script_on_postgresql() {
     let url = osce_in(&server, "concord_team_script");
     // The first statement fails on the server (text cannot hold a NUL); the next answer.
     let script = "documents where title = \"a\u{0}b\" count;\ndocuments count;\ncitations where id in (1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20) count;\n";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_concord"))
-        .args(["--db", &url, "--format", "csv"])
-        .env_remove("CONCORD_DB")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(script.as_bytes())
-            .unwrap();
-    }
-    let o = child.wait_with_output().unwrap();
+    let o = concord_fed(
+        &["--db", &url, "--format", "csv"],
+        &[],
+        Some(script.as_bytes()),
+    );
     let out = String::from_utf8_lossy(&o.stdout);
     let (d, _, _) = counts(&url).unwrap();
     assert!(out.contains(&format!("count\n{d}\n")), "{}", text(&o));

@@ -397,32 +397,10 @@ fn ctrl_c_while_a_long_result_prints_says_how_many_rows_were_shown() {
 /// unless `CONCORD_REQUIRE_PG=1`.
 #[test]
 fn the_shell_runs_on_a_store_in_postgresql() {
-    let Some(server) = std::env::var("CONCORD_PG_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    else {
-        assert!(
-            std::env::var_os("CONCORD_REQUIRE_PG").is_none_or(|v| v != "1"),
-            "CONCORD_PG_URL is not set, and CONCORD_REQUIRE_PG=1 asks for PostgreSQL"
-        );
-        eprintln!(
-            "tests/repl_pty.rs: CONCORD_PG_URL is not set; the shell on PostgreSQL not checked"
-        );
+    let Some(server) = common::pg::server("tests/repl_pty.rs") else {
         return;
     };
-    let at = server.rfind('/').expect("a URL with a database");
-    let admin = format!("{}/postgres", &server[..at]);
-    let url = format!("{}/concord_repl_pty", &server[..at]);
-    for sql in [
-        "DROP DATABASE IF EXISTS concord_repl_pty WITH (FORCE)",
-        "CREATE DATABASE concord_repl_pty TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'",
-    ] {
-        let o = Command::new("psql")
-            .args(["-X", "-q", "-d", &admin, "-c", sql])
-            .output()
-            .expect("psql runs");
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    }
+    let url = common::pg::fresh_database(&server, "concord_repl_pty");
     let built = Command::new(env!("CARGO_BIN_EXE_concord"))
         .args([
             "build",

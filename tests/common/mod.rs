@@ -3,6 +3,8 @@
 //! with rusqlite.
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
